@@ -1,0 +1,127 @@
+#include "core/digest/digests.h"
+
+#include <openssl/evp.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace triage {
+namespace {
+
+struct EvpCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using EvpCtx = std::unique_ptr<EVP_MD_CTX, EvpCtxDeleter>;
+
+// One algorithm's streaming context.
+class OneDigest {
+ public:
+  explicit OneDigest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), md, nullptr) != 1)
+      throw std::runtime_error("OpenSSL digest initialisation failed");
+  }
+  void update(std::span<const std::byte> data) {
+    if (!data.empty()) EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
+  }
+  std::string finish_hex() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), out, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex(static_cast<std::size_t>(len) * 2, '0');
+    for (unsigned int i = 0; i < len; ++i) {
+      hex[2 * i] = kHex[out[i] >> 4];
+      hex[2 * i + 1] = kHex[out[i] & 0xF];
+    }
+    return hex;
+  }
+
+ private:
+  EvpCtx ctx_;
+};
+
+}  // namespace
+
+struct MultiDigest::State {
+  OneDigest md5{EVP_md5()}, sha1{EVP_sha1()}, sha256{EVP_sha256()};
+};
+
+MultiDigest::MultiDigest() : state_(std::make_unique<State>()) {}
+MultiDigest::~MultiDigest() = default;
+
+void MultiDigest::update(std::span<const std::byte> data) {
+  state_->md5.update(data);
+  state_->sha1.update(data);
+  state_->sha256.update(data);
+}
+
+Digests MultiDigest::finish() {
+  return {state_->md5.finish_hex(), state_->sha1.finish_hex(), state_->sha256.finish_hex()};
+}
+
+Digests digest_buffer(std::span<const std::byte> data) {
+  MultiDigest digest;
+  digest.update(data);
+  return digest.finish();
+}
+
+struct ParallelMultiDigest::State {
+  OneDigest md5{EVP_md5()}, sha1{EVP_sha1()}, sha256{EVP_sha256()};
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::span<const std::byte> pending;
+  bool has_work = false;
+  bool stop = false;
+  std::thread helper;
+
+  void helper_loop() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      cv.wait(lock, [&] { return has_work || stop; });
+      if (has_work) {
+        auto chunk = pending;
+        lock.unlock();
+        md5.update(chunk);
+        lock.lock();
+        has_work = false;
+        cv.notify_all();
+      } else if (stop) {
+        return;
+      }
+    }
+  }
+};
+
+ParallelMultiDigest::ParallelMultiDigest() : state_(std::make_unique<State>()) {
+  state_->helper = std::thread([s = state_.get()] { s->helper_loop(); });
+}
+
+ParallelMultiDigest::~ParallelMultiDigest() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stop = true;
+  }
+  state_->cv.notify_all();
+  state_->helper.join();
+}
+
+void ParallelMultiDigest::update(std::span<const std::byte> chunk) {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->pending = chunk;
+    state_->has_work = true;
+  }
+  state_->cv.notify_all();
+  state_->sha1.update(chunk);
+  state_->sha256.update(chunk);
+  std::unique_lock lock(state_->mutex);
+  state_->cv.wait(lock, [&] { return !state_->has_work; });
+}
+
+Digests ParallelMultiDigest::finish() {
+  return {state_->md5.finish_hex(), state_->sha1.finish_hex(), state_->sha256.finish_hex()};
+}
+
+}  // namespace triage

@@ -1,0 +1,48 @@
+#pragma once
+// MD5, SHA-1 and SHA-256 in one read pass (OpenSSL EVP behind this interface).
+#include <cstddef>
+#include <memory>
+#include <span>
+
+#include "core/item.h"
+
+namespace triage {
+
+// Streaming digest of all three algorithms on the calling thread.
+class MultiDigest {
+ public:
+  MultiDigest();
+  ~MultiDigest();
+  MultiDigest(const MultiDigest&) = delete;
+  MultiDigest& operator=(const MultiDigest&) = delete;
+
+  void update(std::span<const std::byte> data);
+  Digests finish();  // the object is spent afterwards
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// All three digests of one buffer.
+Digests digest_buffer(std::span<const std::byte> data);
+
+// Streaming digest of a large file spread over two threads: MD5 (the slowest) runs on a
+// helper thread while SHA-1 and SHA-256 run on the caller's, chunk by chunk.
+class ParallelMultiDigest {
+ public:
+  ParallelMultiDigest();
+  ~ParallelMultiDigest();
+  ParallelMultiDigest(const ParallelMultiDigest&) = delete;
+  ParallelMultiDigest& operator=(const ParallelMultiDigest&) = delete;
+
+  // The chunk must stay valid until update() returns (it waits for the helper).
+  void update(std::span<const std::byte> chunk);
+  Digests finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace triage

@@ -1,0 +1,72 @@
+#pragma once
+// The item model: one file (or walk error) found in a source, with everything the stages add.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace triage {
+
+enum class MediaType { image, video, other };
+const char* to_string(MediaType type);
+
+// Lower-case hex digests; all empty when the item was not digested.
+struct Digests {
+  std::string md5, sha1, sha256;
+  bool empty() const { return md5.empty(); }
+};
+
+// EXIF fields the examiner needs; absent fields stay nullopt.
+struct ExifFields {
+  std::optional<std::string> make, model, serial, lens_model, software;
+  std::optional<std::string> datetime_original, offset_time_original, datetime_digitized;
+  std::optional<std::string> gps_datetime;  // "YYYY:MM:DD HH:MM:SS" UTC, from GPSDateStamp+GPSTimeStamp
+  std::optional<int> orientation;           // 1..8
+  std::optional<double> gps_lat, gps_lon;   // signed decimal degrees (S and W negative)
+  std::optional<double> gps_alt;            // metres, negative below sea level
+  std::optional<std::uint32_t> width, height;  // pixel dimensions of the image
+  bool empty() const;
+};
+
+// A timestamp in nanoseconds since the Unix epoch, UTC.
+using UnixNanos = std::int64_t;
+
+// File-system facts as the source reports them.
+struct FsFacts {
+  std::optional<std::uint64_t> inode;
+  std::optional<UnixNanos> mtime, atime, ctime, btime;  // MACB
+  bool deleted = false;
+};
+
+// A problem with one item; the item is kept, the problem recorded.
+struct ItemProblem {
+  std::string stage;
+  std::string message;
+};
+
+struct ItemRecord {
+  std::uint64_t seq = 0;       // walk order across all sources; the primary key of the run
+  std::uint32_t source_index = 0;
+  std::string path;            // evidence path, raw bytes (may be invalid UTF-8)
+  std::uint64_t size = 0;
+  FsFacts fs;
+  MediaType media_type = MediaType::other;
+  std::string mime;            // "application/octet-stream" when unknown
+  bool extension_mismatch = false;
+  Digests digests;             // empty unless processed (media, or --all-files)
+  ExifFields exif;
+  std::vector<ItemProblem> problems;
+};
+
+// Something in a source that could not be examined as an item (special file, unreadable
+// directory, link not followed). It keeps its place in walk order.
+struct WalkProblem {
+  std::uint64_t seq = 0;
+  std::uint32_t source_index = 0;
+  std::string path;
+  std::string kind;     // "special_file", "unreadable", "symlink_not_followed", ...
+  std::string message;
+  bool is_error = true;  // false for notices that do not make the run exit 1
+};
+
+}  // namespace triage

@@ -1,0 +1,74 @@
+#include "core/pipeline/content_loader.h"
+
+#include <algorithm>
+
+#include "core/digest/digests.h"
+#include "core/media/sniff.h"
+
+namespace triage {
+namespace {
+
+// Reads exactly out.size() bytes from offset unless the data ends first; returns the count.
+Result<std::size_t> read_fully(RandomAccessReader& reader, std::uint64_t offset, std::span<std::byte> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    auto got = reader.read_at(offset + done, out.subspan(done));
+    if (!got) return got.error();
+    if (*got == 0) break;
+    done += *got;
+  }
+  return done;
+}
+
+}  // namespace
+
+Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
+                                 const ContentPolicy& policy) {
+  ItemContent content;
+  const std::size_t head_len =
+      static_cast<std::size_t>(std::min<std::uint64_t>(record.size, std::max(policy.head_size, kSniffBytes)));
+  content.bytes.resize(head_len);
+  auto got = read_fully(reader, 0, content.bytes);
+  if (!got) return got.error();
+  content.bytes.resize(*got);
+
+  const MediaKind kind = sniff_media(content.bytes);
+  if (kind.type != MediaType::other) {
+    record.media_type = kind.type;
+    record.mime = std::string(kind.mime);
+  }
+  const bool wanted = policy.all_files || kind.type != MediaType::other;
+  if (!wanted) return content;  // identified from the head; not digested
+
+  if (record.size <= policy.whole_read_limit) {
+    if (content.bytes.size() < record.size) {
+      const std::size_t have = content.bytes.size();
+      content.bytes.resize(static_cast<std::size_t>(record.size));
+      auto rest = read_fully(reader, have, std::span(content.bytes).subspan(have));
+      if (!rest) return rest.error();
+      content.bytes.resize(have + *rest);
+    }
+    if (content.bytes.size() != record.size)
+      return Error{"read", "file is shorter than its recorded size (changed while read?)"};
+    content.complete = true;
+    return content;
+  }
+
+  // Large file: digest it here, chunk by chunk, over two threads.
+  ParallelMultiDigest digest;
+  std::vector<std::byte> chunk(policy.chunk_size);
+  std::uint64_t offset = 0;
+  for (;;) {
+    auto n = read_fully(reader, offset, chunk);
+    if (!n) return n.error();
+    if (*n == 0) break;
+    digest.update(std::span(chunk).first(*n));
+    offset += *n;
+  }
+  if (offset != record.size)
+    return Error{"read", "file size changed while it was read"};
+  content.streamed_digests = digest.finish();
+  return content;
+}
+
+}  // namespace triage

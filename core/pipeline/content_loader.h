@@ -1,0 +1,32 @@
+#pragma once
+// Decides what of an item the workers need, and reads it: the head to identify it; the whole
+// file when it is media (or --all-files) and small enough; otherwise the walker digests it in
+// chunks here and only the head goes forward, so memory stays bounded whatever the file size.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "core/pipeline/evidence_source.h"
+#include "core/result.h"
+
+namespace triage {
+
+class RandomAccessReader {
+ public:
+  virtual ~RandomAccessReader() = default;
+  // Reads up to out.size() bytes at offset; returns the count (0 at end of data).
+  virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) = 0;
+};
+
+struct ContentPolicy {
+  bool all_files = false;                         // digest every file, not only media
+  std::size_t whole_read_limit = 16u << 20;       // larger files are streamed
+  std::size_t chunk_size = 8u << 20;              // streaming chunk
+  std::size_t head_size = 64u << 10;              // what goes forward of a streamed file
+};
+
+// Fills record.media_type/mime for media and returns the content for the workers.
+Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
+                                 const ContentPolicy& policy);
+
+}  // namespace triage

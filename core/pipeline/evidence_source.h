@@ -1,0 +1,41 @@
+#pragma once
+// The walker side of the pipeline: a source walks itself and hands items, with the bytes the
+// workers need, to a sink that applies back-pressure.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+
+namespace triage {
+
+// The bytes a worker gets for one item.
+struct ItemContent {
+  std::vector<std::byte> bytes;          // the whole file when complete, else only its head
+  bool complete = false;
+  std::optional<Digests> streamed_digests;  // large files are digested while the walker reads them
+};
+
+struct WalkedItem {
+  ItemRecord record;
+  ItemContent content;
+};
+
+class WalkSink {
+ public:
+  virtual ~WalkSink() = default;
+  // Both take the item's place in walk order; item() blocks while the queue is full.
+  virtual void item(WalkedItem&& walked) = 0;
+  virtual void problem(WalkProblem&& problem) = 0;
+  // True once an interruption was requested: the walker stops at the next entry.
+  virtual bool stopping() const = 0;
+};
+
+class EvidenceSource {
+ public:
+  virtual ~EvidenceSource() = default;
+  virtual void walk(WalkSink& sink) = 0;
+};
+
+}  // namespace triage

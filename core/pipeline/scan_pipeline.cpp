@@ -1,0 +1,174 @@
+#include "core/pipeline/scan_pipeline.h"
+
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "core/pipeline/byte_budget_queue.h"
+
+namespace triage {
+namespace {
+
+using Result_ = std::variant<ItemRecord, WalkProblem>;
+
+// Results arrive from the workers in any order; the writer restores walk order.
+class ResultChannel {
+ public:
+  void put(std::uint64_t seq, Result_ result) {
+    std::lock_guard lock(mutex_);
+    pending_.emplace(seq, std::move(result));
+    cv_.notify_one();
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    cv_.notify_one();
+  }
+  // Waits up to `timeout` for the next in-order result. Returns false when finished.
+  // `out` is empty if the wait timed out.
+  bool next(std::optional<Result_>& out, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    auto has_next = [&] { return !pending_.empty() && pending_.begin()->first == next_seq_; };
+    cv_.wait_for(lock, timeout, [&] { return has_next() || (closed_ && pending_.empty()); });
+    if (has_next()) {
+      out = std::move(pending_.begin()->second);
+      pending_.erase(pending_.begin());
+      ++next_seq_;
+      return true;
+    }
+    out.reset();
+    return !(closed_ && pending_.empty());
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::map<std::uint64_t, Result_> pending_;
+  std::uint64_t next_seq_ = 0;
+  bool closed_ = false;
+};
+
+class QueueingSink final : public WalkSink {
+ public:
+  QueueingSink(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, const std::atomic<bool>& stop)
+      : queue_(queue), results_(results), stop_(stop) {}
+
+  void set_source(std::uint32_t index) { source_index_ = index; }
+
+  void item(WalkedItem&& walked) override {
+    walked.record.seq = seq_++;
+    walked.record.source_index = source_index_;
+    const std::size_t bytes = walked.content.bytes.size() + sizeof(WalkedItem);
+    queue_.push(std::move(walked), bytes);
+  }
+  void problem(WalkProblem&& problem) override {
+    problem.seq = seq_++;
+    problem.source_index = source_index_;
+    const auto seq = problem.seq;
+    results_.put(seq, std::move(problem));
+  }
+  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return seq_; }
+
+ private:
+  ByteBudgetQueue<WalkedItem>& queue_;
+  ResultChannel& results_;
+  const std::atomic<bool>& stop_;
+  std::uint32_t source_index_ = 0;
+  std::uint64_t seq_ = 0;
+};
+
+void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, ItemProcessor& processor) {
+  while (auto entry = queue.pop()) {
+    WalkedItem& walked = entry->first;
+    try {
+      processor.process(walked);
+    } catch (const std::exception& e) {
+      walked.record.problems.push_back({"internal", e.what()});
+    } catch (...) {
+      walked.record.problems.push_back({"internal", "unknown exception"});
+    }
+    const auto seq = walked.record.seq;
+    ItemRecord record = std::move(walked.record);
+    walked.content = {};  // free the bytes before releasing their budget
+    queue.release(entry->second);
+    results.put(seq, std::move(record));
+  }
+}
+
+}  // namespace
+
+unsigned default_jobs() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 1;
+}
+
+PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
+                           RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop) {
+  ByteBudgetQueue<WalkedItem> queue(options.queue_bytes);
+  ResultChannel results;
+  QueueingSink walk_sink(queue, results, stop);
+
+  const unsigned jobs = options.jobs == 0 ? 1 : options.jobs;
+  std::vector<std::unique_ptr<ItemProcessor>> processors;
+  for (unsigned i = 0; i < jobs; ++i) processors.push_back(make_processor());
+
+  PipelineStats stats;
+  std::exception_ptr writer_failure;
+  std::thread writer([&] {
+    try {
+      auto last_flush = std::chrono::steady_clock::now();
+      std::size_t since_flush = 0;
+      std::optional<Result_> next;
+      while (results.next(next, options.batch_interval)) {
+        if (next) {
+          if (auto* item = std::get_if<ItemRecord>(&*next)) {
+            sink.on_item(*item);
+            ++stats.items;
+          } else {
+            sink.on_problem(std::get<WalkProblem>(*next));
+            ++stats.problems;
+          }
+          ++since_flush;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (since_flush >= options.batch_items || (since_flush > 0 && now - last_flush >= options.batch_interval)) {
+          sink.flush();
+          since_flush = 0;
+          last_flush = now;
+        }
+      }
+      sink.flush();
+    } catch (...) {
+      writer_failure = std::current_exception();
+    }
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < jobs; ++i)
+    workers.emplace_back([&, i] { worker_loop(queue, results, *processors[i]); });
+
+  std::exception_ptr walk_failure;
+  for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {
+    walk_sink.set_source(i);
+    try {
+      sources[i]->walk(walk_sink);
+    } catch (...) {
+      walk_failure = std::current_exception();
+      break;
+    }
+  }
+  queue.close();
+  for (auto& w : workers) w.join();
+  results.close();
+  writer.join();
+
+  stats.interrupted = stop.load();
+  if (walk_failure) std::rethrow_exception(walk_failure);
+  if (writer_failure) std::rethrow_exception(writer_failure);
+  return stats;
+}
+
+}  // namespace triage

@@ -1,0 +1,56 @@
+#pragma once
+// walker thread -> queue bounded in bytes -> N workers -> one writer thread, which hands
+// records to the sink in walk order so results never depend on --jobs or thread timing.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/pipeline/evidence_source.h"
+
+namespace triage {
+
+// Per-worker analysis of one item (digests, identification, EXIF...). Each worker owns one
+// processor, so implementations may keep thread-local state. Exceptions become item problems.
+class ItemProcessor {
+ public:
+  virtual ~ItemProcessor() = default;
+  virtual void process(WalkedItem& item) = 0;
+};
+using ProcessorFactory = std::function<std::unique_ptr<ItemProcessor>()>;
+
+// Receives results on the writer thread, in walk order.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void on_item(const ItemRecord& item) = 0;
+  virtual void on_problem(const WalkProblem& problem) = 0;
+  // Called at batch boundaries (time or count) and once at the end: commit what is pending.
+  virtual void flush() = 0;
+};
+
+struct PipelineOptions {
+  unsigned jobs = 1;
+  std::size_t queue_bytes = 96u << 20;
+  std::size_t batch_items = 512;
+  std::chrono::milliseconds batch_interval{500};
+};
+
+struct PipelineStats {
+  std::uint64_t items = 0;
+  std::uint64_t problems = 0;
+  bool interrupted = false;
+};
+
+// Walks the sources one after another (walk order = seq order) and processes every item.
+// When `stop` becomes true the walk ends early, queued items are still processed and written.
+PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
+                           RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop);
+
+// Default worker count: cores - 1, at least 1.
+unsigned default_jobs();
+
+}  // namespace triage

@@ -1,0 +1,38 @@
+#pragma once
+// Shared test helpers: temporary folders, file bytes, and the ../shared corpus.
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace triage::test {
+
+// A fresh folder under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::vector<std::byte> read_bytes(const std::filesystem::path& file);
+std::string read_text(const std::filesystem::path& file);
+void write_bytes(const std::filesystem::path& file, const std::vector<std::byte>& bytes);
+void write_text(const std::filesystem::path& file, const std::string& text);
+
+// The project's source folder (for samples/ and golden files).
+std::filesystem::path source_dir();
+
+// ../shared/corpus/<sub> next to the checkout. When it is absent the test must not pass
+// silently: under CI (CI=true) this FAILs the current test; elsewhere it prints a loud
+// SKIPPED message. Returns nullopt in both cases, and the caller returns.
+std::optional<std::filesystem::path> require_corpus(const std::string& sub);
+
+}  // namespace triage::test
