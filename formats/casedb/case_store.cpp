@@ -1,0 +1,286 @@
+#include "formats/casedb/case_store.h"
+
+#include <fmt/format.h>
+
+#include "triage/version.h"
+
+namespace triage {
+namespace {
+
+// Schema version 1 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
+// bytes, not necessarily UTF-8.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
+  command_line TEXT NOT NULL, options TEXT NOT NULL, jobs INTEGER NOT NULL,
+  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL);
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+  source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  source_index INTEGER NOT NULL,
+  parent_id INTEGER REFERENCES items(id),
+  path BLOB NOT NULL, size INTEGER NOT NULL, inode INTEGER,
+  mtime_ns INTEGER, atime_ns INTEGER, ctime_ns INTEGER, btime_ns INTEGER,
+  deleted INTEGER NOT NULL,
+  media_type TEXT NOT NULL, mime TEXT NOT NULL, extension_mismatch INTEGER NOT NULL,
+  md5 TEXT, sha1 TEXT, sha256 TEXT,
+  exif_make TEXT, exif_model TEXT, exif_serial TEXT, exif_lens_model TEXT, exif_software TEXT,
+  exif_datetime_original TEXT, exif_offset_time_original TEXT, exif_datetime_digitized TEXT,
+  exif_orientation INTEGER, exif_gps_lat REAL, exif_gps_lon REAL, exif_gps_alt REAL,
+  exif_gps_datetime TEXT, width INTEGER, height INTEGER);
+CREATE INDEX items_md5 ON items(md5);
+CREATE INDEX items_sha1 ON items(sha1);
+CREATE INDEX items_sha256 ON items(sha256);
+CREATE TABLE errors (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  seq INTEGER NOT NULL,
+  item_id INTEGER REFERENCES items(id),
+  source_index INTEGER NOT NULL,
+  path BLOB NOT NULL, stage TEXT NOT NULL, message TEXT NOT NULL,
+  is_error INTEGER NOT NULL);
+)sql";
+
+constexpr const char* kItemColumns =
+    "id, source_index, path, size, inode, mtime_ns, atime_ns, ctime_ns, btime_ns, deleted, media_type, mime, "
+    "extension_mismatch, md5, sha1, sha256, exif_make, exif_model, exif_serial, exif_lens_model, "
+    "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
+    "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height";
+
+constexpr int kItemColumnCount = 31;
+
+// ", ?" once per column.
+std::string placeholders(int count) {
+  std::string q;
+  for (int i = 0; i < count; ++i) q += ", ?";
+  return q;
+}
+
+std::optional<std::string> non_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+MediaType media_type_from(const std::string& s) {
+  if (s == "image") return MediaType::image;
+  if (s == "video") return MediaType::video;
+  return MediaType::other;
+}
+
+}  // namespace
+
+CaseStore::CaseStore(sqlite::Db db) : db_(std::move(db)) {}
+
+std::unique_ptr<CaseStore> CaseStore::create(const std::filesystem::path& file) {
+  auto db = sqlite::open(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+  sqlite::exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  {
+    sqlite::Statement has_tables(db.get(), "SELECT count(*) FROM sqlite_master WHERE name='runs'");
+    has_tables.step();
+    if (has_tables.int64(0) != 0) throw sqlite::Error("the case database already holds a scan");
+  }
+  sqlite::exec(db.get(), "BEGIN");
+  sqlite::exec(db.get(), kSchema);
+  sqlite::Statement info(db.get(), "INSERT INTO db_info(key, value) VALUES (?, ?)");
+  info.bind_text(1, "schema_version").bind_text(2, std::to_string(kCaseSchemaVersion)).run();
+  info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
+  sqlite::exec(db.get(), "COMMIT");
+  return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
+}
+
+std::unique_ptr<CaseStore> CaseStore::open_read_only(const std::filesystem::path& file) {
+  auto db = sqlite::open(file.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+  sqlite::Statement version(db.get(), "SELECT value FROM db_info WHERE key='schema_version'");
+  if (!version.step() || version.text(0) != std::to_string(kCaseSchemaVersion))
+    throw sqlite::Error("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
+  return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
+}
+
+std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources) {
+  sqlite::exec(db_.get(), "BEGIN");
+  sqlite::Statement insert(db_.get(),
+                           "INSERT INTO runs(started_utc, status, command_line, options, jobs, tool_version, "
+                           "git_commit) VALUES (?, 'running', ?, ?, ?, ?, ?)");
+  insert.bind_text(1, run.started_utc)
+      .bind_text(2, run.command_line)
+      .bind_text(3, run.options_json)
+      .bind(4, static_cast<std::int64_t>(run.jobs))
+      .bind_text(5, kToolVersion)
+      .bind_text(6, kGitCommit)
+      .run();
+  run_id_ = sqlite3_last_insert_rowid(db_.get());
+  sqlite::Statement source(db_.get(), "INSERT INTO sources(run_id, source_index, path, kind) VALUES (?, ?, ?, ?)");
+  for (const auto& s : sources)
+    source.bind(1, run_id_).bind(2, static_cast<std::int64_t>(s.index)).bind_blob(3, s.path).bind_text(4, s.kind).run();
+  sqlite::exec(db_.get(), "COMMIT");
+
+  insert_item_ = std::make_unique<sqlite::Statement>(
+      db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
+  insert_error_ = std::make_unique<sqlite::Statement>(
+      db_.get(),
+      "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  return run_id_;
+}
+
+void CaseStore::begin_batch() {
+  if (!in_batch_) {
+    sqlite::exec(db_.get(), "BEGIN");
+    in_batch_ = true;
+  }
+}
+
+void CaseStore::add_item(const ItemRecord& item) {
+  begin_batch();
+  auto& s = *insert_item_;
+  const ExifFields& e = item.exif;
+  int i = 1;
+  s.bind(i++, run_id_);
+  s.bind(i++, static_cast<std::int64_t>(item.seq));
+  s.bind(i++, static_cast<std::int64_t>(item.source_index));
+  s.bind_blob(i++, item.path);
+  s.bind(i++, static_cast<std::int64_t>(item.size));
+  s.bind_optional(i++, item.fs.inode);
+  s.bind_optional(i++, item.fs.mtime);
+  s.bind_optional(i++, item.fs.atime);
+  s.bind_optional(i++, item.fs.ctime);
+  s.bind_optional(i++, item.fs.btime);
+  s.bind(i++, static_cast<std::int64_t>(item.fs.deleted));
+  s.bind_text(i++, to_string(item.media_type));
+  s.bind_text(i++, item.mime);
+  s.bind(i++, static_cast<std::int64_t>(item.extension_mismatch));
+  s.bind_optional(i++, non_empty(item.digests.md5));
+  s.bind_optional(i++, non_empty(item.digests.sha1));
+  s.bind_optional(i++, non_empty(item.digests.sha256));
+  s.bind_optional(i++, e.make);
+  s.bind_optional(i++, e.model);
+  s.bind_optional(i++, e.serial);
+  s.bind_optional(i++, e.lens_model);
+  s.bind_optional(i++, e.software);
+  s.bind_optional(i++, e.datetime_original);
+  s.bind_optional(i++, e.offset_time_original);
+  s.bind_optional(i++, e.datetime_digitized);
+  s.bind_optional(i++, e.orientation);
+  s.bind_optional(i++, e.gps_lat);
+  s.bind_optional(i++, e.gps_lon);
+  s.bind_optional(i++, e.gps_alt);
+  s.bind_optional(i++, e.gps_datetime);
+  s.bind_optional(i++, e.width);
+  s.bind_optional(i++, e.height);
+  s.run();
+  for (const auto& p : item.problems) {
+    insert_error_->bind(1, run_id_)
+        .bind(2, static_cast<std::int64_t>(item.seq))
+        .bind(3, static_cast<std::int64_t>(item.seq))
+        .bind(4, static_cast<std::int64_t>(item.source_index))
+        .bind_blob(5, item.path)
+        .bind_text(6, p.stage)
+        .bind_text(7, p.message)
+        .bind(8, std::int64_t{1})
+        .run();
+  }
+}
+
+void CaseStore::add_problem(const WalkProblem& problem) {
+  begin_batch();
+  insert_error_->bind(1, run_id_)
+      .bind(2, static_cast<std::int64_t>(problem.seq))
+      .bind_null(3)
+      .bind(4, static_cast<std::int64_t>(problem.source_index))
+      .bind_blob(5, problem.path)
+      .bind_text(6, problem.kind)
+      .bind_text(7, problem.message)
+      .bind(8, static_cast<std::int64_t>(problem.is_error))
+      .run();
+}
+
+void CaseStore::commit() {
+  if (in_batch_) {
+    sqlite::exec(db_.get(), "COMMIT");
+    in_batch_ = false;
+  }
+}
+
+void CaseStore::end_run(const std::string& status, const std::string& ended_utc) {
+  commit();
+  sqlite::Statement update(db_.get(), "UPDATE runs SET status = ?, ended_utc = ? WHERE id = ?");
+  update.bind_text(1, status).bind_text(2, ended_utc).bind(3, run_id_).run();
+  sqlite::exec(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
+  sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
+  while (q.step()) {
+    ItemRecord r;
+    int i = 0;
+    r.seq = static_cast<std::uint64_t>(q.int64(i++));
+    r.source_index = static_cast<std::uint32_t>(q.int64(i++));
+    r.path = q.text(i++);
+    r.size = static_cast<std::uint64_t>(q.int64(i++));
+    if (auto v = q.optional_int64(i++)) r.fs.inode = static_cast<std::uint64_t>(*v);
+    r.fs.mtime = q.optional_int64(i++);
+    r.fs.atime = q.optional_int64(i++);
+    r.fs.ctime = q.optional_int64(i++);
+    r.fs.btime = q.optional_int64(i++);
+    r.fs.deleted = q.int64(i++) != 0;
+    r.media_type = media_type_from(q.text(i++));
+    r.mime = q.text(i++);
+    r.extension_mismatch = q.int64(i++) != 0;
+    r.digests.md5 = q.optional_text(i++).value_or("");
+    r.digests.sha1 = q.optional_text(i++).value_or("");
+    r.digests.sha256 = q.optional_text(i++).value_or("");
+    ExifFields& e = r.exif;
+    e.make = q.optional_text(i++);
+    e.model = q.optional_text(i++);
+    e.serial = q.optional_text(i++);
+    e.lens_model = q.optional_text(i++);
+    e.software = q.optional_text(i++);
+    e.datetime_original = q.optional_text(i++);
+    e.offset_time_original = q.optional_text(i++);
+    e.datetime_digitized = q.optional_text(i++);
+    if (auto v = q.optional_int64(i++)) e.orientation = static_cast<int>(*v);
+    e.gps_lat = q.optional_real(i++);
+    e.gps_lon = q.optional_real(i++);
+    e.gps_alt = q.optional_real(i++);
+    e.gps_datetime = q.optional_text(i++);
+    if (auto v = q.optional_int64(i++)) e.width = static_cast<std::uint32_t>(*v);
+    if (auto v = q.optional_int64(i++)) e.height = static_cast<std::uint32_t>(*v);
+    problems.bind(1, static_cast<std::int64_t>(r.seq));
+    while (problems.step()) r.problems.push_back({problems.text(0), problems.text(1)});
+    problems.reset();
+    visit(r);
+  }
+}
+
+void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& visit) const {
+  sqlite::Statement q(db_.get(),
+                      "SELECT seq, source_index, path, stage, message, is_error FROM errors ORDER BY seq, id");
+  while (q.step()) {
+    WalkProblem p;
+    p.seq = static_cast<std::uint64_t>(q.int64(0));
+    p.source_index = static_cast<std::uint32_t>(q.int64(1));
+    p.path = q.text(2);
+    p.kind = q.text(3);
+    p.message = q.text(4);
+    p.is_error = q.int64(5) != 0;
+    visit(p);
+  }
+}
+
+std::vector<RunSummary> CaseStore::runs() const {
+  std::vector<RunSummary> out;
+  sqlite::Statement q(db_.get(),
+                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit FROM runs "
+                      "ORDER BY id");
+  while (q.step())
+    out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6)});
+  return out;
+}
+
+}  // namespace triage

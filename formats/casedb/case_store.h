@@ -1,0 +1,64 @@
+#pragma once
+// The case database CASE_DIR/case.db (SQLite, WAL): the one record every report is rendered
+// from. Only the writer thread touches a CaseStore during a scan.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+#include "formats/casedb/sqlite_handle.h"
+
+namespace triage {
+
+inline constexpr int kCaseSchemaVersion = 1;
+
+struct RunInfo {
+  std::string started_utc;
+  std::string command_line;
+  std::string options_json;  // the options in force, for reproduction
+  unsigned jobs = 1;
+};
+
+struct SourceInfo {
+  std::uint32_t index = 0;
+  std::string path;  // as given
+  std::string kind;  // "directory", "file"
+};
+
+struct RunSummary {
+  std::int64_t id = 0;
+  std::string started_utc, ended_utc, status, command_line, tool_version, git_commit;
+};
+
+class CaseStore {
+ public:
+  // Creates a new case database; throws sqlite::Error if one with a run already exists.
+  static std::unique_ptr<CaseStore> create(const std::filesystem::path& file);
+  // Opens an existing case read-only (for reports).
+  static std::unique_ptr<CaseStore> open_read_only(const std::filesystem::path& file);
+
+  std::int64_t begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources);
+  void add_item(const ItemRecord& item);
+  void add_problem(const WalkProblem& problem);
+  void commit();  // ends the open batch transaction, if any
+  void end_run(const std::string& status, const std::string& ended_utc);
+
+  // Reading back, in walk order.
+  void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
+  void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
+  std::vector<RunSummary> runs() const;
+
+ private:
+  explicit CaseStore(sqlite::Db db);
+  void begin_batch();
+
+  sqlite::Db db_;
+  std::int64_t run_id_ = 0;
+  bool in_batch_ = false;
+  std::unique_ptr<sqlite::Statement> insert_item_, insert_error_;
+};
+
+}  // namespace triage

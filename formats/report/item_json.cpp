@@ -1,0 +1,85 @@
+#include "formats/report/item_json.h"
+
+#include "core/text/time_format.h"
+#include "core/text/utf8.h"
+#include "formats/report/json_text.h"
+
+namespace triage {
+namespace {
+
+void path_keys(JsonObject& o, const std::string& path) {
+  o.string("path", path);
+  // An undecodable name is kept losslessly next to its readable form.
+  if (!is_valid_utf8(path)) o.string("path_hex", to_hex(path));
+}
+
+void time_key(JsonObject& o, std::string_view key, const std::optional<UnixNanos>& t) {
+  if (t) o.string(key, format_utc(*t));
+}
+
+std::string exif_json(const ExifFields& e) {
+  std::string out;
+  JsonObject o(out);
+  o.optional("make", e.make)
+      .optional("model", e.model)
+      .optional("serial", e.serial)
+      .optional("lens_model", e.lens_model)
+      .optional("software", e.software)
+      .optional("datetime_original", e.datetime_original)
+      .optional("offset_time_original", e.offset_time_original)
+      .optional("datetime_digitized", e.datetime_digitized)
+      .optional("gps_lat", e.gps_lat)
+      .optional("gps_lon", e.gps_lon)
+      .optional("gps_alt", e.gps_alt)
+      .optional("gps_datetime", e.gps_datetime)
+      .optional("width", e.width)
+      .optional("height", e.height)
+      .optional("orientation", e.orientation);
+  o.close();
+  return out;
+}
+
+}  // namespace
+
+void append_item_json_line(std::string& out, const ItemRecord& item) {
+  {
+    JsonObject o(out);
+    path_keys(o, item.path);
+    o.number("size", item.size);
+    o.optional("inode", item.fs.inode);
+    time_key(o, "mtime", item.fs.mtime);
+    time_key(o, "atime", item.fs.atime);
+    time_key(o, "ctime", item.fs.ctime);
+    time_key(o, "btime", item.fs.btime);
+    o.boolean("deleted", item.fs.deleted)
+        .string("media_type", to_string(item.media_type))
+        .string("mime", item.mime)
+        .boolean("extension_mismatch", item.extension_mismatch)
+        .string_or_null("md5", item.digests.md5)
+        .string_or_null("sha1", item.digests.sha1)
+        .string_or_null("sha256", item.digests.sha256)
+        .raw("exif", exif_json(item.exif));
+    if (!item.problems.empty()) {
+      std::string list = "[";
+      for (std::size_t i = 0; i < item.problems.size(); ++i) {
+        if (i) list += ',';
+        JsonObject p(list);
+        p.string("stage", item.problems[i].stage).string("message", item.problems[i].message);
+      }
+      list += ']';
+      o.raw("errors", list);
+    }
+  }
+  out += '\n';
+}
+
+void append_problem_json_line(std::string& out, const WalkProblem& problem) {
+  {
+    JsonObject o(out);
+    path_keys(o, problem.path);
+    o.string("error", problem.kind).string("message", problem.message).boolean("is_error", problem.is_error);
+  }
+  out += '\n';
+}
+
+}  // namespace triage

@@ -1,0 +1,102 @@
+#include "formats/report/items_csv.h"
+
+#include <fmt/format.h>
+
+#include "core/text/time_format.h"
+#include "core/text/utf8.h"
+#include "formats/report/csv_text.h"
+#include "formats/report/json_text.h"
+
+namespace triage {
+namespace {
+
+constexpr const char* kColumns[] = {
+    "path", "path_hex", "size", "inode", "mtime", "atime", "ctime", "btime", "deleted", "media_type", "mime",
+    "extension_mismatch", "md5", "sha1", "sha256", "exif_make", "exif_model", "exif_serial", "exif_lens_model",
+    "exif_software", "exif_datetime_original", "exif_offset_time_original", "exif_datetime_digitized",
+    "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
+    "exif_orientation", "errors"};
+
+class Row {
+ public:
+  explicit Row(std::string& out) : out_(out) {}
+  void text(std::string_view v) {
+    sep();
+    append_csv_text(out_, v);
+  }
+  void plain(std::string_view v) {
+    sep();
+    append_csv_plain(out_, v);
+  }
+  void text(const std::optional<std::string>& v) { text(v ? std::string_view(*v) : std::string_view()); }
+  void text(const std::string& v) { text(std::string_view(v)); }
+  template <typename T>
+  void number(const std::optional<T>& v) {
+    if constexpr (std::is_floating_point_v<T>) plain(v ? json_number(*v) : "");
+    else plain(v ? fmt::format("{}", *v) : "");
+  }
+  void time(const std::optional<UnixNanos>& t) { plain(t ? format_utc(*t) : ""); }
+  void end() { out_ += "\r\n"; }  // RFC 4180 line break
+
+ private:
+  void sep() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::string items_csv_header() {
+  std::string out;
+  Row row(out);
+  for (const char* c : kColumns) row.plain(c);
+  row.end();
+  return out;
+}
+
+void append_item_csv_row(std::string& out, const ItemRecord& item) {
+  Row row(out);
+  const ExifFields& e = item.exif;
+  row.text(item.path);
+  row.plain(is_valid_utf8(item.path) ? "" : to_hex(item.path));
+  row.plain(fmt::format("{}", item.size));
+  row.number(item.fs.inode);
+  row.time(item.fs.mtime);
+  row.time(item.fs.atime);
+  row.time(item.fs.ctime);
+  row.time(item.fs.btime);
+  row.plain(item.fs.deleted ? "true" : "false");
+  row.plain(to_string(item.media_type));
+  row.text(item.mime);
+  row.plain(item.extension_mismatch ? "true" : "false");
+  row.plain(item.digests.md5);
+  row.plain(item.digests.sha1);
+  row.plain(item.digests.sha256);
+  row.text(e.make);
+  row.text(e.model);
+  row.text(e.serial);
+  row.text(e.lens_model);
+  row.text(e.software);
+  row.text(e.datetime_original);
+  row.text(e.offset_time_original);
+  row.text(e.datetime_digitized);
+  row.number(e.gps_lat);
+  row.number(e.gps_lon);
+  row.number(e.gps_alt);
+  row.text(e.gps_datetime);
+  row.number(e.width);
+  row.number(e.height);
+  row.number(e.orientation);
+  std::string errors;
+  for (const auto& p : item.problems) {
+    if (!errors.empty()) errors += "; ";
+    errors += p.stage + ": " + p.message;
+  }
+  row.text(errors);
+  row.end();
+}
+
+}  // namespace triage

@@ -1,0 +1,262 @@
+#include "formats/scan/scan_job.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "core/digest/digests.h"
+#include "core/pipeline/scan_pipeline.h"
+#include "core/text/time_format.h"
+#include "formats/analysis/media_analyzer.h"
+#include "formats/casedb/case_store.h"
+#include "formats/report/item_json.h"
+#include "formats/report/items_csv.h"
+#include "formats/report/json_text.h"
+#include "formats/source/directory_source.h"
+
+namespace triage {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Writes each record to the case database; commits at batch boundaries.
+class StoreSink final : public RecordSink {
+ public:
+  explicit StoreSink(CaseStore& store) : store_(store) {}
+  void on_item(const ItemRecord& item) override { store_.add_item(item); }
+  void on_problem(const WalkProblem& problem) override { store_.add_problem(problem); }
+  void flush() override { store_.commit(); }
+
+ private:
+  CaseStore& store_;
+};
+
+// Streams JSON Lines or CSV rows to stdout in walk order.
+class StreamSink final : public RecordSink {
+ public:
+  StreamSink(std::ostream& out, StreamFormat format) : out_(out), format_(format) {
+    if (format_ == StreamFormat::csv) out_ << items_csv_header();
+  }
+  void on_item(const ItemRecord& item) override {
+    if (format_ == StreamFormat::jsonl) append_item_json_line(buffer_, item);
+    if (format_ == StreamFormat::csv) append_item_csv_row(buffer_, item);
+    if (buffer_.size() > (1u << 16)) flush();
+  }
+  void on_problem(const WalkProblem& problem) override {
+    if (format_ == StreamFormat::jsonl) append_problem_json_line(buffer_, problem);
+  }
+  void flush() override {
+    out_ << buffer_;
+    out_.flush();
+    buffer_.clear();
+  }
+
+ private:
+  std::ostream& out_;
+  StreamFormat format_;
+  std::string buffer_;
+};
+
+// Counts for the summary, and the progress line on a terminal.
+class CountingSink final : public RecordSink {
+ public:
+  CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, bool progress)
+      : outcome_(outcome), diag_(diagnostics), progress_(progress), start_(Clock::now()) {}
+
+  void on_item(const ItemRecord& item) override {
+    ScanCounts& c = outcome_.counts;
+    ++c.items;
+    c.bytes += item.size;
+    if (item.media_type == MediaType::image) ++c.images;
+    else if (item.media_type == MediaType::video) ++c.videos;
+    else ++c.others;
+    if (!item.digests.empty()) ++c.digested;
+    if (!item.exif.empty() && (item.exif.make || item.exif.model || item.exif.datetime_original)) ++c.with_exif;
+    if (item.exif.gps_lat && item.exif.gps_lon) ++c.with_gps;
+    if (item.extension_mismatch) ++c.extension_mismatches;
+    if (!item.problems.empty()) {
+      ++c.item_errors;
+      remember(item.path, item.problems.front().stage + ": " + item.problems.front().message);
+    }
+    tick();
+  }
+  void on_problem(const WalkProblem& problem) override {
+    if (problem.is_error) {
+      ++outcome_.counts.walk_errors;
+      remember(problem.path, problem.kind + ": " + problem.message);
+    } else {
+      ++outcome_.counts.notices;
+    }
+  }
+  void flush() override {}
+  void finish() {
+    if (shown_) diag_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  void remember(const std::string& path, const std::string& what) {
+    if (outcome_.first_errors.size() < 10) outcome_.first_errors.push_back(path + ": " + what);
+  }
+  void tick() {
+    if (!progress_) return;
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const auto& c = outcome_.counts;
+    const double mb = static_cast<double>(c.bytes) / 1e6;
+    diag_ << fmt::format("\r\033[K{} items ({} images, {} videos)  {:.1f} MB  {:.1f} MB/s  {:.0f} s", c.items,
+                         c.images, c.videos, mb, secs > 0 ? mb / secs : 0.0, secs)
+          << std::flush;
+    shown_ = true;
+  }
+
+  ScanOutcome& outcome_;
+  std::ostream& diag_;
+  bool progress_;
+  bool shown_ = false;
+  Clock::time_point start_, last_{};
+};
+
+class FanOutSink final : public RecordSink {
+ public:
+  void add(RecordSink* sink) { sinks_.push_back(sink); }
+  void on_item(const ItemRecord& item) override {
+    for (auto* s : sinks_) s->on_item(item);
+  }
+  void on_problem(const WalkProblem& problem) override {
+    for (auto* s : sinks_) s->on_problem(problem);
+  }
+  void flush() override {
+    for (auto* s : sinks_) s->flush();
+  }
+
+ private:
+  std::vector<RecordSink*> sinks_;
+};
+
+std::string options_json(const ScanJobOptions& o) {
+  std::string out;
+  JsonObject j(out);
+  std::string sources = "[";
+  for (std::size_t i = 0; i < o.sources.size(); ++i) {
+    if (i) sources += ',';
+    append_json_string(sources, o.sources[i]);
+  }
+  sources += ']';
+  j.raw("sources", sources).boolean("all_files", o.all_files).number("jobs", static_cast<std::uint64_t>(o.jobs));
+  j.close();
+  return out;
+}
+
+void write_file_or_throw(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+std::string sha256_of_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read back " + file.string());
+  MultiDigest digest;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    digest.update(std::as_bytes(std::span(buf.data(), n)));
+  }
+  return digest.finish().sha256;
+}
+
+}  // namespace
+
+ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
+                         bool progress, const std::atomic<bool>& interrupted) {
+  const auto start = Clock::now();
+  const fs::path db_file = options.case_dir / "case.db";
+  std::unique_ptr<CaseStore> store;
+  try {
+    store = CaseStore::create(db_file);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: {}", db_file.string(), e.what()));
+  }
+
+  ContentPolicy policy;
+  policy.all_files = options.all_files;
+  std::vector<std::unique_ptr<EvidenceSource>> owned;
+  std::vector<EvidenceSource*> sources;
+  std::vector<SourceInfo> infos;
+  for (std::size_t i = 0; i < options.sources.size(); ++i) {
+    const auto& path = options.sources[i];
+    owned.push_back(std::make_unique<DirectorySource>(path, policy));
+    sources.push_back(owned.back().get());
+    infos.push_back({static_cast<std::uint32_t>(i), path, fs::is_directory(path) ? "directory" : "file"});
+  }
+
+  RunInfo run;
+  run.started_utc = now_utc();
+  run.command_line = options.command_line;
+  run.options_json = options_json(options);
+  run.jobs = options.jobs;
+  store->begin_run(run, infos);
+
+  ScanOutcome outcome;
+  StoreSink store_sink(*store);
+  CountingSink counting(outcome, diagnostics, progress);
+  FanOutSink fan_out;
+  fan_out.add(&store_sink);
+  fan_out.add(&counting);
+  std::unique_ptr<StreamSink> stream;
+  if (options.format != StreamFormat::summary) {
+    stream = std::make_unique<StreamSink>(results, options.format);
+    fan_out.add(stream.get());
+  }
+
+  PipelineOptions pipeline;
+  pipeline.jobs = options.jobs;
+  const bool all_files = options.all_files;
+  auto stats = run_pipeline(
+      sources, [all_files] { return std::make_unique<MediaAnalyzer>(all_files); }, fan_out, pipeline, interrupted);
+  counting.finish();
+  outcome.interrupted = stats.interrupted;
+  store->end_run(stats.interrupted ? "interrupted" : "completed", now_utc());
+
+  // Derived outputs are rendered from the database, never from the live pipeline.
+  std::string csv = items_csv_header();
+  store->for_each_item([&](const ItemRecord& item) { append_item_csv_row(csv, item); });
+  store.reset();
+  write_file_or_throw(options.case_dir / "items.csv", csv);
+  std::string sums;
+  for (const char* name : {"case.db", "items.csv"})
+    sums += fmt::format("{}  {}\n", sha256_of_file(options.case_dir / name), name);
+  write_file_or_throw(options.case_dir / "SHA256SUMS", sums);
+
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return outcome;
+}
+
+void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome) {
+  const ScanCounts& c = outcome.counts;
+  fmt::print(out, "triage scan {}\n", outcome.interrupted ? "INTERRUPTED (resume with the same command)" : "complete");
+  fmt::print(out, "  case directory      {}\n", options.case_dir.string());
+  fmt::print(out, "  files examined      {} ({:.1f} MB) in {:.2f} s\n", c.items, static_cast<double>(c.bytes) / 1e6,
+             outcome.seconds);
+  fmt::print(out, "  still images        {}\n", c.images);
+  fmt::print(out, "  videos              {}\n", c.videos);
+  fmt::print(out, "  other files         {}{}\n", c.others, options.all_files ? "" : " (identified, not digested)");
+  fmt::print(out, "  digested            {} (MD5, SHA-1, SHA-256)\n", c.digested);
+  fmt::print(out, "  with camera EXIF    {} ({} with GPS position)\n", c.with_exif, c.with_gps);
+  fmt::print(out, "  extension mismatch  {}\n", c.extension_mismatches);
+  fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
+             c.walk_errors, c.notices);
+  for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
+  fmt::print(out, "  outputs             case.db, items.csv, SHA256SUMS\n");
+}
+
+}  // namespace triage

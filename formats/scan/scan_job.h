@@ -1,0 +1,46 @@
+#pragma once
+// One `triage scan`: sources -> pipeline -> case database (+ JSON Lines on a stream), then the
+// case directory's derived outputs (items.csv, SHA256SUMS). The CLI only parses and reports.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace triage {
+
+enum class StreamFormat { summary, jsonl, csv };
+
+struct ScanJobOptions {
+  std::vector<std::string> sources;
+  std::filesystem::path case_dir;
+  bool all_files = false;
+  unsigned jobs = 1;
+  StreamFormat format = StreamFormat::summary;
+  std::string command_line;
+};
+
+struct ScanCounts {
+  std::uint64_t items = 0, images = 0, videos = 0, others = 0, digested = 0, bytes = 0;
+  std::uint64_t with_exif = 0, with_gps = 0, extension_mismatches = 0;
+  std::uint64_t item_errors = 0;   // items with at least one problem
+  std::uint64_t walk_errors = 0;   // special files, unreadable entries
+  std::uint64_t notices = 0;       // links not followed
+};
+
+struct ScanOutcome {
+  ScanCounts counts;
+  bool interrupted = false;
+  double seconds = 0;
+  std::vector<std::string> first_errors;  // a few, for the summary
+};
+
+// Throws std::runtime_error (with the path and reason) when the case cannot be written.
+ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
+                         bool progress, const std::atomic<bool>& interrupted);
+
+// The human summary printed after a scan.
+void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome);
+
+}  // namespace triage

@@ -1,0 +1,194 @@
+#include "formats/source/directory_source.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace triage {
+namespace {
+
+class FdReader final : public RandomAccessReader {
+ public:
+  explicit FdReader(int fd) : fd_(fd) {}
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    for (;;) {
+      const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) return Error{"read", std::strerror(errno)};
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+UnixNanos to_nanos(const struct statx_timestamp& ts) {
+  return static_cast<UnixNanos>(ts.tv_sec) * 1'000'000'000 + static_cast<UnixNanos>(ts.tv_nsec);
+}
+
+// statx without following a final symbolic link; btime when the file system keeps it.
+bool stat_entry(const std::string& path, struct statx& st, bool follow_link) {
+  const int flags = (follow_link ? 0 : AT_SYMLINK_NOFOLLOW) | AT_NO_AUTOMOUNT;
+  return ::statx(AT_FDCWD, path.c_str(), flags, STATX_BASIC_STATS | STATX_BTIME, &st) == 0;
+}
+
+FsFacts facts_of(const struct statx& st) {
+  FsFacts facts;
+  facts.inode = st.stx_ino;
+  facts.mtime = to_nanos(st.stx_mtime);
+  facts.atime = to_nanos(st.stx_atime);
+  facts.ctime = to_nanos(st.stx_ctime);
+  if (st.stx_mask & STATX_BTIME) facts.btime = to_nanos(st.stx_btime);
+  return facts;
+}
+
+// Opens for reading only; O_NOATIME keeps the access time as it was where we may use it.
+int open_evidence(const std::string& path, bool follow_link) {
+  const int base = O_RDONLY | O_CLOEXEC | (follow_link ? 0 : O_NOFOLLOW);
+  int fd = ::open(path.c_str(), base | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), base);
+  return fd;
+}
+
+const char* special_kind(std::uint16_t mode) {
+  if (S_ISFIFO(mode)) return "named pipe";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "special file";
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+class Walker {
+ public:
+  Walker(WalkSink& sink, const ContentPolicy& policy) : sink_(sink), policy_(policy) {}
+
+  // The root is followed if it is a link (the user named it); nothing below it is.
+  void walk_entry(const std::string& path, bool follow_link = false) {
+    struct statx st {};
+    if (!stat_entry(path, st, follow_link)) {
+      report(path, "unreadable", fmt::format("cannot stat: {}", std::strerror(errno)));
+      return;
+    }
+    const auto mode = st.stx_mode;
+    if (S_ISREG(mode)) {
+      walk_file(path, st, follow_link);
+    } else if (S_ISDIR(mode)) {
+      walk_directory(path, st);
+    } else if (S_ISLNK(mode)) {
+      std::string target(4096, '\0');
+      const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+      target.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+      report(path, "symlink_not_followed", "symbolic link to '" + target + "' not followed", false);
+    } else {
+      report(path, "special_file", fmt::format("{} not examined", special_kind(mode)));
+    }
+  }
+
+ private:
+  void report(const std::string& path, std::string kind, std::string message, bool is_error = true) {
+    WalkProblem p;
+    p.path = path;
+    p.kind = std::move(kind);
+    p.message = std::move(message);
+    p.is_error = is_error;
+    sink_.problem(std::move(p));
+  }
+
+  void walk_file(const std::string& path, const struct statx& st, bool follow_link) {
+    WalkedItem walked;
+    walked.record.path = path;
+    walked.record.size = st.stx_size;
+    walked.record.fs = facts_of(st);
+    walked.record.mime = "application/octet-stream";
+    UniqueFd fd(open_evidence(path, follow_link));
+    if (fd.get() < 0) {
+      walked.record.problems.push_back({"read", fmt::format("cannot open: {}", std::strerror(errno))});
+      sink_.item(std::move(walked));
+      return;
+    }
+    FdReader reader(fd.get());
+    auto content = load_content(reader, walked.record, policy_);
+    if (content) {
+      walked.content = std::move(*content);
+    } else {
+      walked.record.problems.push_back({content.error().stage, content.error().message});
+    }
+    sink_.item(std::move(walked));
+  }
+
+  void walk_directory(const std::string& path, const struct statx& st) {
+    // A directory seen twice (bind mount) would loop: walk it once.
+    if (!visited_.insert({makedev(st.stx_dev_major, st.stx_dev_minor), st.stx_ino}).second) {
+      report(path, "directory_loop", "directory already walked (bind mount or loop)");
+      return;
+    }
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) {
+      report(path, "unreadable", fmt::format("cannot open directory: {}", std::strerror(errno)));
+      return;
+    }
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+      if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
+      names.emplace_back(entry->d_name);
+    }
+    const int read_errno = errno;
+    ::closedir(dir);
+    if (read_errno != 0)
+      report(path, "unreadable", fmt::format("directory listing incomplete: {}", std::strerror(read_errno)));
+    std::sort(names.begin(), names.end());  // byte order: the walk is deterministic
+    for (const auto& name : names) {
+      if (sink_.stopping()) return;
+      walk_entry(join(path, name));
+    }
+  }
+
+  WalkSink& sink_;
+  const ContentPolicy& policy_;
+  std::set<std::pair<dev_t, std::uint64_t>> visited_;
+};
+
+}  // namespace
+
+DirectorySource::DirectorySource(std::string root, ContentPolicy policy)
+    : root_(std::move(root)), policy_(policy) {
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+void DirectorySource::walk(WalkSink& sink) {
+  Walker walker(sink, policy_);
+  walker.walk_entry(root_, /*follow_link=*/true);
+}
+
+}  // namespace triage

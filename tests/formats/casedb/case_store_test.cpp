@@ -1,0 +1,59 @@
+#include "formats/casedb/case_store.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/support/test_support.h"
+
+using namespace triage;
+
+TEST_CASE("items and problems round-trip through the case database in walk order") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  {
+    auto store = CaseStore::create(file);
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {{0, "x", "directory"}});
+    ItemRecord item;
+    item.seq = 0;
+    item.path = std::string("x/bad\xFF\nname.jpg");
+    item.size = 123;
+    item.fs.mtime = 1'000'000'000;
+    item.media_type = MediaType::image;
+    item.mime = "image/jpeg";
+    item.digests = {"m", "s1", "s256"};
+    item.exif.make = "Canon";
+    item.exif.gps_lat = -33.5;
+    item.exif.orientation = 6;
+    item.problems.push_back({"exif", "corrupt IFD"});
+    store->add_item(item);
+    WalkProblem p;
+    p.seq = 1;
+    p.path = "x/fifo";
+    p.kind = "special_file";
+    p.message = "named pipe not examined";
+    store->add_problem(p);
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  CHECK_THROWS_AS(CaseStore::create(file), sqlite::Error);  // never overwrite a case
+  auto store = CaseStore::open_read_only(file);
+  std::vector<ItemRecord> items;
+  store->for_each_item([&](const ItemRecord& r) { items.push_back(r); });
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].path == std::string("x/bad\xFF\nname.jpg"));
+  CHECK(items[0].size == 123);
+  CHECK(items[0].media_type == MediaType::image);
+  CHECK(items[0].digests.sha256 == "s256");
+  CHECK(items[0].exif.make == "Canon");
+  CHECK(items[0].exif.gps_lat == -33.5);
+  CHECK(items[0].exif.orientation == 6);
+  CHECK_FALSE(items[0].exif.model);
+  REQUIRE(items[0].problems.size() == 1);
+  CHECK(items[0].problems[0].message == "corrupt IFD");
+  std::vector<WalkProblem> problems;
+  store->for_each_problem([&](const WalkProblem& w) { problems.push_back(w); });
+  REQUIRE(problems.size() == 2);  // the item's problem and the walk problem
+  CHECK(problems[1].kind == "special_file");
+  const auto runs = store->runs();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == "completed");
+  CHECK(runs[0].command_line == "triage scan x --out y");
+}
