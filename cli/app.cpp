@@ -1,0 +1,50 @@
+#include "cli/app.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "triage/version.h"
+
+namespace triage::cli {
+
+std::string quote_command_line(int argc, const char* const* argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i) line += ' ';
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==
+                                           std::string::npos;
+    if (plain) {
+      line += arg;
+    } else {
+      line += '\'';
+      for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += '\'';
+    }
+  }
+  return line;
+}
+
+int run(int argc, const char* const* argv, Io io) {
+  CLI::App app{"triage: find, hash, match and report media on seized devices"};
+  app.name("triage");
+  app.set_version_flag("--version", fmt::format("triage {} ({})", kToolVersion, kGitCommit));
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 clean, 1 finished with item errors, 2 usage, 3 source unreadable,\n"
+             "4 case directory not writable, 130 interrupted. See man triage.");
+  int exit_code = kExitClean;
+  setup_scan(app, io, exit_code, quote_command_line(argc, argv));
+  setup_hash(app, io, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e, io.out, io.err);
+    return rc == 0 ? kExitClean : kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,10 @@
+#pragma once
+// Exit codes (man/triage.1, EXIT STATUS). Scripts depend on them: keep them stable.
+namespace triage::cli {
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitItemErrors = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitSourceUnreadable = 3;
+inline constexpr int kExitCaseUnwritable = 4;
+inline constexpr int kExitInterrupted = 130;
+}  // namespace triage::cli

@@ -1,0 +1,119 @@
+// triage scan SOURCE... --out CASE_DIR
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "core/pipeline/scan_pipeline.h"
+#include "formats/scan/scan_job.h"
+
+namespace triage::cli {
+namespace fs = std::filesystem;
+namespace {
+
+struct ScanOptions {
+  std::vector<std::string> sources;
+  std::string out;
+  std::string format = "summary";
+  bool all_files = false;
+  unsigned jobs = 0;
+};
+
+// One clear line naming the source and why it cannot be read, or empty.
+std::string source_problem(const std::string& source) {
+  struct stat st {};
+  if (::stat(source.c_str(), &st) != 0) return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+    return fmt::format("cannot open source '{}': not a folder or regular file (disk images come later)", source);
+  if (::access(source.c_str(), R_OK | (S_ISDIR(st.st_mode) ? X_OK : 0)) != 0)
+    return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
+  return {};
+}
+
+// True when `inner` is `outer` or lies below it (both made absolute and normal).
+bool is_within(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  const fs::path a = fs::weakly_canonical(inner, ec);
+  const fs::path b = fs::weakly_canonical(outer, ec);
+  auto ai = a.begin();
+  for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
+    if (bi->empty()) continue;  // trailing separator
+    if (ai == a.end() || *ai != *bi) return false;
+  }
+  return true;
+}
+
+std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::string>& sources) {
+  for (const auto& s : sources)
+    if (is_within(case_dir, s))
+      return fmt::format("case directory '{}' lies inside source '{}': nothing may be written inside evidence",
+                         case_dir.string(), s);
+  std::error_code ec;
+  fs::create_directories(case_dir, ec);
+  if (ec) return fmt::format("cannot create case directory '{}': {}", case_dir.string(), ec.message());
+  if (::access(case_dir.c_str(), W_OK | X_OK) != 0)
+    return fmt::format("cannot write case directory '{}': {}", case_dir.string(), std::strerror(errno));
+  if (fs::exists(case_dir / "case.db"))
+    return fmt::format("case directory '{}' already holds a case (case.db); choose a new --out",
+                       case_dir.string());
+  return {};
+}
+
+int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
+  for (const auto& s : o.sources) {
+    if (auto problem = source_problem(s); !problem.empty()) {
+      fmt::print(io.err, "triage: {}\n", problem);
+      return kExitSourceUnreadable;
+    }
+  }
+  ScanJobOptions job;
+  job.sources = o.sources;
+  job.case_dir = o.out;
+  job.all_files = o.all_files;
+  job.jobs = o.jobs == 0 ? default_jobs() : o.jobs;
+  job.format = o.format == "jsonl" ? StreamFormat::jsonl : o.format == "csv" ? StreamFormat::csv : StreamFormat::summary;
+  job.command_line = command_line;
+  if (auto problem = case_dir_problem(job.case_dir, o.sources); !problem.empty()) {
+    fmt::print(io.err, "triage: {}\n", problem);
+    return kExitCaseUnwritable;
+  }
+
+  ScanOutcome outcome;
+  try {
+    outcome = run_scan_job(job, io.out, io.err, io.err_is_terminal, io.interrupted);
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "triage: case not written: {}\n", e.what());
+    return kExitCaseUnwritable;
+  }
+  // The summary is the result when no stream format was asked for; otherwise a diagnostic.
+  print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
+  if (outcome.interrupted) return kExitInterrupted;
+  const auto& c = outcome.counts;
+  return c.item_errors + c.walk_errors > 0 ? kExitItemErrors : kExitClean;
+}
+
+}  // namespace
+
+void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& command_line) {
+  auto opts = std::make_shared<ScanOptions>();
+  CLI::App* cmd = app.add_subcommand("scan", "Walk sources, identify media, digest it, read EXIF, record a case");
+  cmd->add_option("SOURCE", opts->sources, "Folder(s) or file(s) to examine (opened read-only)")->required();
+  cmd->add_option("--out,-o", opts->out, "Case directory to create (case.db, items.csv, SHA256SUMS)")->required();
+  cmd->add_option("--format", opts->format, "What goes to stdout: summary, jsonl (one object per item) or csv")
+      ->check(CLI::IsMember({"summary", "jsonl", "csv"}))
+      ->capture_default_str();
+  cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
+  cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
+      ->check(CLI::Range(1u, 256u));
+  cmd->callback([opts, &io, &exit_code, command_line] { exit_code = run_scan(*opts, io, command_line); });
+}
+
+}  // namespace triage::cli

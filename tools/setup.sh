@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages triage needs that are missing (idempotent; run as root).
+#   tools/setup.sh          build and run
+#   tools/setup.sh --test   also the test oracles and sanitizer runtime
+set -euo pipefail
+packages=(g++ cmake ninja-build pkg-config git
+  libcli11-dev libfmt-dev doctest-dev libsqlite3-dev libexif-dev libopencv-dev libssl-dev libmagic-dev
+  nlohmann-json3-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
