@@ -3,7 +3,7 @@ add_library(triage_warnings INTERFACE)
 target_compile_options(triage_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
 if(TRIAGE_WARNINGS_AS_ERRORS)
   target_compile_options(triage_warnings INTERFACE -Werror)
 endif()
