@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "core/pipeline/scan_pipeline.h"
+#include "formats/profile/profile_loader.h"
 #include "formats/scan/scan_job.h"
 
 namespace triage::cli {
@@ -25,6 +26,7 @@ struct ScanOptions {
   std::string format = "summary";
   bool all_files = false;
   unsigned jobs = 0;
+  std::string profile = "uk";
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -74,7 +76,14 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
       return kExitSourceUnreadable;
     }
   }
+  try {
+    (void)load_profile(o.profile);  // a bad profile is a usage error, found before any case is made
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "triage: {}\n", e.what());
+    return kExitUsage;
+  }
   ScanJobOptions job;
+  job.profile = o.profile;
   job.sources = o.sources;
   job.case_dir = o.out;
   job.all_files = o.all_files;
@@ -113,6 +122,8 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
+  cmd->add_option("--profile", opts->profile, "Category profile: uk, vics-us or a profile JSON file")
+      ->capture_default_str();
   cmd->callback([opts, &io, &exit_code, command_line] { exit_code = run_scan(*opts, io, command_line); });
 }
 

@@ -44,6 +44,25 @@ struct ItemProblem {
   std::string message;
 };
 
+// One hash-set hit for an item.
+struct ItemMatch {
+  std::string set;        // hash-set name
+  std::string role;       // "alert", "known" or "ignore"
+  std::string hash_type;  // "md5", "sha1", "sha256" (exact)
+  std::string media_id;   // the set's record id (VICS MediaID), may be empty
+  std::string category;   // the set's own category code, may be empty
+};
+
+// The category the profile gives an item, and why.
+struct ItemCategory {
+  std::string label;   // profile label, e.g. "Category A", "Known good", "Uncategorised"
+  std::string code;    // the set's code that decided it; empty when no set did
+  int severity = 0;    // profile order: 1 is the most severe; 0 when not applicable
+  std::string reason;  // which set, which hash, which record
+  bool known_good = false;
+  bool conflict = false;  // sets disagreed; the most severe won
+};
+
 struct ItemRecord {
   std::uint64_t seq = 0;       // walk order across all sources; the primary key of the run
   std::uint32_t source_index = 0;
@@ -54,7 +73,11 @@ struct ItemRecord {
   std::string mime;            // "application/octet-stream" when unknown
   bool extension_mismatch = false;
   Digests digests;             // empty unless processed (media, or --all-files)
+  std::string pdq;             // PDQ hash of a still image, 64 hex digits; empty when none
+  std::optional<int> pdq_quality;  // 0..100
   ExifFields exif;
+  std::vector<ItemMatch> matches;
+  std::optional<ItemCategory> category;  // set for media and for any matched item
   std::vector<ItemProblem> problems;
 };
 

@@ -25,10 +25,12 @@ class OneDigest {
   void update(std::span<const std::byte> data) {
     if (!data.empty()) EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
   }
+  // Returns the digest and starts over, so one context serves many files.
   std::string finish_hex() {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx_.get(), out, &len);
+    EVP_DigestInit_ex(ctx_.get(), nullptr, nullptr);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex(static_cast<std::size_t>(len) * 2, '0');
     for (unsigned int i = 0; i < len; ++i) {

@@ -38,6 +38,7 @@ class ParallelMultiDigest {
 
   // The chunk must stay valid until update() returns (it waits for the helper).
   void update(std::span<const std::byte> chunk);
+  // The digests so far; the object starts over and can digest the next file.
   Digests finish();
 
  private:

@@ -1,7 +1,9 @@
 #pragma once
 // The walker side of the pipeline: a source walks itself and hands items, with the bytes the
 // workers need, to a sink that applies back-pressure.
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,10 +34,21 @@ class WalkSink {
   virtual bool stopping() const = 0;
 };
 
+// What a quick count of a source found so far (for the progress line's ETA only).
+struct WalkTotals {
+  std::atomic<std::uint64_t> files{0}, bytes{0};
+  std::atomic<bool> done{false};
+};
+
 class EvidenceSource {
  public:
   virtual ~EvidenceSource() = default;
   virtual void walk(WalkSink& sink) = 0;
+  // Adds the source's file count and bytes to `totals` without reading content. Optional.
+  virtual void count(WalkTotals& totals, const std::atomic<bool>& stop) {
+    (void)totals;
+    (void)stop;
+  }
 };
 
 }  // namespace triage

@@ -8,16 +8,27 @@
 namespace triage {
 
 class MagicMime;
+class DigestMatcher;
+class ParallelMultiDigest;
+struct CategoryProfile;
+
+// Shared, read-only state for every worker of a scan.
+struct AnalysisContext {
+  bool all_files = false;                    // digest every file, not only media
+  const DigestMatcher* matcher = nullptr;    // hash sets; null when none were given
+  const CategoryProfile* profile = nullptr;  // null: items get no category
+};
 
 class MediaAnalyzer final : public ItemProcessor {
  public:
-  explicit MediaAnalyzer(bool all_files);
+  explicit MediaAnalyzer(const AnalysisContext& context);
   ~MediaAnalyzer() override;
   void process(WalkedItem& item) override;
 
  private:
-  bool all_files_;
+  const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;
+  std::unique_ptr<ParallelMultiDigest> two_thread_digest_;  // made on first large file
 };
 
 }  // namespace triage

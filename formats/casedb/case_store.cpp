@@ -32,10 +32,25 @@ CREATE TABLE items (
   exif_make TEXT, exif_model TEXT, exif_serial TEXT, exif_lens_model TEXT, exif_software TEXT,
   exif_datetime_original TEXT, exif_offset_time_original TEXT, exif_datetime_digitized TEXT,
   exif_orientation INTEGER, exif_gps_lat REAL, exif_gps_lon REAL, exif_gps_alt REAL,
-  exif_gps_datetime TEXT, width INTEGER, height INTEGER);
+  exif_gps_datetime TEXT, width INTEGER, height INTEGER,
+  pdq TEXT, pdq_quality INTEGER,
+  category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
+  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
+CREATE TABLE hash_sets (
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+  name TEXT NOT NULL, role TEXT NOT NULL, format TEXT NOT NULL, version TEXT NOT NULL,
+  source_file TEXT NOT NULL, source_sha256 TEXT NOT NULL, record_count INTEGER NOT NULL,
+  imported_utc TEXT NOT NULL);
+CREATE TABLE profiles (
+  run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE matches (
+  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
+  set_name TEXT NOT NULL, role TEXT NOT NULL, hash_type TEXT NOT NULL,
+  media_id TEXT NOT NULL, category TEXT NOT NULL);
+CREATE INDEX matches_item ON matches(item_id);
 CREATE TABLE errors (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -50,9 +65,10 @@ constexpr const char* kItemColumns =
     "id, source_index, path, size, inode, mtime_ns, atime_ns, ctime_ns, btime_ns, deleted, media_type, mime, "
     "extension_mismatch, md5, sha1, sha256, exif_make, exif_model, exif_serial, exif_lens_model, "
     "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
-    "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height";
+    "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height, pdq, pdq_quality, "
+    "category, category_code, category_severity, category_reason, category_conflict, known_good";
 
-constexpr int kItemColumnCount = 31;
+constexpr int kItemColumnCount = 39;
 
 // ", ?" once per column.
 std::string placeholders(int count) {
@@ -121,11 +137,45 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
 
   insert_item_ = std::make_unique<sqlite::Statement>(
       db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
+  insert_match_ = std::make_unique<sqlite::Statement>(
+      db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category) VALUES (?, ?, ?, ?, ?, ?)");
   insert_error_ = std::make_unique<sqlite::Statement>(
       db_.get(),
       "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   return run_id_;
+}
+
+void CaseStore::add_hash_set(const CaseHashSet& set) {
+  sqlite::Statement insert(db_.get(),
+                           "INSERT INTO hash_sets(run_id, name, role, format, version, source_file, source_sha256, "
+                           "record_count, imported_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, run_id_)
+      .bind_text(2, set.name)
+      .bind_text(3, set.role)
+      .bind_text(4, set.format)
+      .bind_text(5, set.version)
+      .bind_text(6, set.source_file)
+      .bind_text(7, set.source_sha256)
+      .bind(8, static_cast<std::int64_t>(set.record_count))
+      .bind_text(9, set.imported_utc)
+      .run();
+}
+
+void CaseStore::add_profile(const std::string& name, const std::string& json) {
+  sqlite::Statement insert(db_.get(), "INSERT INTO profiles(run_id, name, json) VALUES (?, ?, ?)");
+  insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
+}
+
+std::vector<CaseHashSet> CaseStore::hash_sets() const {
+  std::vector<CaseHashSet> out;
+  sqlite::Statement q(db_.get(),
+                      "SELECT name, role, format, version, source_file, source_sha256, record_count, imported_utc "
+                      "FROM hash_sets ORDER BY id");
+  while (q.step())
+    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
+                   static_cast<std::uint64_t>(q.int64(6)), q.text(7)});
+  return out;
 }
 
 void CaseStore::begin_batch() {
@@ -172,7 +222,25 @@ void CaseStore::add_item(const ItemRecord& item) {
   s.bind_optional(i++, e.gps_datetime);
   s.bind_optional(i++, e.width);
   s.bind_optional(i++, e.height);
+  s.bind_optional(i++, non_empty(item.pdq));
+  s.bind_optional(i++, item.pdq_quality);
+  const ItemCategory* c = item.category ? &*item.category : nullptr;
+  s.bind_optional(i++, c ? std::optional(c->label) : std::nullopt);
+  s.bind_optional(i++, c ? non_empty(c->code) : std::nullopt);
+  s.bind_optional(i++, c ? std::optional(c->severity) : std::nullopt);
+  s.bind_optional(i++, c ? std::optional(c->reason) : std::nullopt);
+  s.bind_optional(i++, c ? std::optional(c->conflict ? 1 : 0) : std::nullopt);
+  s.bind(i++, static_cast<std::int64_t>(c && c->known_good));
   s.run();
+  for (const auto& m : item.matches) {
+    insert_match_->bind(1, static_cast<std::int64_t>(item.seq))
+        .bind_text(2, m.set)
+        .bind_text(3, m.role)
+        .bind_text(4, m.hash_type)
+        .bind_text(5, m.media_id)
+        .bind_text(6, m.category)
+        .run();
+  }
   for (const auto& p : item.problems) {
     insert_error_->bind(1, run_id_)
         .bind(2, static_cast<std::int64_t>(item.seq))
@@ -216,6 +284,9 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
   sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
+  sqlite::Statement matches(db_.get(),
+                            "SELECT set_name, role, hash_type, media_id, category FROM matches WHERE item_id = ? "
+                            "ORDER BY id");
   while (q.step()) {
     ItemRecord r;
     int i = 0;
@@ -251,6 +322,22 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
     e.gps_datetime = q.optional_text(i++);
     if (auto v = q.optional_int64(i++)) e.width = static_cast<std::uint32_t>(*v);
     if (auto v = q.optional_int64(i++)) e.height = static_cast<std::uint32_t>(*v);
+    r.pdq = q.optional_text(i++).value_or("");
+    if (auto v = q.optional_int64(i++)) r.pdq_quality = static_cast<int>(*v);
+    if (auto label = q.optional_text(i++)) {
+      ItemCategory c;
+      c.label = *label;
+      c.code = q.optional_text(i++).value_or("");
+      c.severity = static_cast<int>(q.optional_int64(i++).value_or(0));
+      c.reason = q.optional_text(i++).value_or("");
+      c.conflict = q.optional_int64(i++).value_or(0) != 0;
+      c.known_good = q.int64(i++) != 0;
+      r.category = std::move(c);
+    }
+    matches.bind(1, static_cast<std::int64_t>(r.seq));
+    while (matches.step())
+      r.matches.push_back({matches.text(0), matches.text(1), matches.text(2), matches.text(3), matches.text(4)});
+    matches.reset();
     problems.bind(1, static_cast<std::int64_t>(r.seq));
     while (problems.step()) r.problems.push_back({problems.text(0), problems.text(1)});
     problems.reset();

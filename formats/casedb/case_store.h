@@ -28,6 +28,13 @@ struct SourceInfo {
   std::string kind;  // "directory", "file"
 };
 
+// A hash set used by a run, with its provenance.
+struct CaseHashSet {
+  std::string name, role, format, version, source_file, source_sha256;
+  std::uint64_t record_count = 0;
+  std::string imported_utc;
+};
+
 struct RunSummary {
   std::int64_t id = 0;
   std::string started_utc, ended_utc, status, command_line, tool_version, git_commit;
@@ -41,6 +48,8 @@ class CaseStore {
   static std::unique_ptr<CaseStore> open_read_only(const std::filesystem::path& file);
 
   std::int64_t begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources);
+  void add_hash_set(const CaseHashSet& set);                        // after begin_run
+  void add_profile(const std::string& name, const std::string& json);  // the profile in force
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);
   void commit();  // ends the open batch transaction, if any
@@ -50,6 +59,7 @@ class CaseStore {
   void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
   void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
   std::vector<RunSummary> runs() const;
+  std::vector<CaseHashSet> hash_sets() const;
 
  private:
   explicit CaseStore(sqlite::Db db);
@@ -58,7 +68,7 @@ class CaseStore {
   sqlite::Db db_;
   std::int64_t run_id_ = 0;
   bool in_batch_ = false;
-  std::unique_ptr<sqlite::Statement> insert_item_, insert_error_;
+  std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_;
 };
 
 }  // namespace triage

@@ -57,8 +57,30 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
         .boolean("extension_mismatch", item.extension_mismatch)
         .string_or_null("md5", item.digests.md5)
         .string_or_null("sha1", item.digests.sha1)
-        .string_or_null("sha256", item.digests.sha256)
-        .raw("exif", exif_json(item.exif));
+        .string_or_null("sha256", item.digests.sha256);
+    if (!item.pdq.empty()) o.string("pdq", item.pdq).optional("pdq_quality", item.pdq_quality);
+    o.raw("exif", exif_json(item.exif));
+    if (item.category) {
+      const ItemCategory& c = *item.category;
+      o.string("category", c.label)
+          .string_or_null("category_code", c.code)
+          .string("category_reason", c.reason)
+          .boolean("category_conflict", c.conflict)
+          .boolean("known_good", c.known_good);
+    }
+    std::string matches = "[";
+    for (std::size_t i = 0; i < item.matches.size(); ++i) {
+      if (i) matches += ',';
+      const ItemMatch& m = item.matches[i];
+      JsonObject mo(matches);
+      mo.string("set", m.set)
+          .string("role", m.role)
+          .string("hash_type", m.hash_type)
+          .string("media_id", m.media_id)
+          .string("category", m.category);
+    }
+    matches += ']';
+    o.raw("matches", matches);
     if (!item.problems.empty()) {
       std::string list = "[";
       for (std::size_t i = 0; i < item.problems.size(); ++i) {

@@ -15,7 +15,8 @@ constexpr const char* kColumns[] = {
     "extension_mismatch", "md5", "sha1", "sha256", "exif_make", "exif_model", "exif_serial", "exif_lens_model",
     "exif_software", "exif_datetime_original", "exif_offset_time_original", "exif_datetime_digitized",
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
-    "exif_orientation", "errors"};
+    "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
+    "matches", "errors"};
 
 class Row {
  public:
@@ -90,6 +91,18 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.number(e.width);
   row.number(e.height);
   row.number(e.orientation);
+  row.plain(item.pdq);
+  row.number(item.pdq_quality);
+  row.text(item.category ? item.category->label : std::string());
+  row.text(item.category ? item.category->code : std::string());
+  row.text(item.category ? item.category->reason : std::string());
+  row.plain(item.category && item.category->known_good ? "true" : "false");
+  std::string matches;  // set:role:hash_type:media_id:category, separated by "; "
+  for (const auto& m : item.matches) {
+    if (!matches.empty()) matches += "; ";
+    matches += m.set + ":" + m.role + ":" + m.hash_type + ":" + m.media_id + ":" + m.category;
+  }
+  row.text(matches);
   std::string errors;
   for (const auto& p : item.problems) {
     if (!errors.empty()) errors += "; ";

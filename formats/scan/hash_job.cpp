@@ -52,7 +52,9 @@ std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat f
   HashOutputSink sink(results, format);
   PipelineOptions options;
   options.jobs = jobs;
-  run_pipeline(sources, [] { return std::make_unique<MediaAnalyzer>(true); }, sink, options, interrupted);
+  AnalysisContext context;
+  context.all_files = true;
+  run_pipeline(sources, [&] { return std::make_unique<MediaAnalyzer>(context); }, sink, options, interrupted);
   return sink.errors;
 }
 

@@ -3,16 +3,19 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/text/time_format.h"
 #include "formats/analysis/media_analyzer.h"
 #include "formats/casedb/case_store.h"
+#include "formats/profile/profile_loader.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/json_text.h"
@@ -65,8 +68,8 @@ class StreamSink final : public RecordSink {
 // Counts for the summary, and the progress line on a terminal.
 class CountingSink final : public RecordSink {
  public:
-  CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, bool progress)
-      : outcome_(outcome), diag_(diagnostics), progress_(progress), start_(Clock::now()) {}
+  CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, const WalkTotals* totals)
+      : outcome_(outcome), diag_(diagnostics), totals_(totals), start_(Clock::now()) {}
 
   void on_item(const ItemRecord& item) override {
     ScanCounts& c = outcome_.counts;
@@ -79,6 +82,11 @@ class CountingSink final : public RecordSink {
     if (!item.exif.empty() && (item.exif.make || item.exif.model || item.exif.datetime_original)) ++c.with_exif;
     if (item.exif.gps_lat && item.exif.gps_lon) ++c.with_gps;
     if (item.extension_mismatch) ++c.extension_mismatches;
+    if (!item.matches.empty()) ++c.matched;
+    if (item.category && item.media_type != MediaType::other) {
+      auto& counts = c.categories[{item.category->severity, item.category->label}];
+      (item.media_type == MediaType::video ? counts.second : counts.first) += 1;
+    }
     if (!item.problems.empty()) {
       ++c.item_errors;
       remember(item.path, item.problems.front().stage + ": " + item.problems.front().message);
@@ -103,22 +111,28 @@ class CountingSink final : public RecordSink {
     if (outcome_.first_errors.size() < 10) outcome_.first_errors.push_back(path + ": " + what);
   }
   void tick() {
-    if (!progress_) return;
+    if (totals_ == nullptr) return;
     const auto now = Clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
     const auto& c = outcome_.counts;
     const double mb = static_cast<double>(c.bytes) / 1e6;
-    diag_ << fmt::format("\r\033[K{} items ({} images, {} videos)  {:.1f} MB  {:.1f} MB/s  {:.0f} s", c.items,
-                         c.images, c.videos, mb, secs > 0 ? mb / secs : 0.0, secs)
+    std::string eta = "ETA counting...";
+    if (totals_->done.load() && c.bytes > 0 && secs > 0) {
+      const double total = static_cast<double>(totals_->bytes.load());
+      const double left = std::max(0.0, total - static_cast<double>(c.bytes));
+      eta = fmt::format("of {:.1f} MB, ETA {:.0f} s", total / 1e6, left / (static_cast<double>(c.bytes) / secs));
+    }
+    diag_ << fmt::format("\r\033[K{} items ({} images, {} videos)  {:.1f} MB {}  {:.1f} MB/s", c.items, c.images,
+                         c.videos, mb, eta, secs > 0 ? mb / secs : 0.0)
           << std::flush;
     shown_ = true;
   }
 
   ScanOutcome& outcome_;
   std::ostream& diag_;
-  bool progress_;
+  const WalkTotals* totals_;
   bool shown_ = false;
   Clock::time_point start_, last_{};
 };
@@ -199,16 +213,32 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     infos.push_back({static_cast<std::uint32_t>(i), path, fs::is_directory(path) ? "directory" : "file"});
   }
 
+  const CategoryProfile profile = load_profile(options.profile);
+  AnalysisContext context;
+  context.all_files = options.all_files;
+  context.profile = &profile;
+
   RunInfo run;
   run.started_utc = now_utc();
   run.command_line = options.command_line;
   run.options_json = options_json(options);
   run.jobs = options.jobs;
   store->begin_run(run, infos);
+  store->add_profile(profile.name, profile_source_text(options.profile));
 
   ScanOutcome outcome;
   StoreSink store_sink(*store);
-  CountingSink counting(outcome, diagnostics, progress);
+  // On a terminal a quick count of the sources, alongside the scan, gives the progress line an ETA.
+  WalkTotals totals;
+  std::atomic<bool> stop_counting{false};
+  std::jthread counter;  // joins on every path out, exceptions included
+  if (progress) {
+    counter = std::jthread([&] {
+      for (auto* source : sources) source->count(totals, stop_counting);
+      totals.done = true;
+    });
+  }
+  CountingSink counting(outcome, diagnostics, progress ? &totals : nullptr);
   FanOutSink fan_out;
   fan_out.add(&store_sink);
   fan_out.add(&counting);
@@ -220,10 +250,11 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
 
   PipelineOptions pipeline;
   pipeline.jobs = options.jobs;
-  const bool all_files = options.all_files;
   auto stats = run_pipeline(
-      sources, [all_files] { return std::make_unique<MediaAnalyzer>(all_files); }, fan_out, pipeline, interrupted);
+      sources, [&context] { return std::make_unique<MediaAnalyzer>(context); }, fan_out, pipeline, interrupted);
   counting.finish();
+  stop_counting = true;
+  if (counter.joinable()) counter.join();
   outcome.interrupted = stats.interrupted;
   store->end_run(stats.interrupted ? "interrupted" : "completed", now_utc());
 
@@ -253,6 +284,14 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   fmt::print(out, "  digested            {} (MD5, SHA-1, SHA-256)\n", c.digested);
   fmt::print(out, "  with camera EXIF    {} ({} with GPS position)\n", c.with_exif, c.with_gps);
   fmt::print(out, "  extension mismatch  {}\n", c.extension_mismatches);
+  if (!c.categories.empty()) {
+    fmt::print(out, "  by category (profile {}; each file counted once, by its most severe match)\n",
+               options.profile);
+    fmt::print(out, "    {:<36} {:>8} {:>8}\n", "category", "stills", "videos");
+    for (const auto& [key, counts] : c.categories)
+      fmt::print(out, "    {:<36} {:>8} {:>8}\n", key.second, counts.first, counts.second);
+  }
+  fmt::print(out, "  hash-set matches    {} items\n", c.matched);
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
              c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@ struct ScanJobOptions {
   unsigned jobs = 1;
   StreamFormat format = StreamFormat::summary;
   std::string command_line;
+  std::vector<std::string> hashsets;  // imported HASHSET.db files or raw exports
+  std::string profile = "uk";         // built-in name or profile JSON file
 };
 
 struct ScanCounts {
@@ -27,6 +30,9 @@ struct ScanCounts {
   std::uint64_t item_errors = 0;   // items with at least one problem
   std::uint64_t walk_errors = 0;   // special files, unreadable entries
   std::uint64_t notices = 0;       // links not followed
+  std::uint64_t matched = 0;       // items with at least one hash-set match
+  // (severity, label) -> {still images, videos}, in severity order
+  std::map<std::pair<int, std::string>, std::pair<std::uint64_t, std::uint64_t>> categories;
 };
 
 struct ScanOutcome {

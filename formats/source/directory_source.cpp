@@ -90,7 +90,9 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
  public:
-  Walker(WalkSink& sink, const ContentPolicy& policy) : sink_(sink), policy_(policy) {}
+  // With `totals`, the walk only counts files and bytes: nothing is opened or reported.
+  Walker(WalkSink& sink, const ContentPolicy& policy, WalkTotals* totals = nullptr)
+      : sink_(sink), policy_(policy), totals_(totals) {}
 
   // The root is followed if it is a link (the user named it); nothing below it is.
   void walk_entry(const std::string& path, bool follow_link = false) {
@@ -116,6 +118,7 @@ class Walker {
 
  private:
   void report(const std::string& path, std::string kind, std::string message, bool is_error = true) {
+    if (totals_ != nullptr) return;
     WalkProblem p;
     p.path = path;
     p.kind = std::move(kind);
@@ -125,6 +128,11 @@ class Walker {
   }
 
   void walk_file(const std::string& path, const struct statx& st, bool follow_link) {
+    if (totals_ != nullptr) {
+      totals_->files += 1;
+      totals_->bytes += st.stx_size;
+      return;
+    }
     WalkedItem walked;
     walked.record.path = path;
     walked.record.size = st.stx_size;
@@ -176,6 +184,7 @@ class Walker {
 
   WalkSink& sink_;
   const ContentPolicy& policy_;
+  WalkTotals* totals_;
   std::set<std::pair<dev_t, std::uint64_t>> visited_;
 };
 
@@ -188,6 +197,26 @@ DirectorySource::DirectorySource(std::string root, ContentPolicy policy)
 
 void DirectorySource::walk(WalkSink& sink) {
   Walker walker(sink, policy_);
+  walker.walk_entry(root_, /*follow_link=*/true);
+}
+
+namespace {
+// Feeds the counting walk: ignores problems, stops when asked.
+class StopOnlySink final : public WalkSink {
+ public:
+  explicit StopOnlySink(const std::atomic<bool>& stop) : stop_(stop) {}
+  void item(WalkedItem&&) override {}
+  void problem(WalkProblem&&) override {}
+  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::atomic<bool>& stop_;
+};
+}  // namespace
+
+void DirectorySource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
+  StopOnlySink sink(stop);
+  Walker walker(sink, policy_, &totals);
   walker.walk_entry(root_, /*follow_link=*/true);
 }
 

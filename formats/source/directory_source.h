@@ -14,6 +14,7 @@ class DirectorySource final : public EvidenceSource {
   // `root` as the user gave it; evidence paths are `root/relative/path`.
   DirectorySource(std::string root, ContentPolicy policy);
   void walk(WalkSink& sink) override;
+  void count(WalkTotals& totals, const std::atomic<bool>& stop) override;
 
  private:
   std::string root_;

@@ -250,3 +250,43 @@ TEST_CASE("exit codes: usage 2, unreadable source 3, unwritable case 4") {
   CHECK(test::run_cli({"--help"}).exit_code == 0);
   CHECK(test::run_cli({"scan", "--help"}).out.find("--all-files") != std::string::npos);
 }
+
+TEST_CASE("an interrupted scan exits 130 and its run is marked interrupted") {
+  test::TempDir tmp;
+  const std::string out = (tmp / "case").string();
+  std::vector<const char*> argv{"triage", "scan", nullptr, "--out", out.c_str()};
+  const std::string src = samples().string();
+  argv[2] = src.c_str();
+  std::ostringstream so, se;
+  std::atomic<bool> interrupted{true};  // as if SIGINT arrived before the walk began
+  const int rc = cli::run(static_cast<int>(argv.size()), argv.data(), {so, se, false, interrupted});
+  CHECK(rc == 130);
+  CHECK(so.str().find("INTERRUPTED") != std::string::npos);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2((tmp / "case" / "case.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT status, ended_utc IS NOT NULL FROM runs", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "interrupted");
+  CHECK(sqlite3_column_int(stmt, 1) == 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_CASE("triage hash prints one line per file, CSV on request") {
+  const auto img = (samples() / "DCIM/100TEST/IMG_0002.jpg").string();
+  auto jsonl = test::run_cli({"hash", img});
+  CHECK(jsonl.exit_code == 0);
+  const auto lines = parse_lines(jsonl.out);
+  REQUIRE(lines.size() == 1);
+  const auto expected = digest_buffer(test::read_bytes(img));
+  CHECK(lines[0]["sha256"] == expected.sha256);
+  CHECK(lines[0]["exif"]["model"] == "Pattern 200");
+  auto csv = test::run_cli({"hash", img, "--format", "csv"});
+  CHECK(csv.exit_code == 0);
+  const auto rows = parse_csv(csv.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0][0] == "path");
+  CHECK(rows[1][0] == img);
+  CHECK(test::run_cli({"hash", "/nonexistent/file"}).exit_code == 3);
+}

@@ -1,0 +1,54 @@
+#include "core/category/profile.h"
+
+#include <doctest/doctest.h>
+
+using namespace triage;
+
+namespace {
+CategoryProfile abc() {
+  CategoryProfile p;
+  p.name = "test";
+  p.categories = {{"1", "Category A", 1, "indecent", ""}, {"2", "Category B", 2, "indecent", ""},
+                  {"3", "Category C", 3, "indecent", ""}};
+  return p;
+}
+ItemMatch hit(std::string set, std::string role, std::string code) {
+  return {std::move(set), std::move(role), "md5", "rec", std::move(code)};
+}
+}  // namespace
+
+TEST_CASE("the most severe alert category wins and a disagreement is recorded") {
+  const auto c = categorise(abc(), {hit("x", "alert", "3"), hit("y", "alert", "1"), hit("n", "known", "")},
+                            MediaType::image);
+  REQUIRE(c);
+  CHECK(c->label == "Category A");
+  CHECK(c->code == "1");
+  CHECK(c->severity == 1);
+  CHECK(c->conflict);
+  CHECK(c->reason.find("set 'y'") != std::string::npos);
+  CHECK(c->reason.find("disagree") != std::string::npos);
+  CHECK_FALSE(c->known_good);
+}
+
+TEST_CASE("known-good applies only without an alert match, and unmatched media need grading") {
+  const auto known = categorise(abc(), {hit("nsrl", "known", "")}, MediaType::image);
+  REQUIRE(known);
+  CHECK(known->known_good);
+  CHECK(known->label == "Known good");
+  const auto unknown = categorise(abc(), {}, MediaType::video);
+  REQUIRE(unknown);
+  CHECK(unknown->label == "Uncategorised");
+  CHECK(unknown->severity == 4);
+  CHECK_FALSE(categorise(abc(), {}, MediaType::other).has_value());
+  const auto same = categorise(abc(), {hit("x", "alert", "2"), hit("y", "alert", "2")}, MediaType::image);
+  CHECK_FALSE(same->conflict);
+}
+
+TEST_CASE("a code the profile does not know is uncategorised, and never hides a known one") {
+  const auto c = categorise(abc(), {hit("x", "alert", "9")}, MediaType::image);
+  REQUIRE(c);
+  CHECK(c->label == "Uncategorised");
+  CHECK(c->reason.find("not in profile") != std::string::npos);
+  const auto d = categorise(abc(), {hit("x", "alert", "9"), hit("y", "alert", "3")}, MediaType::image);
+  CHECK(d->label == "Category C");
+}
