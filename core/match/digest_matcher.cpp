@@ -1,7 +1,8 @@
 #include "core/match/digest_matcher.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <span>
 
 #include "core/text/hex.h"
 
@@ -13,16 +14,21 @@ std::uint32_t DigestMatcher::add_set(HashSetRef set) {
 }
 
 std::uint32_t DigestMatcher::intern(std::string_view s) {
-  // Categories repeat a lot and media ids rarely: a small cache of the last few keeps memory flat.
+  // Texts go into one pool (offset + length): ten million records need no ten million strings.
   if (s.empty()) return 0;
-  for (auto it = interned_.rbegin(); it != interned_.rend() && it - interned_.rbegin() < 8; ++it)
-    if (it->first == s) return it->second;
-  if (strings_.empty()) strings_.emplace_back();  // index 0 is the empty string
-  strings_.emplace_back(s);
-  const auto id = static_cast<std::uint32_t>(strings_.size() - 1);
-  interned_.emplace_back(std::string(s), id);
-  if (interned_.size() > 64) interned_.erase(interned_.begin());
-  return id;
+  if (texts_.empty()) texts_.push_back({0, 0});  // index 0 is the empty text
+  if (texts_.size() > 1) {
+    const Text& last = texts_.back();
+    if (std::string_view(pool_).substr(last.offset, last.length) == s) return static_cast<std::uint32_t>(texts_.size() - 1);
+  }
+  texts_.push_back({pool_.size(), static_cast<std::uint32_t>(s.size())});
+  pool_.append(s);
+  return static_cast<std::uint32_t>(texts_.size() - 1);
+}
+
+std::string DigestMatcher::text(std::uint32_t id) const {
+  if (id == 0 || id >= texts_.size()) return {};
+  return pool_.substr(texts_[id].offset, texts_[id].length);
 }
 
 bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::string_view sha1,
@@ -32,10 +38,11 @@ bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::str
   bool any = false;
   const std::pair<DigestKind, std::string_view> digests[] = {
       {DigestKind::md5, md5}, {DigestKind::sha1, sha1}, {DigestKind::sha256, sha256}};
+  std::array<std::uint8_t, 32> bytes{};
   for (const auto& [kind, hex] : digests) {
     if (hex.empty()) continue;
-    const auto bytes = parse_hex(hex);
-    if (!bytes || !index_.add(kind, *bytes, ref)) {
+    const auto digest = std::span(bytes).first(digest_length(kind));
+    if (!parse_hex_into(hex, digest) || !index_.add(kind, digest, ref)) {
       ok = false;
       continue;
     }
@@ -47,27 +54,35 @@ bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::str
 
 void DigestMatcher::build() {
   index_.build();
-  interned_.clear();
-  interned_.shrink_to_fit();
+  pool_.shrink_to_fit();
 }
 
 std::vector<ItemMatch> DigestMatcher::match(const Digests& digests) const {
   if (records_.empty() || digests.empty()) return {};
-  // record -> strongest digest kind that matched it
-  std::map<std::uint32_t, DigestKind> hits;
+  // (record, strongest digest kind that matched it); later kinds are stronger.
+  std::vector<std::pair<std::uint32_t, DigestKind>> hits;
   const std::pair<DigestKind, const std::string*> ours[] = {
       {DigestKind::md5, &digests.md5}, {DigestKind::sha1, &digests.sha1}, {DigestKind::sha256, &digests.sha256}};
+  std::array<std::uint8_t, 32> bytes{};
   for (const auto& [kind, hex] : ours) {
-    const auto bytes = parse_hex(*hex);
-    if (!bytes) continue;
-    for (const std::uint32_t ref : index_.find(kind, *bytes)) hits[ref] = kind;  // later kinds are stronger
+    const auto digest = std::span(bytes).first(digest_length(kind));
+    if (!parse_hex_into(*hex, digest)) continue;
+    index_.find(kind, digest, [&](std::uint32_t ref) {
+      for (auto& h : hits)
+        if (h.first == ref) {
+          h.second = kind;
+          return;
+        }
+      hits.emplace_back(ref, kind);
+    });
   }
+  if (hits.empty()) return {};
+  std::sort(hits.begin(), hits.end());
   std::vector<ItemMatch> out;
   for (const auto& [ref, kind] : hits) {
     const Record& r = records_[ref];
     const HashSetRef& set = sets_[r.set];
-    out.push_back({set.name, set.role, to_string(kind), strings_.empty() ? "" : strings_[r.media_id],
-                   strings_.empty() ? "" : strings_[r.category]});
+    out.push_back({set.name, set.role, to_string(kind), text(r.media_id), text(r.category)});
   }
   return out;
 }

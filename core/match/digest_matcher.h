@@ -36,12 +36,17 @@ class DigestMatcher {
     std::uint32_t media_id;  // index into strings_
     std::uint32_t category;  // index into strings_
   };
-  std::uint32_t intern(std::string_view s);
+  struct Text {
+    std::size_t offset;
+    std::uint32_t length;
+  };
+  std::uint32_t intern(std::string_view s);  // 0 is the empty text
+  std::string text(std::uint32_t id) const;
 
   std::vector<HashSetRef> sets_;
   std::vector<Record> records_;
-  std::vector<std::string> strings_;
-  std::vector<std::pair<std::string, std::uint32_t>> interned_;  // sorted after build(); small
+  std::string pool_;         // media ids and categories, back to back
+  std::vector<Text> texts_;  // where each text sits in pool_
   ExactIndex index_;
 };
 

@@ -43,21 +43,6 @@ void ExactIndex::Table<N>::build() {
   for (std::size_t i = 1; i < directory.size(); ++i) directory[i] += directory[i - 1];
 }
 
-template <std::size_t N>
-void ExactIndex::Table<N>::find(std::span<const std::uint8_t> digest, std::vector<std::uint32_t>& out) const {
-  if (directory.empty() || digest.size() != N) return;
-  std::array<std::uint8_t, N> key{};
-  std::copy(digest.begin(), digest.end(), key.begin());
-  const std::uint32_t bucket = top_bits(key, kDirectoryBits);
-  auto first = entries.begin() + directory[bucket];
-  auto last = entries.begin() + directory[bucket + 1];
-  for (auto it = first; it != last; ++it) {
-    const int c = std::memcmp(it->digest.data(), key.data(), N);
-    if (c == 0) out.push_back(it->ref);
-    if (c > 0) break;
-  }
-}
-
 bool ExactIndex::add(DigestKind kind, std::span<const std::uint8_t> digest, std::uint32_t ref) {
   auto put = [&](auto& table) {
     using Entry = typename std::remove_reference_t<decltype(table)>::Entry;
@@ -85,11 +70,7 @@ void ExactIndex::build() {
 
 std::vector<std::uint32_t> ExactIndex::find(DigestKind kind, std::span<const std::uint8_t> digest) const {
   std::vector<std::uint32_t> out;
-  switch (kind) {
-    case DigestKind::md5: md5_.find(digest, out); break;
-    case DigestKind::sha1: sha1_.find(digest, out); break;
-    case DigestKind::sha256: sha256_.find(digest, out); break;
-  }
+  find(kind, digest, [&](std::uint32_t ref) { out.push_back(ref); });
   return out;
 }
 

@@ -23,6 +23,15 @@ class ExactIndex {
   void build();
   // The references stored for this digest, in the order they were added.
   std::vector<std::uint32_t> find(DigestKind kind, std::span<const std::uint8_t> digest) const;
+  // The same, handing each reference to `visit` (no allocation).
+  template <typename Visit>
+  void find(DigestKind kind, std::span<const std::uint8_t> digest, Visit&& visit) const {
+    switch (kind) {
+      case DigestKind::md5: md5_.find(digest, visit); break;
+      case DigestKind::sha1: sha1_.find(digest, visit); break;
+      case DigestKind::sha256: sha256_.find(digest, visit); break;
+    }
+  }
   std::size_t size() const;
 
  private:
@@ -38,7 +47,21 @@ class ExactIndex {
     std::vector<Entry> entries;
     std::vector<std::uint32_t> directory;  // first entry index per top-20-bit prefix, + end
     void build();
-    void find(std::span<const std::uint8_t> digest, std::vector<std::uint32_t>& out) const;
+    template <typename Visit>
+    void find(std::span<const std::uint8_t> digest, Visit&& visit) const {
+      if (directory.empty() || digest.size() != N) return;
+      const std::uint32_t bucket = (static_cast<std::uint32_t>(digest[0]) << 24 |
+                                    static_cast<std::uint32_t>(digest[1]) << 16 |
+                                    static_cast<std::uint32_t>(digest[2]) << 8 | digest[3]) >>
+                                   (32 - kDirectoryBits);
+      const Entry* it = entries.data() + directory[bucket];
+      const Entry* last = entries.data() + directory[bucket + 1];
+      for (; it != last; ++it) {
+        const int c = std::memcmp(it->digest.data(), digest.data(), N);
+        if (c == 0) visit(it->ref);
+        if (c > 0) break;
+      }
+    }
   };
 
   Table<16> md5_;

@@ -8,6 +8,7 @@
 #include "core/media/sniff.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/filetype/magic_mime.h"
+#include "formats/image/image_pdq.h"
 
 namespace triage {
 namespace {
@@ -58,6 +59,16 @@ void MediaAnalyzer::process(WalkedItem& item) {
     if (auto size = image_pixel_size(kind, content.bytes)) {
       record.exif.width = size->width;
       record.exif.height = size->height;
+    }
+  }
+
+  if (kind.type == MediaType::image && content.complete && context_.perceptual) {
+    auto pdq = image_pdq(kind, content.bytes, context_.max_pixels);
+    if (pdq) {
+      record.pdq = pdq->hash.to_hex();
+      record.pdq_quality = pdq->quality;
+    } else {
+      record.problems.push_back({pdq.error().stage, pdq.error().message});
     }
   }
 

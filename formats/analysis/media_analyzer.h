@@ -1,6 +1,7 @@
 #pragma once
 // The worker stages for one item: identification, digests, EXIF. One analyzer per worker
 // (it owns a libmagic handle, which is not thread-safe).
+#include <cstdint>
 #include <memory>
 
 #include "core/pipeline/scan_pipeline.h"
@@ -17,6 +18,8 @@ struct AnalysisContext {
   bool all_files = false;                    // digest every file, not only media
   const DigestMatcher* matcher = nullptr;    // hash sets; null when none were given
   const CategoryProfile* profile = nullptr;  // null: items get no category
+  bool perceptual = true;                    // PDQ for still images
+  std::uint64_t max_pixels = 64'000'000;     // larger images are not decoded (decompression bombs)
 };
 
 class MediaAnalyzer final : public ItemProcessor {
