@@ -38,6 +38,7 @@ int run(int argc, const char* const* argv, Io io) {
   int exit_code = kExitClean;
   setup_scan(app, io, exit_code, quote_command_line(argc, argv));
   setup_hash(app, io, exit_code);
+  setup_hashset(app, io, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

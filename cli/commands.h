@@ -11,6 +11,7 @@ namespace triage::cli {
 // The subcommand's exit code lands in `exit_code` when its callback runs.
 void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& command_line);
 void setup_hash(CLI::App& app, Io& io, int& exit_code);
+void setup_hashset(CLI::App& app, Io& io, int& exit_code);
 
 // argv as one shell-quoted line, for the run record.
 std::string quote_command_line(int argc, const char* const* argv);

@@ -27,6 +27,7 @@ struct ScanOptions {
   bool all_files = false;
   unsigned jobs = 0;
   std::string profile = "uk";
+  std::vector<std::string> hashsets, known_hashsets;
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -84,6 +85,8 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   }
   ScanJobOptions job;
   job.profile = o.profile;
+  job.hashsets = o.hashsets;
+  job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
   job.case_dir = o.out;
   job.all_files = o.all_files;
@@ -98,6 +101,9 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   ScanOutcome outcome;
   try {
     outcome = run_scan_job(job, io.out, io.err, io.err_is_terminal, io.interrupted);
+  } catch (const ScanInputError& e) {
+    fmt::print(io.err, "triage: {}\n", e.what());
+    return kExitSourceUnreadable;
   } catch (const std::exception& e) {
     fmt::print(io.err, "triage: case not written: {}\n", e.what());
     return kExitCaseUnwritable;
@@ -122,6 +128,13 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
+  cmd->add_option("--hashset", opts->hashsets,
+                  "Hash set to match: a HASHSET.db from 'triage hashset import', or a raw export (VICS JSON, "
+                  "NSRL RDS, ICSE, md5sum, ...) imported into CASE_DIR/hashsets.db; repeatable")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--known-good", opts->known_hashsets,
+                  "Raw export to use as known-good (excluded from category counts, kept in outputs); repeatable")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--profile", opts->profile, "Category profile: uk, vics-us or a profile JSON file")
       ->capture_default_str();
   cmd->callback([opts, &io, &exit_code, command_line] { exit_code = run_scan(*opts, io, command_line); });

@@ -19,6 +19,7 @@
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/json_text.h"
+#include "formats/scan/scan_hash_sets.h"
 #include "formats/source/directory_source.h"
 
 namespace triage {
@@ -193,6 +194,14 @@ std::string sha256_of_file(const fs::path& file) {
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted) {
   const auto start = Clock::now();
+  std::unique_ptr<ScanHashSets> hash_sets;
+  if (!options.hashsets.empty() || !options.known_hashsets.empty()) {
+    try {
+      hash_sets = load_scan_hash_sets(options.hashsets, options.known_hashsets, options.case_dir / "hashsets.db");
+    } catch (const std::exception& e) {
+      throw ScanInputError(fmt::format("hash set not usable: {}", e.what()));
+    }
+  }
   const fs::path db_file = options.case_dir / "case.db";
   std::unique_ptr<CaseStore> store;
   try {
@@ -217,6 +226,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   AnalysisContext context;
   context.all_files = options.all_files;
   context.profile = &profile;
+  if (hash_sets) context.matcher = &hash_sets->matcher;
 
   RunInfo run;
   run.started_utc = now_utc();
@@ -225,6 +235,8 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   run.jobs = options.jobs;
   store->begin_run(run, infos);
   store->add_profile(profile.name, profile_source_text(options.profile));
+  if (hash_sets)
+    for (const auto& set : hash_sets->used) store->add_hash_set(set);
 
   ScanOutcome outcome;
   StoreSink store_sink(*store);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ struct ScanJobOptions {
   unsigned jobs = 1;
   StreamFormat format = StreamFormat::summary;
   std::string command_line;
-  std::vector<std::string> hashsets;  // imported HASHSET.db files or raw exports
+  std::vector<std::string> hashsets;        // imported HASHSET.db files or raw exports
+  std::vector<std::string> known_hashsets;  // raw exports to use as known-good (NSRL is by default)
   std::string profile = "uk";         // built-in name or profile JSON file
 };
 
@@ -42,7 +44,14 @@ struct ScanOutcome {
   std::vector<std::string> first_errors;  // a few, for the summary
 };
 
-// Throws std::runtime_error (with the path and reason) when the case cannot be written.
+// A hash set or profile given to the scan cannot be used (named in the message).
+class ScanInputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws ScanInputError for unusable inputs, std::runtime_error (with the path and reason)
+// when the case cannot be written.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);
 

@@ -1,0 +1,84 @@
+#pragma once
+// What every hash-set format reader shares: the sink it feeds, positions for messages, and one
+// entry point per format (one small .cpp each). A reader streams its input with bounded memory,
+// hands each record to the sink, reports a per-record problem to the sink (counted, not fatal)
+// and throws ImportError for a malformed file.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "formats/hashset/hashset_store.h"
+
+namespace triage::hashset {
+
+// Where in the input something was found: line is 0 when the format has no lines (JSON, binary);
+// row counts rows of an SQLite source instead.
+struct SourcePosition {
+  std::uint64_t line = 0;
+  std::uint64_t byte = 0;
+  std::uint64_t row = 0;
+};
+
+std::string describe(const SourcePosition& where);  // "line 12 (byte 345)", "byte 345" or "row 7"
+
+// "FILE: line 12 (byte 345): reason" as an ImportError.
+[[noreturn]] void fail(const std::filesystem::path& file, SourcePosition where, std::string_view reason);
+
+class ImportSink {
+ public:
+  virtual ~ImportSink() = default;
+  // Takes one record; its hashes may be in any case and are checked here.
+  virtual void add(ImportRecord& record, SourcePosition where) = 0;
+  // Counts a record that could not be taken, with the reason.
+  virtual void reject(SourcePosition where, std::string_view reason) = 0;
+  // The set's version or date when the file states it.
+  virtual void set_version(std::string_view version) = 0;
+};
+
+void read_vics_json(const std::filesystem::path& file, ImportSink& sink);
+// The same, with the size above which a Case object is streamed rather than parsed whole
+// (64 MiB by default; smaller in tests).
+void read_vics_json(const std::filesystem::path& file, ImportSink& sink, std::size_t max_object_bytes);
+void read_nsrl_rds3(const std::filesystem::path& file, ImportSink& sink);
+void read_nsrl_rds2(const std::filesystem::path& file, ImportSink& sink);
+void read_icse_csv(const std::filesystem::path& file, ImportSink& sink);
+void read_md5sum(const std::filesystem::path& file, ImportSink& sink);
+void read_hashdeep(const std::filesystem::path& file, ImportSink& sink);
+void read_hashkeeper(const std::filesystem::path& file, ImportSink& sink);
+void read_encase_hash(const std::filesystem::path& file, ImportSink& sink);
+void read_kdb(const std::filesystem::path& file, ImportSink& sink);
+void read_plain_list(const std::filesystem::path& file, ImportSink& sink);
+void read_pdq_list(const std::filesystem::path& file, ImportSink& sink);
+
+// The format of `file` from its content (format_detect.cpp): one of hash_set_formats() but
+// "auto". Throws ImportError when the content matches none.
+std::string detect_format(const std::filesystem::path& file);
+
+// The hash set's own name in an EnCase .hash header ("" when none); used when --name is not given.
+std::string read_encase_hash_name(const std::filesystem::path& file);
+
+// True when `head` starts with the EnCase .hash signature "HASH\r\n\xff\0".
+bool is_encase_hash_magic(std::string_view head);
+
+// Puts a hash of 32, 40 or 64 hex digits into md5, sha1 or sha256 by its length; false when the
+// length is none of those.
+bool assign_by_length(HashSetRecord& record, std::string_view hex);
+
+// True when every character is a hex digit and there is at least one.
+bool is_hex(std::string_view text);
+
+// Parses "true"/"false"/"1"/"0"/"yes"/"no" (any case); nullopt otherwise.
+std::optional<bool> parse_flag(std::string_view text);
+
+// Splits one delimited line with RFC 4180 quoting ("" inside quotes); false when a quote is left
+// open. Cells are unquoted.
+bool split_delimited(std::string_view line, char delimiter, std::vector<std::string>& cells);
+
+// A read-only SQLite URI for `file` that takes no lock and writes nothing (immutable=1).
+std::string immutable_sqlite_uri(const std::filesystem::path& file);
+
+// ASCII lower case.
+std::string lower_ascii(std::string_view text);
+
+}  // namespace triage::hashset

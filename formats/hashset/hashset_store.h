@@ -1,0 +1,121 @@
+#pragma once
+// The hash-set store (HASHSET.db): imported hash sets with their provenance, and their records
+// (hashes as BLOBs) for exact look-ups and for the scan's in-memory index. See man/triage.1,
+// HASH-SET STORE, for the schema.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/casedb/sqlite_handle.h"
+
+namespace triage {
+
+enum class HashSetRole { alert, known, ignore };
+const char* to_string(HashSetRole role);
+std::optional<HashSetRole> parse_hash_set_role(std::string_view text);
+
+struct HashSetInfo {
+  std::int64_t id = 0;
+  std::string name, role, format, version, source_file, source_sha256, imported_utc, tool_version;
+  std::uint64_t record_count = 0, rejected_records = 0;
+};
+
+struct HashSetRecord {
+  std::int64_t set_id = 0;
+  std::string md5, sha1, sha256, pdq;  // lower-case hex, empty when absent
+  std::string media_id;
+  std::string category;  // the set's own code as text, e.g. "1"; empty = none
+  std::string series;
+};
+
+// What a record says beyond its matching keys (for analysts: `triage hashset lookup`).
+struct HashSetRecordDetail {
+  std::string file_name;  // VICS MediaFiles[0].FileName, NSRL file_name, md5sum name, ...
+  std::string product;    // NSRL product (PKG name and version, or RDS v2 ProductCode)
+  std::string tags;       // VICS Tags joined by ", "; TSK comments
+  std::string photodna;   // stored as given, never matched
+  std::optional<std::uint64_t> size;
+  std::optional<bool> victim_identified, offender_identified, is_distributed, is_precategorized;
+};
+
+// A record as a reader hands it over: hashes still as the file spells them (any case; the store
+// checks and lower-cases them and rejects the record when one is malformed).
+struct ImportRecord {
+  HashSetRecord record;
+  HashSetRecordDetail detail;
+};
+
+// A fatal problem with an input file; the message names the file and the line and/or byte offset.
+class ImportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ImportOptions {
+  std::string name;                        // empty: the set's own name (EnCase) or the file's stem
+  HashSetRole role = HashSetRole::alert;
+  std::string format = "auto";             // see hash_set_formats()
+  bool replace = false;                    // drop earlier sets of the same name first
+  bool strict = false;                     // any rejected record aborts the whole import
+};
+
+// The outcome for one input file.
+struct ImportReport {
+  HashSetInfo set;                           // as stored (or as found, when already imported)
+  bool already_imported = false;             // same name and source SHA-256: nothing written
+  std::uint64_t replaced_sets = 0;           // earlier sets of that name dropped (--replace)
+  std::vector<std::string> rejection_examples;  // the first few, "line 12: md5 'ab' is not 32 hex digits"
+};
+
+class HashSetStore {
+ public:
+  // Opens HASHSET.db for writing, creating it with the schema when absent. Throws sqlite::Error
+  // when the file exists but is not a triage hash-set store.
+  static std::unique_ptr<HashSetStore> open_or_create(const std::filesystem::path& db);
+  static std::unique_ptr<HashSetStore> open_read_only(const std::filesystem::path& db);  // throws if not a triage hash-set store
+  static bool is_hashset_store(const std::filesystem::path& file);
+
+  std::vector<HashSetInfo> sets() const;
+  void for_each_record(const std::function<void(const HashSetRecord&)>& visit) const;  // streaming, all sets
+  std::vector<HashSetRecord> lookup(std::string_view hex) const;  // md5/sha1/sha256/pdq by length
+
+  // lookup() with each record's details, for analysts.
+  std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> lookup_detailed(std::string_view hex) const;
+
+  // Imports every file in one transaction: all are stored or, on any ImportError (malformed file,
+  // or a rejected record under --strict) or sqlite::Error, none is and the database file is left
+  // byte-identical. A file already imported under the same name (same source SHA-256) is skipped.
+  std::vector<ImportReport> import_files(const std::vector<std::filesystem::path>& sources,
+                                         const ImportOptions& options);
+
+  ~HashSetStore();
+  HashSetStore(const HashSetStore&) = delete;
+  HashSetStore& operator=(const HashSetStore&) = delete;
+
+ private:
+  struct PendingImport {
+    std::filesystem::path source;
+    std::string format, name, sha256;
+    bool already = false;
+  };
+  HashSetStore(sqlite::Db db, bool writable);
+  ImportReport import_one(const PendingImport& pending, const ImportOptions& options);
+  sqlite::Db db_;
+  bool writable_ = false;
+};
+
+// Reads and checks one file as an import would, writing nothing (`hashset import --check`):
+// the report's set has the format, version, name, record and rejected counts (no id, no SHA-256).
+// Throws ImportError for a malformed file.
+ImportReport check_hash_set_file(const std::filesystem::path& source, const ImportOptions& options);
+
+// The --format names, "auto" first.
+const std::vector<std::string>& hash_set_formats();
+
+}  // namespace triage

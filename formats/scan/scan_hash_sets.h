@@ -1,0 +1,27 @@
+#pragma once
+// The hash sets a scan matches against: loaded once into one in-memory DigestMatcher before
+// the walk, with the provenance of every set for the case record.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/match/digest_matcher.h"
+#include "formats/casedb/case_store.h"
+
+namespace triage {
+
+struct ScanHashSets {
+  DigestMatcher matcher;
+  std::vector<CaseHashSet> used;  // in load order
+};
+
+// Each of `files` is a triage HASHSET.db (used as it is, every set with its own role) or a raw
+// export, imported first into `cache_db`: NSRL RDS formats as known-good, anything else as
+// an alert set; each of `known_files` that is a raw export is imported as known-good.
+// Throws ImportError or sqlite::Error naming the file on failure.
+std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>& files,
+                                                  const std::vector<std::string>& known_files,
+                                                  const std::filesystem::path& cache_db);
+
+}  // namespace triage

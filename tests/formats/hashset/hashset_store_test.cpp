@@ -1,0 +1,158 @@
+#include "formats/hashset/hashset_store.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/formats/hashset/hashset_fixtures.h"
+#include "triage/version.h"
+
+using namespace triage;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path write_list(const test::TempDir& dir, const std::string& name, int from, int count) {
+  std::string text;
+  for (int i = from; i < from + count; ++i) text += test::synthetic_hex(32, i) + "\n";
+  const auto file = dir / name;
+  test::write_text(file, text);
+  return file;
+}
+
+std::uint64_t total_records(const HashSetStore& store) {
+  std::uint64_t n = 0;
+  store.for_each_record([&](const HashSetRecord&) { ++n; });
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a new store carries db_info kind=triage-hashset and schema_version=1") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  CHECK_FALSE(HashSetStore::is_hashset_store(db));
+  HashSetStore::open_or_create(db);
+  CHECK(HashSetStore::is_hashset_store(db));
+  auto store = HashSetStore::open_read_only(db);
+  CHECK(store->sets().empty());
+  test::make_sqlite(dir / "case.db", "CREATE TABLE db_info (key TEXT, value TEXT); INSERT INTO db_info VALUES ('schema_version', '1');");
+  CHECK_FALSE(HashSetStore::is_hashset_store(dir / "case.db"));
+  CHECK_THROWS_WITH(HashSetStore::open_read_only(dir / "case.db"), doctest::Contains("not a triage hash-set store"));
+  CHECK_THROWS_WITH(HashSetStore::open_or_create(dir / "case.db"), doctest::Contains("not a triage hash-set store"));
+  test::write_text(dir / "text.txt", "not sqlite");
+  CHECK_FALSE(HashSetStore::is_hashset_store(dir / "text.txt"));
+  CHECK_THROWS(HashSetStore::open_read_only(dir / "missing.db"));
+}
+
+TEST_CASE("provenance per set, idempotent re-import, --replace and lookups by every length") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  const auto list = write_list(dir, "known-good.txt", 0, 10);
+  auto store = HashSetStore::open_or_create(db);
+  ImportOptions options;
+  options.role = HashSetRole::known;
+  auto reports = store->import_files({list}, options);
+  REQUIRE(reports.size() == 1);
+  const HashSetInfo& s = reports[0].set;
+  CHECK(s.name == "known-good");
+  CHECK(s.role == "known");
+  CHECK(s.format == "list");
+  CHECK(s.source_sha256 == test::file_sha256(list));
+  CHECK(s.source_file == fs::absolute(list).lexically_normal().string());
+  CHECK(s.record_count == 10);
+  CHECK(s.imported_utc.size() == 20);
+  CHECK(s.tool_version == kToolVersion);
+
+  const std::string before = test::file_sha256(db);
+  reports = store->import_files({list}, options);
+  CHECK(reports[0].already_imported);
+  CHECK(store->sets().size() == 1);
+  CHECK(total_records(*store) == 10);
+  // The same file under another name is another set.
+  options.name = "copy";
+  store->import_files({list}, options);
+  CHECK(store->sets().size() == 2);
+  CHECK(total_records(*store) == 20);
+  CHECK(store->lookup(test::synthetic_hex(32, 3)).size() == 2);
+  CHECK(store->lookup(test::upper(test::synthetic_hex(32, 3))).size() == 2);
+  CHECK(store->lookup(test::synthetic_hex(32, 99)).empty());
+  CHECK(store->lookup("xyz").empty());
+  (void)before;
+
+  // --replace: a newer file under the name "copy" drops the old set and its records.
+  const auto newer = write_list(dir, "newer.txt", 100, 4);
+  options.replace = true;
+  reports = store->import_files({newer}, options);
+  CHECK(reports[0].replaced_sets == 1);
+  CHECK(store->sets().size() == 2);
+  CHECK(total_records(*store) == 14);
+  CHECK(store->lookup(test::synthetic_hex(32, 3)).size() == 1);
+  REQUIRE(store->lookup(test::synthetic_hex(32, 101)).size() == 1);
+  CHECK(store->lookup(test::synthetic_hex(32, 101))[0].set_id == reports[0].set.id);
+
+  // --replace with several files under one name keeps all of them (only earlier sets go), and
+  // repeating the same command changes nothing.
+  const auto part1 = write_list(dir, "part1.txt", 200, 3), part2 = write_list(dir, "part2.txt", 300, 3);
+  options.name = "parts";
+  reports = store->import_files({part1, part2}, options);
+  CHECK(store->lookup(test::synthetic_hex(32, 201)).size() == 1);
+  CHECK(store->lookup(test::synthetic_hex(32, 301)).size() == 1);
+  const std::string after_parts = test::file_sha256(db);
+  reports = store->import_files({part1, part2}, options);
+  CHECK(reports[0].already_imported);
+  CHECK(reports[1].already_imported);
+  CHECK(reports[0].replaced_sets == 0);
+  CHECK(test::file_sha256(db) == after_parts);
+  CHECK(store->sets().size() == 4);
+}
+
+TEST_CASE("lookups by SHA-1, SHA-256 and PDQ, with details") {
+  test::TempDir dir;
+  const auto file = dir / "v.json";
+  test::write_text(file, R"({"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media",
+    "value": [{"MediaID": 7, "Category": 2, "SHA1": ")" + test::synthetic_hex(40, 1) + R"(",
+      "AlternativeHashes": [{"HashName": "SHA-256", "HashValue": ")" + test::synthetic_hex(64, 2) + R"("},
+                            {"HashName": "PDQ Hash", "HashValue": ")" + test::synthetic_hex(64, 3) + R"("}],
+      "OffenderIdentified": "true", "MediaSize": 42}]})");
+  auto store = HashSetStore::open_or_create(dir / "h.db");
+  store->import_files({file}, {});
+  CHECK(store->lookup(test::synthetic_hex(40, 1)).size() == 1);
+  CHECK(store->lookup(test::synthetic_hex(64, 2)).size() == 1);
+  const auto by_pdq = store->lookup_detailed(test::synthetic_hex(64, 3));
+  REQUIRE(by_pdq.size() == 1);
+  CHECK(by_pdq[0].first.media_id == "7");
+  CHECK(by_pdq[0].first.category == "2");
+  CHECK(by_pdq[0].second.offender_identified == true);
+  CHECK_FALSE(by_pdq[0].second.victim_identified);
+  CHECK(by_pdq[0].second.size == 42u);
+}
+
+TEST_CASE("a failed import leaves an existing store byte-identical, whichever file of several fails") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  const auto good = write_list(dir, "good.txt", 0, 5);
+  {
+    auto store = HashSetStore::open_or_create(db);
+    store->import_files({good}, {});
+  }
+  const std::string before = test::file_sha256(db);
+  const auto good2 = write_list(dir, "good2.txt", 50, 5);
+  const auto truncated = dir / "truncated.json";
+  test::write_text(truncated, R"({"odata.metadata": "http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml#Media", "value": [{"MD5": "0)");
+  const auto all_bad = dir / "all-bad.txt";
+  test::write_text(all_bad, "abcdef\n0123\n");
+  const auto mixed = dir / "mixed.txt";
+  test::write_text(mixed, test::synthetic_hex(32, 77) + "\nabcdef\n");
+  {
+    auto store = HashSetStore::open_or_create(db);
+    CHECK_THROWS_WITH_AS(store->import_files({good2, truncated}, {}), doctest::Contains("truncated JSON"), ImportError);
+    ImportOptions as_list;
+    as_list.format = "list";
+    CHECK_THROWS_WITH_AS(store->import_files({good2, all_bad}, as_list), doctest::Contains("no valid record"), ImportError);
+    ImportOptions strict;
+    strict.strict = true;
+    CHECK_THROWS_WITH_AS(store->import_files({mixed}, strict), doctest::Contains("line 2 (byte 33)"), ImportError);
+    CHECK(store->sets().size() == 1);
+  }
+  CHECK(test::file_sha256(db) == before);
+  CHECK_FALSE(fs::exists(dir / "HASHSET.db-journal"));
+}
