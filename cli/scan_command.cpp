@@ -28,6 +28,7 @@ struct ScanOptions {
   unsigned jobs = 0;
   std::string profile = "uk";
   std::vector<std::string> hashsets, known_hashsets;
+  bool no_pdq = false;
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -85,6 +86,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   }
   ScanJobOptions job;
   job.profile = o.profile;
+  job.perceptual = !o.no_pdq;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -126,6 +128,8 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
       ->check(CLI::IsMember({"summary", "jsonl", "csv"}))
       ->capture_default_str();
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
+  cmd->add_flag("--no-pdq", opts->no_pdq,
+                "Skip perceptual hashing (PDQ) of still images: faster, exact digest matches only");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

@@ -164,7 +164,11 @@ std::string options_json(const ScanJobOptions& o) {
     append_json_string(sources, o.sources[i]);
   }
   sources += ']';
-  j.raw("sources", sources).boolean("all_files", o.all_files).number("jobs", static_cast<std::uint64_t>(o.jobs));
+  j.raw("sources", sources)
+      .boolean("all_files", o.all_files)
+      .boolean("pdq", o.perceptual)
+      .string("profile", o.profile)
+      .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
   return out;
 }
@@ -226,6 +230,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   AnalysisContext context;
   context.all_files = options.all_files;
   context.profile = &profile;
+  context.perceptual = options.perceptual;
   if (hash_sets) context.matcher = &hash_sets->matcher;
 
   RunInfo run;

@@ -24,6 +24,7 @@ struct ScanJobOptions {
   std::vector<std::string> hashsets;        // imported HASHSET.db files or raw exports
   std::vector<std::string> known_hashsets;  // raw exports to use as known-good (NSRL is by default)
   std::string profile = "uk";         // built-in name or profile JSON file
+  bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
 };
 
 struct ScanCounts {

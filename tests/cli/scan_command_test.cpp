@@ -118,6 +118,10 @@ TEST_CASE("scan of the bundled samples: media by content, digests, EXIF, JSON Li
   CHECK(exif["width"] == 160);
   CHECK(exif["height"] == 120);
   CHECK(exif["orientation"] == 1);
+  CHECK((*img)["pdq"].get<std::string>().size() == 64);
+  CHECK((*img)["pdq_quality"].get<int>() >= 0);
+  CHECK((*img)["category"] == "Uncategorised (needs grading)");  // no hash set given
+  CHECK((*img)["matches"].empty());
 
   const json* disguised = find_by_suffix(lines, "Downloads/invoice.txt");
   REQUIRE(disguised);
@@ -289,4 +293,25 @@ TEST_CASE("triage hash prints one line per file, CSV on request") {
   CHECK(rows[0][0] == "path");
   CHECK(rows[1][0] == img);
   CHECK(test::run_cli({"hash", "/nonexistent/file"}).exit_code == 3);
+}
+
+TEST_CASE("--no-pdq leaves perceptual hashes out and everything else as it was") {
+  test::TempDir tmp;
+  auto with = test::run_cli({"scan", samples().string(), "--out", (tmp / "a").string(), "--format", "jsonl"});
+  auto without = test::run_cli({"scan", samples().string(), "--out", (tmp / "b").string(), "--format", "jsonl", "--no-pdq"});
+  REQUIRE(with.exit_code == 0);
+  REQUIRE(without.exit_code == 0);
+  const auto a = parse_lines(with.out);
+  const auto b = parse_lines(without.out);
+  REQUIRE(a.size() == b.size());
+  int hashed = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK_FALSE(b[i].contains("pdq"));
+    if (a[i].contains("pdq")) ++hashed;
+    json stripped = a[i];
+    stripped.erase("pdq");
+    stripped.erase("pdq_quality");
+    CHECK(stripped == b[i]);
+  }
+  CHECK(hashed == 8);  // every still image of the samples
 }
