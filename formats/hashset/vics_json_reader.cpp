@@ -97,7 +97,7 @@ class ByteWindow {
     }
   }
 
-  void expect(char c, const char* what) {
+  void expect(char c, std::string_view what) {
     const int got = peek();
     if (got != static_cast<unsigned char>(c)) {
       if (got < 0) error(fmt::format("unexpected end of file: truncated JSON (expected {})", what));
@@ -331,15 +331,18 @@ class VicsReader {
     sink_.set_version("VICS data model " + version);
   }
 
-  void read_value_array() {
-    in_.expect('[', "'[' (the value array)");
+  // Walks the elements of a JSON array of objects (the '[' is next), calling read_object for each
+  // with the '{' next. `what` names the array in messages.
+  template <typename ReadObject>
+  void read_object_array(std::string_view what, ReadObject&& read_object) {
+    in_.expect('[', fmt::format("'[' ({})", what));
     if (in_.peek() == ']') {
       in_.advance();
       return;
     }
     for (;;) {
-      if (in_.peek() != '{') in_.error("an element of \"value\" is not an object");
-      read_element();
+      if (in_.peek() != '{') in_.error(fmt::format("an element of {} is not an object", what));
+      read_object();
       const int c = in_.peek();
       if (c == ',') {
         in_.advance();
@@ -349,10 +352,12 @@ class VicsReader {
         in_.advance();
         return;
       }
-      if (c < 0) in_.error("unexpected end of file: truncated JSON (the value array is not closed)");
-      in_.error("expected ',' or ']' in the value array");
+      if (c < 0) in_.error(fmt::format("unexpected end of file: truncated JSON ({} is not closed)", what));
+      in_.error(fmt::format("expected ',' or ']' in {}", what));
     }
   }
+
+  void read_value_array() { read_object_array("the value array", [&] { read_element(); }); }
 
   // One element of "value": a Media object, or a Case with a Media array.
   void read_element() {
@@ -373,28 +378,11 @@ class VicsReader {
       const std::string key = in_.read_string(kMaxKey);
       in_.expect(':', "':'");
       if (key == "Media" && in_.peek() == '[') {
-        in_.advance();
-        if (in_.peek() == ']') {
-          in_.advance();
-        } else {
-          for (;;) {
-            if (in_.peek() != '{') in_.error("an element of \"Media\" is not an object");
-            if (!in_.scan_value(true))
-              in_.error(fmt::format("a Media object larger than {} bytes: not a VICS Media record", max_object_));
-            parse_object(/*top_level=*/false);
-            const int c = in_.peek();
-            if (c == ',') {
-              in_.advance();
-              continue;
-            }
-            if (c == ']') {
-              in_.advance();
-              break;
-            }
-            if (c < 0) in_.error("unexpected end of file: truncated JSON (a Media array is not closed)");
-            in_.error("expected ',' or ']' in a Media array");
-          }
-        }
+        read_object_array("a Media array", [&] {
+          if (!in_.scan_value(true))
+            in_.error(fmt::format("a Media object larger than {} bytes: not a VICS Media record", max_object_));
+          parse_object(/*top_level=*/false);
+        });
       } else {
         in_.scan_value(false);
       }
