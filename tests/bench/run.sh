@@ -19,6 +19,7 @@
 #                  reused while its marker file matches, delete the folder to regenerate)
 #     TRIAGE       binary (default build/release/cli/triage, built with the release preset if missing)
 #     BENCH_RUNS   runs per measurement, odd (default 3)
+#     BENCH_PDQ    0 to skip measurement 4 (default 1)
 #     BENCH_FILES  number of JPEGs (default 2400), BENCH_BIG_MB size of each big file (default 512)
 #   Needs the Debian packages hashdeep, libimage-exiftool-perl, ffmpeg and time.
 #   Caches are not dropped (not a fair thing to do on a shared machine): every tool runs on a warm
@@ -36,6 +37,7 @@ TRIAGE=${TRIAGE:-build/release/cli/triage}
 RUNS=${BENCH_RUNS:-3}
 N_FILES=${BENCH_FILES:-2400}
 BIG_MB=${BENCH_BIG_MB:-512}
+BENCH_PDQ=${BENCH_PDQ:-1}   # 0 skips measurement 4 (the default scan with PDQ, the slowest)
 FILES_PER_FOLDER=200
 
 die() { echo "bench: error: $*" >&2; exit 1; }
@@ -188,7 +190,7 @@ for (( r = 1; r <= RUNS; r++ )); do
   timed triage_all "$r" "$TRIAGE" scan "$jpeg_dir" --out "$out/case-all.$r" --all-files --no-pdq --format jsonl
   timed hashdeep_r "$r" hashdeep -c md5,sha1,sha256 -r "$jpeg_dir"
   timed triage_scan "$r" "$TRIAGE" scan "$jpeg_dir" --out "$out/case-scan.$r" --no-pdq
-  timed triage_pdq "$r" "$TRIAGE" scan "$jpeg_dir" --out "$out/case-pdq.$r"
+  (( BENCH_PDQ )) && timed triage_pdq "$r" "$TRIAGE" scan "$jpeg_dir" --out "$out/case-pdq.$r"
   timed exiftool_r "$r" exiftool -json -r "$jpeg_dir"
   # The default-mode scan must have recorded every JPEG (items.csv: a header plus one row each).
   rows_csv=$(( $(wc -l <"$out/case-scan.$r/items.csv") - 1 ))
@@ -239,7 +241,7 @@ row() {
 row "1 large files (hash)" MB/s "$(( big_bytes / 1000000 ))" 2.0 triage_hash hashdeep_big
 row "2 small files (digest)" files/s "$n_jpeg" 1.5 triage_all hashdeep_r
 row "3 media scan (+EXIF)" files/s "$n_jpeg" 3.0 triage_scan "hashdeep_r exiftool_r"
-row "4 default scan (+PDQ)" files/s "$n_jpeg" 0 triage_pdq "hashdeep_r exiftool_r"
+(( BENCH_PDQ )) && row "4 default scan (+PDQ)" files/s "$n_jpeg" 0 triage_pdq "hashdeep_r exiftool_r"
 
 echo
 printf '%-24s %17s %17s %7s %6s  %-5s %9s %9s %8s %8s\n' measurement triage peer ratio target result \
