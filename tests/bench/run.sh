@@ -72,10 +72,11 @@ jpeg_dir=$corpus/jpeg   # cardN/DCIM/1nnXXXXX/IMG_nnnn.JPG
 big_dir=$corpus/big     # big1.bin .. big3.bin
 marker=$BENCH_DIR/.corpus-complete
 # The marker holds the parameters, so a change of them regenerates instead of reusing a stale corpus.
-corpus_id="v1 files=$N_FILES big_mb=$BIG_MB per_folder=$FILES_PER_FOLDER"
+corpus_id="v2 files=$N_FILES big_mb=$BIG_MB per_folder=$FILES_PER_FOLDER"
 
 # Base images: width height make model date lat lon alt. 0.3 MP to 12 MP, like a mix of phones and
-# cameras; the content is luma noise so JPEG sizes are realistic (about 8 MB at 12 MP).
+# cameras; the content is smooth shading plus noise, so JPEG sizes are those of real photos
+# (about 3.8 MB at 12 MP; pure noise gave 8 MB, twice a phone's, and overweighted digests).
 bases=(
   "640 480 Canon|Canon_PowerShot_A95 2012:05:01_09:12:30 48.8584 2.2945 35"
   "1024 768 Apple|iPhone_4 2013:07:14_16:45:02 51.5007 -0.1246 12"
@@ -104,7 +105,7 @@ generate_corpus() {
     make=${mk%%|*}; make=${make//_/ }
     model=${mk#*|}; model=${model//_/ }
     base=$BENCH_DIR/bases/base$i.jpg
-    ffmpeg -v error -y -f lavfi -i "nullsrc=s=${w}x${h},geq=random(1)*255:128:128" \
+    ffmpeg -v error -y -f lavfi -i "nullsrc=s=${w}x${h},geq=lum='128+70*sin(X/97)*cos(Y/83)+random(1)*40':cb=128:cr=128" \
       -frames:v 1 -q:v 3 "$base"
     # Camera-like EXIF, so the EXIF readers of both sides have real work to do.
     exiftool -q -overwrite_original \
