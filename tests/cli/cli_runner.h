@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/app.h"
 
 namespace triage::test {
@@ -25,6 +27,15 @@ inline CliRun run_cli(const std::vector<std::string>& args) {
   run.out = out.str();
   run.err = err.str();
   return run;
+}
+
+// One JSON value per line of JSON Lines output; throws if any line is not JSON.
+inline std::vector<nlohmann::json> parse_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
 }
 
 }  // namespace triage::test

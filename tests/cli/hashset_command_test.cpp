@@ -14,14 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<json> parse_lines(const std::string& text) {
-  std::vector<json> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(json::parse(line));
-  return lines;
-}
-
 const std::string kVics20 = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media";
 
 std::string vics_export(int count) {
@@ -60,7 +52,7 @@ TEST_CASE("triage hashset import, info and lookup") {
 
   run = test::run_cli({"hashset", "info", db, "--format", "jsonl"});
   CHECK(run.exit_code == 0);
-  const auto sets = parse_lines(run.out);
+  const auto sets = test::parse_lines(run.out);
   REQUIRE(sets.size() == 2);
   CHECK(sets[0]["name"] == "VICS synthetic");
   CHECK(sets[0]["role"] == "alert");
@@ -77,7 +69,7 @@ TEST_CASE("triage hashset import, info and lookup") {
   run = test::run_cli({"hashset", "lookup", db, test::upper(test::synthetic_hex(32, 4)), test::synthetic_hex(32, 100),
                        test::synthetic_hex(40, 1)});
   CHECK(run.exit_code == 0);
-  const auto hits = parse_lines(run.out);
+  const auto hits = test::parse_lines(run.out);
   REQUIRE(hits.size() == 3);
   CHECK(hits[0]["hash"] == test::synthetic_hex(32, 4));
   REQUIRE(hits[0]["matches"].size() == 1);
@@ -92,7 +84,7 @@ TEST_CASE("triage hashset import, info and lookup") {
 
   run = test::run_cli({"hashset", "lookup", db, "nothex"});
   CHECK(run.exit_code == 1);
-  CHECK(parse_lines(run.out)[0].contains("error"));
+  CHECK(test::parse_lines(run.out)[0].contains("error"));
 }
 
 TEST_CASE("triage hashset import: malformed inputs give a clear error and leave HASHSET.db byte-identical") {

@@ -18,14 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<json> parse_lines(const std::string& text) {
-  std::vector<json> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(json::parse(line));  // throws if any line is not JSON
-  return lines;
-}
-
 const json* find_by_suffix(const std::vector<json>& lines, const std::string& suffix) {
   for (const auto& l : lines)
     if (l.contains("path") && l["path"].get<std::string>().ends_with(suffix)) return &l;
@@ -96,7 +88,7 @@ TEST_CASE("scan of the bundled samples: media by content, digests, EXIF, JSON Li
   test::TempDir tmp;
   auto run = test::run_cli({"scan", samples().string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
   CHECK_MESSAGE(run.exit_code == 0, run.err);
-  const auto lines = parse_lines(run.out);
+  const auto lines = test::parse_lines(run.out);
   CHECK(lines.size() == 11);
 
   const json* img = find_by_suffix(lines, "DCIM/100TEST/IMG_0001.jpg");
@@ -183,7 +175,7 @@ TEST_CASE("hostile names, special files, links and a 5 GB sparse file are scanne
 
   auto run = test::run_cli({"scan", src.string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
   CHECK(run.exit_code == 1);  // the named pipe is an error row; the run still finishes
-  const auto lines = parse_lines(run.out);
+  const auto lines = test::parse_lines(run.out);
   int images = 0, pipe_errors = 0, links = 0;
   for (const auto& l : lines) {
     if (l.contains("media_type") && l["media_type"] == "image") {
@@ -228,7 +220,7 @@ TEST_CASE("a file larger than the whole-read limit is digested in streamed chunk
   test::write_text(tmp / "src" / "big.bin", data);
   auto run = test::run_cli({"hash", (tmp / "src" / "big.bin").string()});
   CHECK(run.exit_code == 0);
-  const auto lines = parse_lines(run.out);
+  const auto lines = test::parse_lines(run.out);
   REQUIRE(lines.size() == 1);
   const Digests expected = digest_buffer(std::as_bytes(std::span(data.data(), data.size())));
   CHECK(lines[0]["md5"] == expected.md5);
@@ -281,7 +273,7 @@ TEST_CASE("triage hash prints one line per file, CSV on request") {
   const auto img = (samples() / "DCIM/100TEST/IMG_0002.jpg").string();
   auto jsonl = test::run_cli({"hash", img});
   CHECK(jsonl.exit_code == 0);
-  const auto lines = parse_lines(jsonl.out);
+  const auto lines = test::parse_lines(jsonl.out);
   REQUIRE(lines.size() == 1);
   const auto expected = digest_buffer(test::read_bytes(img));
   CHECK(lines[0]["sha256"] == expected.sha256);
@@ -301,8 +293,8 @@ TEST_CASE("--no-pdq leaves perceptual hashes out and everything else as it was")
   auto without = test::run_cli({"scan", samples().string(), "--out", (tmp / "b").string(), "--format", "jsonl", "--no-pdq"});
   REQUIRE(with.exit_code == 0);
   REQUIRE(without.exit_code == 0);
-  const auto a = parse_lines(with.out);
-  const auto b = parse_lines(without.out);
+  const auto a = test::parse_lines(with.out);
+  const auto b = test::parse_lines(without.out);
   REQUIRE(a.size() == b.size());
   int hashed = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
