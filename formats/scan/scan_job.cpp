@@ -281,8 +281,9 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   store.reset();
   write_file_or_throw(options.case_dir / "items.csv", csv);
   std::string sums;
-  for (const char* name : {"case.db", "items.csv"})
-    sums += fmt::format("{}  {}\n", sha256_of_file(options.case_dir / name), name);
+  for (const char* name : {"case.db", "hashsets.db", "items.csv"})
+    if (fs::exists(options.case_dir / name))  // hashsets.db only when raw exports were imported
+      sums += fmt::format("{}  {}\n", sha256_of_file(options.case_dir / name), name);
   write_file_or_throw(options.case_dir / "SHA256SUMS", sums);
 
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -312,7 +313,8 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
              c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
-  fmt::print(out, "  outputs             case.db, items.csv, SHA256SUMS\n");
+  fmt::print(out, "  outputs             case.db, items.csv, SHA256SUMS{}\n",
+             fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
 }
 
 }  // namespace triage

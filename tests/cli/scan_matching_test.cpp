@@ -92,6 +92,10 @@ TEST_CASE("planted matches give the expected category per item, known-good exclu
   CHECK(summary.out.find("Category A") != std::string::npos);
   CHECK(summary.out.find("Known good (excluded)") != std::string::npos);
   CHECK(summary.out.find("hash-set matches    3 items") != std::string::npos);
+  // The imported sets are part of the case and covered by its checksums.
+  const std::string sums = test::read_text(tmp / "case2" / "SHA256SUMS");
+  CHECK(sums.find("  hashsets.db\n") != std::string::npos);
+  CHECK(sums.find("  case.db\n") != std::string::npos);
 }
 
 TEST_CASE("an unusable hash set stops the scan before anything is examined") {
