@@ -9,7 +9,6 @@
 //   5,7d793037a0760186574b0282f2f435e7,f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2,/dir/a
 // Columns may be size, md5, sha1, sha256, tiger, whirlpool, filename; filename is last and may
 // itself contain commas.
-#include <charconv>
 
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/line_reader.h"
@@ -62,10 +61,7 @@ void read_hashdeep(const std::filesystem::path& file, ImportSink& sink) {
       else if (col == "sha1") r.record.sha1 = value;
       else if (col == "sha256") r.record.sha256 = value;
       else if (col == "filename") r.detail.file_name = value;
-      else if (col == "size") {
-        std::uint64_t n = 0;
-        if (std::from_chars(value.data(), value.data() + value.size(), n).ec == std::errc()) r.detail.size = n;
-      }
+      else if (col == "size") r.detail.size = parse_size(value);
     }
     if (!ok) {
       sink.reject(in.position(), "fewer fields than the column line names");

@@ -6,7 +6,6 @@
 //   "file_id","hashset_id","file_name","directory","hash","file_size","date_modified",
 //   "time_modified","time_zone","comments","date_accessed","time_accessed"
 // and one row per file; "hash" is the MD5. Columns are found by name.
-#include <charconv>
 #include <unordered_map>
 
 #include "formats/hashset/hashset_reader.h"
@@ -41,11 +40,7 @@ void read_hashkeeper(const std::filesystem::path& file, ImportSink& sink) {
     r.record.md5 = cells[c_hash];
     if (c_name < cells.size()) r.detail.file_name = cells[c_name];
     if (c_comments < cells.size()) r.detail.tags = cells[c_comments];
-    if (c_size < cells.size()) {
-      std::uint64_t n = 0;
-      const auto& s = cells[c_size];
-      if (std::from_chars(s.data(), s.data() + s.size(), n).ec == std::errc()) r.detail.size = n;
-    }
+    if (c_size < cells.size()) r.detail.size = parse_size(cells[c_size]);
     sink.add(r, in.position());
   }
 }

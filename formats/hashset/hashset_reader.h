@@ -4,6 +4,7 @@
 // hands each record to the sink, reports a per-record problem to the sink (counted, not fatal)
 // and throws ImportError for a malformed file.
 #include <cstdint>
+#include <optional>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -64,6 +65,9 @@ bool is_encase_hash_magic(std::string_view head);
 // Puts a hash of 32, 40 or 64 hex digits into md5, sha1 or sha256 by its length; false when the
 // length is none of those.
 bool assign_by_length(HashSetRecord& record, std::string_view hex);
+
+// A file size cell: decimal digits only; nullopt otherwise (the record keeps no size).
+std::optional<std::uint64_t> parse_size(std::string_view text);
 
 // True when every character is a hex digit and there is at least one.
 bool is_hex(std::string_view text);

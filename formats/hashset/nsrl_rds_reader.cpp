@@ -9,7 +9,6 @@
 //   "SHA-1","MD5","CRC32","FileName","FileSize","ProductCode","OpSystemCode","SpecialCode"
 #include <fmt/format.h>
 
-#include <charconv>
 #include <set>
 #include <unordered_map>
 
@@ -157,11 +156,7 @@ void read_nsrl_rds2(const std::filesystem::path& file, ImportSink& sink) {
     r.record.md5 = cells[1];
     if (c_name < cells.size()) r.detail.file_name = cells[c_name];
     if (c_product < cells.size()) r.detail.product = cells[c_product];
-    if (c_size < cells.size()) {
-      std::uint64_t n = 0;
-      const auto& s = cells[c_size];
-      if (std::from_chars(s.data(), s.data() + s.size(), n).ec == std::errc()) r.detail.size = n;
-    }
+    if (c_size < cells.size()) r.detail.size = parse_size(cells[c_size]);
     sink.add(r, in.position());
   }
 }

@@ -3,6 +3,8 @@
 
 #include "formats/hashset/hashset_reader.h"
 
+#include <charconv>
+
 namespace triage::hashset {
 
 std::string describe(const SourcePosition& where) {
@@ -45,6 +47,13 @@ std::optional<bool> parse_flag(std::string_view text) {
   if (t == "true" || t == "1" || t == "yes" || t == "y") return true;
   if (t == "false" || t == "0" || t == "no" || t == "n") return false;
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
 }
 
 bool split_delimited(std::string_view line, char delimiter, std::vector<std::string>& cells) {
