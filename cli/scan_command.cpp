@@ -29,6 +29,8 @@ struct ScanOptions {
   std::string profile = "uk";
   std::vector<std::string> hashsets, known_hashsets;
   bool no_pdq = false;
+  int pdq_distance = 31;
+  int pdq_quality = 50;
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -87,6 +89,8 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   ScanJobOptions job;
   job.profile = o.profile;
   job.perceptual = !o.no_pdq;
+  job.pdq_max_distance = o.pdq_distance;
+  job.pdq_min_quality = o.pdq_quality;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -130,6 +134,15 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
   cmd->add_flag("--no-pdq", opts->no_pdq,
                 "Skip perceptual hashing (PDQ) of still images: faster, exact digest matches only");
+  cmd->add_option("--pdq-distance", opts->pdq_distance,
+                  "Probable match when a PDQ hash of the image (any rotation or mirror) is within this many "
+                  "bits of a hash-set PDQ hash")
+      ->check(CLI::Range(0, 128))
+      ->capture_default_str();
+  cmd->add_option("--pdq-quality", opts->pdq_quality,
+                  "Only images whose PDQ quality is at least this are matched perceptually (flat images hash poorly)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

@@ -44,13 +44,20 @@ struct ItemProblem {
   std::string message;
 };
 
-// One hash-set hit for an item.
+// One hash-set hit for an item: exact (a digest is equal) or probable (a PDQ hash is near).
 struct ItemMatch {
   std::string set;        // hash-set name
   std::string role;       // "alert", "known" or "ignore"
-  std::string hash_type;  // "md5", "sha1", "sha256" (exact)
+  std::string hash_type;  // "md5", "sha1", "sha256" (exact) or "pdq" (probable)
   std::string media_id;   // the set's record id (VICS MediaID), may be empty
   std::string category;   // the set's own category code, may be empty
+  // PDQ only: Hamming distance to the record's hash, the dihedral variant of the item that came
+  // closest ("orig", "rot90", ...), and the item's hash quality.
+  std::optional<int> distance;
+  std::string variant;
+  std::optional<int> quality;
+
+  bool probable() const { return hash_type == "pdq"; }
 };
 
 // The category the profile gives an item, and why.
@@ -61,6 +68,7 @@ struct ItemCategory {
   std::string reason;  // which set, which hash, which record
   bool known_good = false;
   bool conflict = false;  // sets disagreed; the most severe won
+  bool probable = false;  // decided by a perceptual (PDQ) match only: needs confirmation
 };
 
 struct ItemRecord {

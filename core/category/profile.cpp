@@ -20,61 +20,69 @@ int CategoryProfile::uncategorised_severity() const {
 namespace {
 
 std::string reason_of(const ItemMatch& m) {
-  std::string r = fmt::format("{} match in set '{}'", m.hash_type, m.set);
+  std::string r = m.probable() ? fmt::format("probable match (PDQ distance {}, variant {}) in set '{}'",
+                                             m.distance.value_or(-1), m.variant, m.set)
+                               : fmt::format("{} match in set '{}'", m.hash_type, m.set);
   if (!m.media_id.empty()) r += fmt::format(", record {}", m.media_id);
   if (!m.category.empty()) r += fmt::format(", category code {}", m.category);
   return r;
+}
+
+// The category from the alert matches of one kind (exact or probable); nullopt when none.
+std::optional<ItemCategory> from_alerts(const CategoryProfile& profile, const std::vector<ItemMatch>& matches,
+                                        bool probable) {
+  const ItemMatch* best = nullptr;
+  const CategoryDef* best_def = nullptr;
+  std::vector<std::string> codes;  // distinct codes, in match order
+  for (const auto& m : matches) {
+    if (m.role != "alert" || m.probable() != probable) continue;
+    const std::string code = m.category.empty() ? "(none)" : m.category;
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+    const CategoryDef* def = profile.find(m.category);
+    // A code the profile does not know ranks after every known one, so it never hides one.
+    const int severity = def ? def->severity : profile.uncategorised_severity();
+    const int best_severity = best_def ? best_def->severity : profile.uncategorised_severity();
+    // Among probable matches of equal severity the closest is the reason given.
+    const bool closer = best != nullptr && probable && severity == best_severity &&
+                        m.distance.value_or(0) < best->distance.value_or(0);
+    if (best == nullptr || severity < best_severity || closer) {
+      best = &m;
+      best_def = def;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  ItemCategory out;
+  out.code = best->category;
+  out.reason = reason_of(*best);
+  out.conflict = codes.size() > 1;
+  out.probable = probable;
+  if (best_def != nullptr) {
+    out.label = best_def->label;
+    out.severity = best_def->severity;
+  } else {
+    out.label = profile.uncategorised_label;
+    out.severity = profile.uncategorised_severity();
+    out.reason += best->category.empty() ? " (the record carries no category)"
+                                         : " (code not in profile '" + profile.name + "')";
+  }
+  if (out.conflict)
+    out.reason += fmt::format("; sets disagree (codes {}), the most severe applies", fmt::join(codes, ", "));
+  return out;
 }
 
 }  // namespace
 
 std::optional<ItemCategory> categorise(const CategoryProfile& profile, const std::vector<ItemMatch>& matches,
                                        MediaType media_type) {
-  const ItemMatch* best = nullptr;
-  const CategoryDef* best_def = nullptr;
-  bool conflict = false;
-  std::string first_code;
-  bool any_alert = false;
-  for (const auto& m : matches) {
-    if (m.role != "alert") continue;
-    if (!any_alert) first_code = m.category;
-    if (any_alert && m.category != first_code) conflict = true;
-    any_alert = true;
-    const CategoryDef* def = profile.find(m.category);
-    // A code the profile does not know ranks after every known one, so it never hides one.
-    const int severity = def ? def->severity : profile.uncategorised_severity();
-    const int best_severity = best_def ? best_def->severity : profile.uncategorised_severity();
-    if (best == nullptr || severity < best_severity) {
-      best = &m;
-      best_def = def;
-    }
-  }
+  // An exact digest match decides; a perceptual one only when no exact alert match exists, and
+  // the category then says it is probable.
+  if (auto exact = from_alerts(profile, matches, false)) return exact;
+  if (auto probable = from_alerts(profile, matches, true)) return probable;
   ItemCategory out;
-  if (best != nullptr) {
-    out.code = best->category;
-    out.reason = reason_of(*best);
-    out.conflict = conflict;
-    if (best_def != nullptr) {
-      out.label = best_def->label;
-      out.severity = best_def->severity;
-    } else {
-      out.label = profile.uncategorised_label;
-      out.severity = profile.uncategorised_severity();
-      out.reason += best->category.empty() ? " (the record carries no category)"
-                                           : " (code not in profile '" + profile.name + "')";
-    }
-    if (conflict) {
-      std::vector<std::string> codes;
-      for (const auto& m : matches)
-        if (m.role == "alert" && std::find(codes.begin(), codes.end(), m.category) == codes.end())
-          codes.push_back(m.category.empty() ? "(none)" : m.category);
-      out.reason += fmt::format("; sets disagree (codes {}), the most severe applies", fmt::join(codes, ", "));
-    }
-    return out;
-  }
   for (const char* role : {"known", "ignore"}) {
     for (const auto& m : matches) {
-      if (m.role != role) continue;
+      // Known-good exclusion is by exact digest only: looking like an OS file proves nothing.
+      if (m.role != role || m.probable()) continue;
       out.label = std::string_view(role) == "known" ? profile.known_good_label : profile.ignored_label;
       out.known_good = std::string_view(role) == "known";
       out.severity = profile.uncategorised_severity() + (out.known_good ? 1 : 2);

@@ -82,7 +82,13 @@ std::vector<ItemMatch> DigestMatcher::match(const Digests& digests) const {
   for (const auto& [ref, kind] : hits) {
     const Record& r = records_[ref];
     const HashSetRef& set = sets_[r.set];
-    out.push_back({set.name, set.role, to_string(kind), text(r.media_id), text(r.category)});
+    ItemMatch m;
+    m.set = set.name;
+    m.role = set.role;
+    m.hash_type = to_string(kind);
+    m.media_id = text(r.media_id);
+    m.category = text(r.category);
+    out.push_back(std::move(m));
   }
   return out;
 }

@@ -635,4 +635,8 @@ std::array<PdqResult, 8> pdq_dihedral_from_rgb(const std::uint8_t* rgb, int rows
   return dihedral_rows(rgb_rows(rgb, cols), rows, cols);
 }
 
+std::array<PdqResult, 8> pdq_dihedral_from_grey(const std::uint8_t* grey, int rows, int cols) {
+  return dihedral_rows(grey_rows(grey, cols), rows, cols);
+}
+
 }  // namespace triage

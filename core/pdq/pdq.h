@@ -72,5 +72,7 @@ inline constexpr std::array<std::string_view, 8> kPdqDihedralNames = {
 std::array<PdqResult, 8> pdq_dihedral_from_luma(const float* luma, int rows, int cols);
 // rgb_to_luma then pdq_dihedral_from_luma, without a full-size luma buffer.
 std::array<PdqResult, 8> pdq_dihedral_from_rgb(const std::uint8_t* rgb, int rows, int cols);
+// grey_to_luma then pdq_dihedral_from_luma, without a full-size luma buffer.
+std::array<PdqResult, 8> pdq_dihedral_from_grey(const std::uint8_t* grey, int rows, int cols);
 
 }  // namespace triage

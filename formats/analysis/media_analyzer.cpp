@@ -1,5 +1,6 @@
 #include "formats/analysis/media_analyzer.h"
 
+#include <iterator>
 #include <string_view>
 
 #include "core/category/profile.h"
@@ -62,17 +63,31 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
+  std::vector<ItemMatch> probable;
   if (kind.type == MediaType::image && content.complete && context_.perceptual) {
-    auto pdq = image_pdq(kind, content.bytes, context_.max_pixels);
-    if (pdq) {
-      record.pdq = pdq->hash.to_hex();
-      record.pdq_quality = pdq->quality;
+    if (context_.pdq_matcher != nullptr && !context_.pdq_matcher->empty()) {
+      auto pdq = image_pdq_variants(kind, content.bytes, context_.max_pixels);
+      if (pdq) {
+        record.pdq = pdq->pdq.hash.to_hex();
+        record.pdq_quality = pdq->pdq.quality;
+        probable = context_.pdq_matcher->match(pdq->variants, pdq->pdq.quality, context_.pdq_options);
+      } else {
+        record.problems.push_back({pdq.error().stage, pdq.error().message});
+      }
     } else {
-      record.problems.push_back({pdq.error().stage, pdq.error().message});
+      auto pdq = image_pdq(kind, content.bytes, context_.max_pixels);
+      if (pdq) {
+        record.pdq = pdq->hash.to_hex();
+        record.pdq_quality = pdq->quality;
+      } else {
+        record.problems.push_back({pdq.error().stage, pdq.error().message});
+      }
     }
   }
 
   if (context_.matcher != nullptr) record.matches = context_.matcher->match(record.digests);
+  // Exact matches first, then the probable ones, each in load order.
+  std::move(probable.begin(), probable.end(), std::back_inserter(record.matches));
   if (context_.profile != nullptr) record.category = categorise(*context_.profile, record.matches, record.media_type);
 }
 

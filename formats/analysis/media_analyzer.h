@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/match/pdq_matcher.h"
 #include "core/pipeline/scan_pipeline.h"
 
 namespace triage {
 
 class MagicMime;
 class DigestMatcher;
+class PdqMatcher;
 class ParallelMultiDigest;
 struct CategoryProfile;
 
@@ -17,6 +19,8 @@ struct CategoryProfile;
 struct AnalysisContext {
   bool all_files = false;                    // digest every file, not only media
   const DigestMatcher* matcher = nullptr;    // hash sets; null when none were given
+  const PdqMatcher* pdq_matcher = nullptr;   // their PDQ hashes; null or empty when none
+  PdqMatchOptions pdq_options;
   const CategoryProfile* profile = nullptr;  // null: items get no category
   bool perceptual = true;                    // PDQ for still images
   std::uint64_t max_pixels = 64'000'000;     // larger images are not decoded (decompression bombs)

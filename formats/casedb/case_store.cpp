@@ -35,7 +35,7 @@ CREATE TABLE items (
   exif_gps_datetime TEXT, width INTEGER, height INTEGER,
   pdq TEXT, pdq_quality INTEGER,
   category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
-  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0);
+  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -49,7 +49,8 @@ CREATE TABLE profiles (
 CREATE TABLE matches (
   id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
   set_name TEXT NOT NULL, role TEXT NOT NULL, hash_type TEXT NOT NULL,
-  media_id TEXT NOT NULL, category TEXT NOT NULL);
+  media_id TEXT NOT NULL, category TEXT NOT NULL,
+  distance INTEGER, variant TEXT, quality INTEGER);
 CREATE INDEX matches_item ON matches(item_id);
 CREATE TABLE errors (
   id INTEGER PRIMARY KEY,
@@ -66,9 +67,14 @@ constexpr const char* kItemColumns =
     "extension_mismatch, md5, sha1, sha256, exif_make, exif_model, exif_serial, exif_lens_model, "
     "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
     "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height, pdq, pdq_quality, "
-    "category, category_code, category_severity, category_reason, category_conflict, known_good";
+    "category, category_code, category_severity, category_reason, category_conflict, known_good, category_probable";
 
-constexpr int kItemColumnCount = 39;
+// One placeholder per column of kItemColumns.
+constexpr int kItemColumnCount = [] {
+  int n = 1;
+  for (const char* c = kItemColumns; *c != '\0'; ++c) n += *c == ',' ? 1 : 0;
+  return n;
+}();
 
 // ", ?" once per column.
 std::string placeholders(int count) {
@@ -138,7 +144,8 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
   insert_item_ = std::make_unique<sqlite::Statement>(
       db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
   insert_match_ = std::make_unique<sqlite::Statement>(
-      db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category) VALUES (?, ?, ?, ?, ?, ?)");
+      db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category, distance, variant, quality) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert_error_ = std::make_unique<sqlite::Statement>(
       db_.get(),
       "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
@@ -231,6 +238,7 @@ void CaseStore::add_item(const ItemRecord& item) {
   s.bind_optional(i++, c ? std::optional(c->reason) : std::nullopt);
   s.bind_optional(i++, c ? std::optional(c->conflict ? 1 : 0) : std::nullopt);
   s.bind(i++, static_cast<std::int64_t>(c && c->known_good));
+  s.bind_optional(i++, c ? std::optional(c->probable ? 1 : 0) : std::nullopt);
   s.run();
   for (const auto& m : item.matches) {
     insert_match_->bind(1, static_cast<std::int64_t>(item.seq))
@@ -239,6 +247,9 @@ void CaseStore::add_item(const ItemRecord& item) {
         .bind_text(4, m.hash_type)
         .bind_text(5, m.media_id)
         .bind_text(6, m.category)
+        .bind_optional(7, m.distance)
+        .bind_optional(8, m.probable() ? std::optional(m.variant) : std::nullopt)
+        .bind_optional(9, m.quality)
         .run();
   }
   for (const auto& p : item.problems) {
@@ -285,8 +296,8 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
   sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
   sqlite::Statement matches(db_.get(),
-                            "SELECT set_name, role, hash_type, media_id, category FROM matches WHERE item_id = ? "
-                            "ORDER BY id");
+                            "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality "
+                            "FROM matches WHERE item_id = ? ORDER BY id");
   while (q.step()) {
     ItemRecord r;
     int i = 0;
@@ -332,11 +343,22 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
       c.reason = q.optional_text(i++).value_or("");
       c.conflict = q.optional_int64(i++).value_or(0) != 0;
       c.known_good = q.int64(i++) != 0;
+      c.probable = q.optional_int64(i++).value_or(0) != 0;
       r.category = std::move(c);
     }
     matches.bind(1, static_cast<std::int64_t>(r.seq));
-    while (matches.step())
-      r.matches.push_back({matches.text(0), matches.text(1), matches.text(2), matches.text(3), matches.text(4)});
+    while (matches.step()) {
+      ItemMatch m;
+      m.set = matches.text(0);
+      m.role = matches.text(1);
+      m.hash_type = matches.text(2);
+      m.media_id = matches.text(3);
+      m.category = matches.text(4);
+      if (auto d = matches.optional_int64(5)) m.distance = static_cast<int>(*d);
+      m.variant = matches.optional_text(6).value_or("");
+      if (auto q2 = matches.optional_int64(7)) m.quality = static_cast<int>(*q2);
+      r.matches.push_back(std::move(m));
+    }
     matches.reset();
     problems.bind(1, static_cast<std::int64_t>(r.seq));
     while (problems.step()) r.problems.push_back({problems.text(0), problems.text(1)});

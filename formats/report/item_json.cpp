@@ -66,6 +66,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
           .string_or_null("category_code", c.code)
           .string("category_reason", c.reason)
           .boolean("category_conflict", c.conflict)
+          .boolean("category_probable", c.probable)
           .boolean("known_good", c.known_good);
     }
     std::string matches = "[";
@@ -77,7 +78,9 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
           .string("role", m.role)
           .string("hash_type", m.hash_type)
           .string("media_id", m.media_id)
-          .string("category", m.category);
+          .string("category", m.category)
+          .boolean("probable", m.probable());
+      if (m.probable()) mo.optional("distance", m.distance).string("variant", m.variant).optional("quality", m.quality);
     }
     matches += ']';
     o.raw("matches", matches);

@@ -16,7 +16,7 @@ constexpr const char* kColumns[] = {
     "exif_software", "exif_datetime_original", "exif_offset_time_original", "exif_datetime_digitized",
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
     "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
-    "matches", "errors"};
+    "matches", "errors", "category_probable"};
 
 class Row {
  public:
@@ -97,10 +97,13 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.text(item.category ? item.category->code : std::string());
   row.text(item.category ? item.category->reason : std::string());
   row.plain(item.category && item.category->known_good ? "true" : "false");
-  std::string matches;  // set:role:hash_type:media_id:category, separated by "; "
+  // set:role:hash_type:media_id:category, plus :distance:variant for a PDQ (probable) match;
+  // separated by "; ".
+  std::string matches;
   for (const auto& m : item.matches) {
     if (!matches.empty()) matches += "; ";
     matches += m.set + ":" + m.role + ":" + m.hash_type + ":" + m.media_id + ":" + m.category;
+    if (m.probable()) matches += fmt::format(":{}:{}", m.distance.value_or(-1), m.variant);
   }
   row.text(matches);
   std::string errors;
@@ -109,6 +112,8 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
     errors += p.stage + ": " + p.message;
   }
   row.text(errors);
+  // Last, so that scripts reading columns by position before it was added still work.
+  row.plain(item.category ? (item.category->probable ? "true" : "false") : "");
   row.end();
 }
 

@@ -10,16 +10,17 @@ namespace {
 
 // Adds every record of `store` to the matcher; returns the sets it held.
 void add_store(const HashSetStore& store, ScanHashSets& out) {
-  std::map<std::int64_t, std::uint32_t> matcher_set;
+  std::map<std::int64_t, std::uint32_t> matcher_set, pdq_set;
   for (const auto& info : store.sets()) {
     matcher_set[info.id] = out.matcher.add_set({info.name, info.role});
+    pdq_set[info.id] = out.pdq.add_set({info.name, info.role});
     out.used.push_back({info.name, info.role, info.format, info.version, info.source_file, info.source_sha256,
                         info.record_count, info.imported_utc});
   }
   store.for_each_record([&](const HashSetRecord& r) {
     const auto it = matcher_set.find(r.set_id);
     if (it == matcher_set.end()) return;
-    // PDQ-only records match perceptually, not here.
+    if (!r.pdq.empty()) out.pdq.add_record(pdq_set.at(r.set_id), r.pdq, r.media_id, r.category);
     if (r.md5.empty() && r.sha1.empty() && r.sha256.empty()) return;
     out.matcher.add_record(it->second, r.md5, r.sha1, r.sha256, r.media_id, r.category);
   });
@@ -60,6 +61,7 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
     add_store(*HashSetStore::open_read_only(cache_db), *out);
   }
   out->matcher.build();
+  out->pdq.build();
   return out;
 }
 

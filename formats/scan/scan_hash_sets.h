@@ -1,18 +1,21 @@
 #pragma once
-// The hash sets a scan matches against: loaded once into one in-memory DigestMatcher before
-// the walk, with the provenance of every set for the case record.
+// The hash sets a scan matches against: loaded once before the walk into one in-memory
+// DigestMatcher (exact) and one PdqMatcher (perceptual), with the provenance of every set for
+// the case record.
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/match/digest_matcher.h"
+#include "core/match/pdq_matcher.h"
 #include "formats/casedb/case_store.h"
 
 namespace triage {
 
 struct ScanHashSets {
   DigestMatcher matcher;
+  PdqMatcher pdq;  // the records that carry a PDQ hash
   std::vector<CaseHashSet> used;  // in load order
 };
 

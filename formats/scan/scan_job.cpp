@@ -84,8 +84,12 @@ class CountingSink final : public RecordSink {
     if (item.exif.gps_lat && item.exif.gps_lon) ++c.with_gps;
     if (item.extension_mismatch) ++c.extension_mismatches;
     if (!item.matches.empty()) ++c.matched;
+    if (!item.matches.empty() && std::all_of(item.matches.begin(), item.matches.end(),
+                                             [](const ItemMatch& m) { return m.probable(); }))
+      ++c.probable;
     if (item.category && item.media_type != MediaType::other) {
-      auto& counts = c.categories[{item.category->severity, item.category->label}];
+      const std::string label = item.category->label + (item.category->probable ? " (probable, PDQ)" : "");
+      auto& counts = c.categories[{item.category->severity, label}];
       (item.media_type == MediaType::video ? counts.second : counts.first) += 1;
     }
     if (!item.problems.empty()) {
@@ -167,6 +171,8 @@ std::string options_json(const ScanJobOptions& o) {
   j.raw("sources", sources)
       .boolean("all_files", o.all_files)
       .boolean("pdq", o.perceptual)
+      .number("pdq_max_distance", static_cast<std::uint64_t>(o.pdq_max_distance))
+      .number("pdq_min_quality", static_cast<std::uint64_t>(o.pdq_min_quality))
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -231,7 +237,12 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   context.all_files = options.all_files;
   context.profile = &profile;
   context.perceptual = options.perceptual;
-  if (hash_sets) context.matcher = &hash_sets->matcher;
+  if (hash_sets) {
+    context.matcher = &hash_sets->matcher;
+    context.pdq_matcher = &hash_sets->pdq;
+  }
+  context.pdq_options.max_distance = options.pdq_max_distance;
+  context.pdq_options.min_quality = options.pdq_min_quality;
 
   RunInfo run;
   run.started_utc = now_utc();
@@ -309,7 +320,8 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
     for (const auto& [key, counts] : c.categories)
       fmt::print(out, "    {:<36} {:>8} {:>8}\n", key.second, counts.first, counts.second);
   }
-  fmt::print(out, "  hash-set matches    {} items\n", c.matched);
+  fmt::print(out, "  hash-set matches    {} items ({} probable only: PDQ, to be confirmed by eye)\n", c.matched,
+             c.probable);
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
              c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);

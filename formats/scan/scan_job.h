@@ -25,6 +25,8 @@ struct ScanJobOptions {
   std::vector<std::string> known_hashsets;  // raw exports to use as known-good (NSRL is by default)
   std::string profile = "uk";         // built-in name or profile JSON file
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
+  int pdq_max_distance = 31;          // probable match: Hamming distance at most this
+  int pdq_min_quality = 50;           // and the item's PDQ quality at least this
 };
 
 struct ScanCounts {
@@ -34,6 +36,7 @@ struct ScanCounts {
   std::uint64_t walk_errors = 0;   // special files, unreadable entries
   std::uint64_t notices = 0;       // links not followed
   std::uint64_t matched = 0;       // items with at least one hash-set match
+  std::uint64_t probable = 0;      // items with a PDQ (probable) match and no exact one
   // (severity, label) -> {still images, videos}, in severity order
   std::map<std::pair<int, std::string>, std::pair<std::uint64_t, std::uint64_t>> categories;
 };

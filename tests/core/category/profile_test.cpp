@@ -13,7 +13,21 @@ CategoryProfile abc() {
   return p;
 }
 ItemMatch hit(std::string set, std::string role, std::string code) {
-  return {std::move(set), std::move(role), "md5", "rec", std::move(code)};
+  ItemMatch m;
+  m.set = std::move(set);
+  m.role = std::move(role);
+  m.hash_type = "md5";
+  m.media_id = "rec";
+  m.category = std::move(code);
+  return m;
+}
+ItemMatch near(std::string set, std::string role, std::string code, int distance) {
+  ItemMatch m = hit(std::move(set), std::move(role), std::move(code));
+  m.hash_type = "pdq";
+  m.distance = distance;
+  m.variant = "rot90";
+  m.quality = 90;
+  return m;
 }
 }  // namespace
 
@@ -51,4 +65,29 @@ TEST_CASE("a code the profile does not know is uncategorised, and never hides a 
   CHECK(c->reason.find("not in profile") != std::string::npos);
   const auto d = categorise(abc(), {hit("x", "alert", "9"), hit("y", "alert", "3")}, MediaType::image);
   CHECK(d->label == "Category C");
+}
+
+TEST_CASE("an exact alert match decides over a more severe probable one") {
+  const auto c = categorise(abc(), {near("p", "alert", "1", 3), hit("x", "alert", "3")}, MediaType::image);
+  REQUIRE(c);
+  CHECK(c->label == "Category C");
+  CHECK_FALSE(c->probable);
+  CHECK_FALSE(c->conflict);  // the probable match is not weighed against the exact one
+}
+
+TEST_CASE("probable matches alone give a probable category: the most severe, then the closest") {
+  const auto c = categorise(abc(), {near("p", "alert", "2", 20), near("q", "alert", "2", 4), near("r", "alert", "3", 1)},
+                            MediaType::image);
+  REQUIRE(c);
+  CHECK(c->label == "Category B");
+  CHECK(c->probable);
+  CHECK(c->conflict);
+  CHECK(c->reason.find("probable match (PDQ distance 4, variant rot90) in set 'q'") != std::string::npos);
+}
+
+TEST_CASE("a probable match to a known-good set excludes nothing") {
+  const auto c = categorise(abc(), {near("nsrl", "known", "", 0)}, MediaType::image);
+  REQUIRE(c);
+  CHECK_FALSE(c->known_good);
+  CHECK(c->label == "Uncategorised");
 }

@@ -14,8 +14,13 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/core/pdq/pdq_test_images.h"
+
 namespace triage {
 namespace {
+
+using test::blobs;
+using test::transformed;
 
 // ---- A plain implementation, straight from the algorithm description (pdq/README.md, the
 // hashing doc, pdqhashing.cpp/downscaling.cpp): full-size buffers, one vector at a time. Slow,
@@ -131,72 +136,10 @@ std::vector<std::uint8_t> pattern_rgb(int rows, int cols, std::uint32_t seed) {
   return rgb;
 }
 
-// Smooth random blobs (band-limited, no symmetry), as luma.
-std::vector<float> blobs(int rows, int cols, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<float> luma(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols), 100.0f);
-  for (int k = 0; k < 40; ++k) {
-    const double cx = static_cast<double>(rng() % static_cast<unsigned>(cols));
-    const double cy = static_cast<double>(rng() % static_cast<unsigned>(rows));
-    const double sigma = 6.0 + static_cast<double>(rng() % 30);
-    const double amplitude = static_cast<double>(rng() % 160) - 80.0;
-    for (int r = 0; r < rows; ++r)
-      for (int c = 0; c < cols; ++c) {
-        const double d2 = (c - cx) * (c - cx) + (r - cy) * (r - cy);
-        luma[static_cast<std::size_t>(r * cols + c)] +=
-            static_cast<float>(amplitude * std::exp(-d2 / (2 * sigma * sigma)));
-      }
-  }
-  for (float& v : luma) v = std::clamp(v, 0.0f, 255.0f);
-  return luma;
-}
-
 std::vector<float> luma_of(const std::vector<std::uint8_t>& rgb, int rows, int cols) {
   std::vector<float> luma(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
   rgb_to_luma(rgb.data(), rows, cols, luma.data());
   return luma;
-}
-
-// Applies a dihedral transform to a luma image; returns the new dimensions through rows/cols.
-std::vector<float> transformed(const std::vector<float>& in, int& rows, int& cols, PdqDihedral which) {
-  const int r0 = rows, c0 = cols;
-  const bool swap = which == PdqDihedral::rotate90 || which == PdqDihedral::rotate270 ||
-                    which == PdqDihedral::flip_plus1 || which == PdqDihedral::flip_minus1;
-  const int r1 = swap ? c0 : r0, c1 = swap ? r0 : c0;
-  std::vector<float> out(in.size());
-  for (int i = 0; i < r1; ++i)
-    for (int j = 0; j < c1; ++j) {
-      int si = i, sj = j;  // source pixel of output (i, j)
-      switch (which) {
-        case PdqDihedral::original:
-          break;
-        case PdqDihedral::rotate90:
-          si = j, sj = c0 - 1 - i;
-          break;  // counter-clockwise
-        case PdqDihedral::rotate180:
-          si = r0 - 1 - i, sj = c0 - 1 - j;
-          break;
-        case PdqDihedral::rotate270:
-          si = r0 - 1 - j, sj = i;
-          break;  // clockwise
-        case PdqDihedral::flip_x:
-          si = r0 - 1 - i;
-          break;  // top <-> bottom
-        case PdqDihedral::flip_y:
-          sj = c0 - 1 - j;
-          break;  // left <-> right
-        case PdqDihedral::flip_plus1:
-          si = j, sj = i;
-          break;  // main diagonal
-        case PdqDihedral::flip_minus1:
-          si = r0 - 1 - j, sj = c0 - 1 - i;
-          break;  // anti-diagonal
-      }
-      out[static_cast<std::size_t>(i * c1 + j)] = in[static_cast<std::size_t>(si * c0 + sj)];
-    }
-  rows = r1;
-  cols = c1;
-  return out;
 }
 
 constexpr const char* kSample = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
