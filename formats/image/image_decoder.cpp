@@ -78,8 +78,8 @@ Result<RgbImage> opencv_rgb(std::span<const std::byte> content) {
   return image;
 }
 
-Result<GreyImage> opencv_grey(std::span<const std::byte> content) {
-  const cv::Mat grey = opencv_decode(content, cv::IMREAD_GRAYSCALE);
+Result<GreyImage> opencv_grey(std::span<const std::byte> content, int flag) {
+  const cv::Mat grey = opencv_decode(content, flag);
   if (grey.empty() || grey.type() != CV_8UC1) return decode_error("not a decodable image (OpenCV)");
   GreyImage image{grey.rows, grey.cols, std::vector<std::uint8_t>(pixel_count(grey.rows, grey.cols))};
   for (int r = 0; r < grey.rows; ++r) {
@@ -278,6 +278,20 @@ Result<Image> checked(Result<Image> decoded, std::uint64_t max_pixels) {
   return decoded;
 }
 
+// IMREAD_GRAYSCALE, or for a JPEG whose sides allow it one of OpenCV's reduced modes, which
+// set libjpeg's scale_num/scale_denom (the IDCT then outputs 1/2, 1/4 or 1/8 of the pixels).
+int grey_flag(const MediaKind& kind, std::span<const std::byte> content, int min_side) {
+  if (min_side <= 0 || kind.format != "jpeg") return cv::IMREAD_GRAYSCALE;
+  const auto size = image_pixel_size(kind, content);
+  if (!size) return cv::IMREAD_GRAYSCALE;
+  const std::uint64_t side = std::min(size->width, size->height);
+  const auto min = static_cast<std::uint64_t>(min_side);
+  if (side >= 8 * min) return cv::IMREAD_REDUCED_GRAYSCALE_8;
+  if (side >= 4 * min) return cv::IMREAD_REDUCED_GRAYSCALE_4;
+  if (side >= 2 * min) return cv::IMREAD_REDUCED_GRAYSCALE_2;
+  return cv::IMREAD_GRAYSCALE;
+}
+
 // Runs a decoder at the per-item edge: no exception of OpenCV or of allocation leaves it.
 template <typename Decode>
 auto guarded(Decode&& decode) -> decltype(decode()) {
@@ -309,7 +323,8 @@ Result<RgbImage> decode_rgb(const MediaKind& kind, std::span<const std::byte> co
   });
 }
 
-Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels) {
+Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels,
+                              int min_side) {
   return guarded([&]() -> Result<GreyImage> {
     if (auto refused = check_header(kind, content, max_pixels)) return *refused;
     if (is_heif_family(kind.format) || kind.format == "gif") {
@@ -317,7 +332,7 @@ Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> 
       if (!rgb) return rgb.error();
       return grey_from_rgb(*rgb);
     }
-    return checked(opencv_grey(content), max_pixels);
+    return checked(opencv_grey(content, grey_flag(kind, content, min_side)), max_pixels);
   });
 }
 

@@ -36,6 +36,9 @@ Result<RgbImage> decode_rgb(const MediaKind& kind, std::span<const std::byte> co
 // The same image as 8-bit grey, the faster path: JPEG gives its decoded luma (Y) channel without
 // colour conversion; other formats are converted with OpenCV's fixed-point
 // 0.299 R + 0.587 G + 0.114 B. Close to, but not bit-identical with, rgb_to_luma of decode_rgb.
-Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels);
+// With min_side > 0 a large JPEG may be decoded at 1/2, 1/4 or 1/8 of its size in the DCT domain
+// (libjpeg's scaled IDCT: far less work), the largest reduction that keeps both sides >= min_side.
+Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels,
+                              int min_side = 0);
 
 }  // namespace triage
