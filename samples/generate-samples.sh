@@ -24,6 +24,8 @@ exiftool -q -overwrite_original -Make="Triage Test Camera Co" -Model="Pattern 10
   -GPSAltitudeRef=0 "$out/DCIM/100TEST/IMG_0001.jpg"
 exiftool -q -overwrite_original -Make="Triage Test Camera Co" -Model="Pattern 200" \
   -DateTimeOriginal="2024:06:02 08:00:00" -Orientation#=6 "$out/DCIM/100TEST/IMG_0002.jpg"
+# A brightened, re-compressed copy of IMG_0001 (new digests, same picture): a probable PDQ match.
+ff -i "$out/DCIM/100TEST/IMG_0001.jpg" -vf eq=brightness=0.05 -q:v 8 "$out/Pictures/holiday-copy.jpg"
 # A JPEG whose name says text, and a text file whose name says JPEG: extension mismatches.
 cp "$out/DCIM/100TEST/IMG_0002.jpg" "$out/Downloads/invoice.txt"
 printf 'Shopping list\nmilk\neggs\n' > "$out/Documents/notes.txt"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Regenerates the sample hash sets from samples/evidence. SYNTHETIC: the categories below are
 # given to generated test patterns only, so the README's first command shows matches,
-# known-good exclusions and unknowns. Needs python3 and sqlite3.
+# known-good exclusions and unknowns. Needs python3, sqlite3 and a built triage (for the PDQ
+# hash of IMG_0001, carried as a VICS alternative hash: TRIAGE, default the release build).
 set -euo pipefail
 cd "$(dirname "$0")"
 ev=../evidence
-python3 - "$ev" <<'PY'
-import hashlib, json, os, sys
-ev = sys.argv[1]
+python3 - "$ev" "${TRIAGE:-../../build/release/cli/triage}" <<'PY'
+import hashlib, json, os, subprocess, sys
+ev, triage = sys.argv[1], sys.argv[2]
+def pdq(rel):
+    out = subprocess.run([triage, 'hash', os.path.join(ev, rel), '--format', 'jsonl'], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[0])['pdq']
 def digests(rel):
     data = open(os.path.join(ev, rel), 'rb').read()
     return {'MD5': hashlib.md5(data).hexdigest().upper(), 'SHA1': hashlib.sha1(data).hexdigest().upper(),
@@ -23,6 +28,8 @@ for i, (rel, category) in enumerate(planted, start=1):
                   'VictimIdentified': False, 'OffenderIdentified': False, 'IsDistributed': False,
                   'AlternativeHashes': [{'HashName': 'SHA256', 'HashValue': d['SHA256']}],
                   'MediaFiles': [{'FileName': os.path.basename(rel)}]})
+    if rel.endswith('.jpg'):  # perceptual hash too: Pictures/holiday-copy.jpg is an edited copy
+        media[-1]['AlternativeHashes'].append({'HashName': 'PDQ', 'HashValue': pdq(rel)})
 doc = {'@odata.context': 'http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Media',
        'value': media}
 with open('sample-uk.vics.json', 'w') as f:
