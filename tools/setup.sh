@@ -7,7 +7,7 @@ packages=(g++ cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev doctest-dev libsqlite3-dev libexif-dev libopencv-dev libssl-dev libmagic-dev
   nlohmann-json3-dev libsimdjson-dev libheif-dev libgif-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace)
+  packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -64,9 +64,10 @@ std::vector<ItemMatch> DigestMatcher::match(const Digests& digests) const {
   const std::pair<DigestKind, const std::string*> ours[] = {
       {DigestKind::md5, &digests.md5}, {DigestKind::sha1, &digests.sha1}, {DigestKind::sha256, &digests.sha256}};
   std::array<std::uint8_t, 32> bytes{};
-  for (const auto& [kind, hex] : ours) {
+  for (const auto& entry : ours) {
+    const DigestKind kind = entry.first;  // not a structured binding: clang 14 cannot capture one
     const auto digest = std::span(bytes).first(digest_length(kind));
-    if (!parse_hex_into(*hex, digest)) continue;
+    if (!parse_hex_into(*entry.second, digest)) continue;
     index_.find(kind, digest, [&](std::uint32_t ref) {
       for (auto& h : hits)
         if (h.first == ref) {

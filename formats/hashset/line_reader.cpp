@@ -6,9 +6,13 @@
 
 namespace triage::hashset {
 
-LineReader::LineReader(const std::filesystem::path& file) : file_(file), buf_(LineReader::kMaxLine * 2) {
+LineReader::LineReader(const std::filesystem::path& file) : file_(file) {
   in_.reset(std::fopen(file.c_str(), "rb"));
   if (!in_) throw ImportError(file.string() + ": cannot open: " + std::strerror(errno));
+  // A small file gets a small buffer (refill() grows it if the file turns out longer).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  buf_.resize(ec ? kMaxLine * 2 : std::clamp<std::size_t>(static_cast<std::size_t>(size) + 1, 4096, kMaxLine * 2));
 }
 
 bool LineReader::refill() {
@@ -19,6 +23,7 @@ bool LineReader::refill() {
     base_ += pos_;
     pos_ = 0;
   }
+  if (end_ == buf_.size()) buf_.resize(kMaxLine * 2);  // next() fails before a line outgrows this
   const std::size_t got = std::fread(buf_.data() + end_, 1, buf_.size() - end_, in_.get());
   if (got == 0) {
     if (std::ferror(in_.get())) fail(file_, {line_number_ + 1, base_ + end_}, std::string("read error: ") + std::strerror(errno));

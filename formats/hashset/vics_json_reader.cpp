@@ -33,7 +33,8 @@
 namespace triage::hashset {
 namespace {
 
-constexpr std::size_t kChunk = 4 << 20;         // read size
+constexpr std::size_t kChunk = 4 << 20;         // read size (smaller for small files)
+constexpr std::size_t kMinChunk = 64 << 10;
 constexpr std::size_t kMaxObject = 64 << 20;    // largest object parsed whole (by default)
 constexpr std::size_t kMaxKey = 4096;           // longest root or case key we look at
 
@@ -54,11 +55,15 @@ class ByteWindow {
   ByteWindow(const std::filesystem::path& file, std::size_t max_object) : file_(file), max_object_(max_object) {
     in_.reset(std::fopen(file.c_str(), "rb"));
     if (!in_) throw ImportError(file.string() + ": cannot open: " + std::strerror(errno));
-    buf_.resize(kChunk + simdjson::SIMDJSON_PADDING);
+    // A small file gets a small window: no 4 MiB buffer to zero for a 1 KiB export.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    chunk_ = ec ? kChunk : std::clamp<std::size_t>(static_cast<std::size_t>(size) + 1, kMinChunk, kChunk);
+    buf_.resize(chunk_ + simdjson::SIMDJSON_PADDING);
   }
 
   // Makes more bytes available after end(); false at the end of the file. Drops bytes before
-  // min(pos, keep) and may grow the buffer up to max_object_ + 2 * kChunk.
+  // min(pos, keep) and may grow the buffer up to max_object_ + 2 * chunk_.
   bool fill() {
     if (eof_) return false;
     const std::size_t drop = std::min(pos_, keep_);
@@ -70,9 +75,9 @@ class ByteWindow {
       base_ += drop;
     }
     std::size_t room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
-    if (room < kChunk / 2) {
-      if (buf_.size() > max_object_ + 2 * kChunk) return false;  // the caller reports the size limit
-      buf_.resize(buf_.size() + kChunk);
+    if (room < chunk_ / 2) {
+      if (buf_.size() > max_object_ + 2 * chunk_) return false;  // the caller reports the size limit
+      buf_.resize(buf_.size() + chunk_);
       room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
     }
     const std::size_t got = std::fread(buf_.data() + end_, 1, room, in_.get());
@@ -232,6 +237,7 @@ class ByteWindow {
   std::size_t max_object_;
   std::unique_ptr<std::FILE, Closer> in_;
   std::vector<char> buf_;
+  std::size_t chunk_ = kChunk;  // read size and growth step
   std::size_t pos_ = 0, end_ = 0, keep_ = kNone;
   std::uint64_t base_ = 0;
   bool eof_ = false;

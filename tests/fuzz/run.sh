@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh: builds the libFuzzer harnesses (preset fuzz) and runs each for a set time.
+#
+# README
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
+#   Targets (tests/fuzz/fuzz_targets.h): sniff, exif, image_pdq, hashset_text, hashset_binary.
+#   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB) and small hash-set
+#   files written here in each supported format; the working corpus grows in
+#   $FUZZ_DIR/<target>/ (default /var/tmp/triage-fuzz) and is reused by the next run.
+#   A crash, leak, timeout (> 10 s for one input) or out-of-memory (> 2 GB) stops that target,
+#   saves the input as tests/fuzz/regressions/<target>/<kind>-<sha1>, and the script fails:
+#   fix the bug, keep the file (the normal test suite replays every file there), commit both.
+#   Prints executions and corpus size per target. Needs clang and libclang-rt-14-dev.
+#   FUZZ_RUNS=N runs N inputs per target instead of a time, with a fixed seed (FUZZ_SEED, default
+#   1) and a fresh corpus: the short deterministic form tools/test.sh runs in CI.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_EACH=${1:-600}
+shift || true
+TARGETS=("$@")
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary)
+FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
+FUZZ_RUNS=${FUZZ_RUNS:-}
+limit=(-max_total_time="$SECONDS_EACH")
+if [[ -n $FUZZ_RUNS ]]; then
+  FUZZ_DIR=$(mktemp -d)
+  trap 'rm -rf "$FUZZ_DIR"' EXIT
+  limit=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+fi
+corpus=../shared/corpus
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz >/dev/null
+
+seed() {  # seed TARGET FILES...
+  local dir=$FUZZ_DIR/$1/seeds
+  shift
+  mkdir -p "$dir"
+  for f in "$@"; do
+    [[ -f $f && $(stat -c %s "$f") -le 262144 ]] && cp -f "$f" "$dir/$(sha1sum "$f" | cut -c1-40)"
+  done
+  return 0
+}
+
+images=()
+while IFS= read -r -d '' f; do images+=("$f"); done < <(find samples/evidence "$corpus/exif-samples" \
+  "$corpus/libexif-testdata" "$corpus/pdq-threatexchange/images" -type f -print0 2>/dev/null | sort -z)
+seed sniff "${images[@]}"
+seed exif "${images[@]}"
+seed image_pdq "${images[@]}"
+
+text=$FUZZ_DIR/generated-hashsets
+mkdir -p "$text"
+printf 'd41d8cd98f00b204e9800998ecf8427e  empty.txt\n' >"$text/md5sum.txt"
+printf 'MD5 (empty.txt) = d41d8cd98f00b204e9800998ecf8427e\n' >"$text/md5sum-bsd.txt"
+printf '%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,filename\n0,d41d8cd98f00b204e9800998ecf8427e,da39a3ee5e6b4b0d3255bfef95601890afd80709,/e\n' >"$text/hashdeep.txt"
+printf 'MD5;SHA1;ZZ40;PhotoDNA\nd41d8cd98f00b204e9800998ecf8427e;da39a3ee5e6b4b0d3255bfef95601890afd80709;1;\n' >"$text/icse.csv"
+printf '"SHA-1","MD5","CRC32","FileName","FileSize","ProductCode","OpSystemCode","SpecialCode"\n"DA39A3EE5E6B4B0D3255BFEF95601890AFD80709","D41D8CD98F00B204E9800998ECF8427E","00000000","e",0,1,"WIN",""\n' >"$text/rds2.txt"
+printf '"file_id","hashset_id","file_name","directory","hash","file_size","date_modified","time_modified","time_zone","comments","date_accessed","time_accessed"\n1,1,"e","\\\\",D41D8CD98F00B204E9800998ECF8427E,0,,,,,,\n' >"$text/hashkeeper.hsh"
+printf 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22 1\n' >"$text/list.pdq"
+printf 'd41d8cd98f00b204e9800998ecf8427e\n' >"$text/plain.txt"
+seed hashset_text "$text"/* samples/hashsets/sample-uk.vics.json
+seed hashset_binary samples/hashsets/known-good.rds.db $(find tests -name '*.hash' 2>/dev/null)
+
+status=0
+for t in "${TARGETS[@]}"; do
+  bin=build/fuzz/tests/fuzz/fuzz_$t
+  work=$FUZZ_DIR/$t/corpus
+  out=tests/fuzz/regressions/$t
+  mkdir -p "$work" "$out"
+  log=$FUZZ_DIR/$t/last.log
+  echo "fuzz: $t (${limit[*]})"
+  if ! "$bin" "$work" "$FUZZ_DIR/$t/seeds" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$out/" -print_final_stats=1 >"$log" 2>&1; then
+    echo "fuzz: $t FOUND A PROBLEM (input saved under $out/; log $log):"
+    grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5
+    status=1
+  fi
+  echo "fuzz: $t: $(grep -m1 -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') executions," \
+    "corpus $(ls "$work" | wc -l) inputs, $(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}') MB peak RSS"
+done
+exit $status
