@@ -122,18 +122,32 @@ void free_table_bytes(void* block, std::size_t bytes) noexcept {
 
 namespace {
 
-// The two popcount loops, compiled twice (GCC function multiversioning, chosen once at load time
-// by the CPU): with the POPCNT instruction, which every x86-64 CPU since 2008 has, and for the
-// baseline that Debian builds for, where std::popcount is a library call several times slower.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TRIAGE_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+// The two popcount loops, compiled twice: with the POPCNT instruction, which every x86-64 CPU
+// since 2008 has, and for the baseline that Debian builds for, where std::popcount is a library
+// call several times slower. The CPU is asked once (not through an ifunc resolver, which runs
+// before the sanitizers' runtimes are up).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TRIAGE_POPCNT_TARGET __attribute__((target("popcnt")))
+constexpr bool kCanDispatch = true;
 #else
-#define TRIAGE_POPCNT_CLONES
+#define TRIAGE_POPCNT_TARGET
+constexpr bool kCanDispatch = false;
 #endif
 
-TRIAGE_POPCNT_CLONES
-void scan_all(const Hash256* database, std::size_t n, const Hash256& query, int max_distance,
-              std::vector<Match>& matches) {
+bool cpu_has_popcnt() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool has = __builtin_cpu_supports("popcnt");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// Bodies shared by both flavours; the tag gives each flavour its own instantiation, inlined into
+// the function compiled for that target.
+template <typename Flavour>
+inline void scan_all_body(const Hash256* database, std::size_t n, const Hash256& query, int max_distance,
+                          std::vector<Match>& matches) {
   for (std::size_t i = 0; i < n; ++i) {
     const int distance = popcount_distance(database[i], query);
     if (distance <= max_distance) matches.push_back({static_cast<std::uint32_t>(i), distance});
@@ -142,9 +156,9 @@ void scan_all(const Hash256* database, std::size_t n, const Hash256& query, int 
 
 // Verification of candidate ids, with the hashes prefetched a few ids ahead so that the random
 // reads of a large database overlap instead of queueing.
-TRIAGE_POPCNT_CLONES
-void verify_candidates(const Hash256* database, const std::uint32_t* ids, std::size_t count, const Hash256& query,
-                       int max_distance, std::vector<Match>& matches) {
+template <typename Flavour>
+inline void verify_body(const Hash256* database, const std::uint32_t* ids, std::size_t count, const Hash256& query,
+                        int max_distance, std::vector<Match>& matches) {
   const auto verify = [&](std::size_t i) {
     const int distance = popcount_distance(database[ids[i]], query);
     if (distance <= max_distance) matches.push_back({ids[i], distance});
@@ -156,6 +170,35 @@ void verify_candidates(const Hash256* database, const std::uint32_t* ids, std::s
     verify(i);
   }
   for (; i < count; ++i) verify(i);
+}
+
+struct Baseline {};
+struct WithPopcnt {};
+
+void scan_all_baseline(const Hash256* d, std::size_t n, const Hash256& q, int max, std::vector<Match>& out) {
+  scan_all_body<Baseline>(d, n, q, max, out);
+}
+TRIAGE_POPCNT_TARGET void scan_all_popcnt(const Hash256* d, std::size_t n, const Hash256& q, int max,
+                                          std::vector<Match>& out) {
+  scan_all_body<WithPopcnt>(d, n, q, max, out);
+}
+void verify_baseline(const Hash256* d, const std::uint32_t* ids, std::size_t n, const Hash256& q, int max,
+                     std::vector<Match>& out) {
+  verify_body<Baseline>(d, ids, n, q, max, out);
+}
+TRIAGE_POPCNT_TARGET void verify_popcnt(const Hash256* d, const std::uint32_t* ids, std::size_t n, const Hash256& q,
+                                        int max, std::vector<Match>& out) {
+  verify_body<WithPopcnt>(d, ids, n, q, max, out);
+}
+
+void scan_all(const Hash256* d, std::size_t n, const Hash256& q, int max, std::vector<Match>& out) {
+  if (kCanDispatch && cpu_has_popcnt()) return scan_all_popcnt(d, n, q, max, out);
+  scan_all_baseline(d, n, q, max, out);
+}
+void verify_candidates(const Hash256* d, const std::uint32_t* ids, std::size_t n, const Hash256& q, int max,
+                       std::vector<Match>& out) {
+  if (kCanDispatch && cpu_has_popcnt()) return verify_popcnt(d, ids, n, q, max, out);
+  verify_baseline(d, ids, n, q, max, out);
 }
 
 }  // namespace
