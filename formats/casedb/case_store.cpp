@@ -11,6 +11,7 @@ namespace {
 // bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
   started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
@@ -172,6 +173,32 @@ void CaseStore::add_hash_set(const CaseHashSet& set) {
 void CaseStore::add_profile(const std::string& name, const std::string& json) {
   sqlite::Statement insert(db_.get(), "INSERT INTO profiles(run_id, name, json) VALUES (?, ?, ?)");
   insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
+}
+
+// case_info keys: case_ref, exhibit_ref, examiner, organisation (additive to schema 1: a case
+// made before the table existed reads as "not recorded").
+void CaseStore::set_case_details(const CaseDetails& d) {
+  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)");
+  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"case_ref", d.case_ref},
+                                   {"exhibit_ref", d.exhibit_ref},
+                                   {"examiner", d.examiner},
+                                   {"organisation", d.organisation}})
+    if (!value.empty()) insert.bind_text(1, key).bind_text(2, value).run();
+}
+
+CaseDetails CaseStore::case_details() const {
+  CaseDetails d;
+  sqlite::Statement has(db_.get(), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='case_info'");
+  if (!has.step() || has.int64(0) == 0) return d;
+  sqlite::Statement q(db_.get(), "SELECT key, value FROM case_info");
+  while (q.step()) {
+    const std::string key = q.text(0);
+    if (key == "case_ref") d.case_ref = q.text(1);
+    else if (key == "exhibit_ref") d.exhibit_ref = q.text(1);
+    else if (key == "examiner") d.examiner = q.text(1);
+    else if (key == "organisation") d.organisation = q.text(1);
+  }
+  return d;
 }
 
 std::vector<CaseHashSet> CaseStore::hash_sets() const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/item.h"
+#include "formats/casedb/case_details.h"
 #include "formats/casedb/sqlite_handle.h"
 
 namespace triage {
@@ -50,6 +51,7 @@ class CaseStore {
   std::int64_t begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources);
   void add_hash_set(const CaseHashSet& set);                        // after begin_run
   void add_profile(const std::string& name, const std::string& json);  // the profile in force
+  void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);
   void commit();  // ends the open batch transaction, if any
@@ -60,6 +62,7 @@ class CaseStore {
   void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
   std::vector<RunSummary> runs() const;
   std::vector<CaseHashSet> hash_sets() const;
+  CaseDetails case_details() const;  // empty fields when not recorded (or a case made before case_info)
 
  private:
   explicit CaseStore(sqlite::Db db);

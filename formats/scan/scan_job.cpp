@@ -250,6 +250,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   run.options_json = options_json(options);
   run.jobs = options.jobs;
   store->begin_run(run, infos);
+  store->set_case_details(options.case_details);
   store->add_profile(profile.name, profile_source_text(options.profile));
   if (hash_sets)
     for (const auto& set : hash_sets->used) store->add_hash_set(set);
