@@ -412,10 +412,25 @@ void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& 
 std::vector<RunSummary> CaseStore::runs() const {
   std::vector<RunSummary> out;
   sqlite::Statement q(db_.get(),
-                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit FROM runs "
-                      "ORDER BY id");
+                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit, options, "
+                      "jobs FROM runs ORDER BY id");
   while (q.step())
-    out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6)});
+    out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6),
+                   q.text(7), q.int64(8)});
+  return out;
+}
+
+std::vector<SourceInfo> CaseStore::sources() const {
+  std::vector<SourceInfo> out;
+  sqlite::Statement q(db_.get(), "SELECT source_index, path, kind FROM sources ORDER BY run_id, source_index");
+  while (q.step()) out.push_back({static_cast<std::uint32_t>(q.int64(0)), q.text(1), q.text(2)});
+  return out;
+}
+
+std::vector<CaseProfileText> CaseStore::profiles() const {
+  std::vector<CaseProfileText> out;
+  sqlite::Statement q(db_.get(), "SELECT name, json FROM profiles ORDER BY run_id");
+  while (q.step()) out.push_back({q.text(0), q.text(1)});
   return out;
 }
 

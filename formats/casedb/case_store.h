@@ -39,6 +39,13 @@ struct CaseHashSet {
 struct RunSummary {
   std::int64_t id = 0;
   std::string started_utc, ended_utc, status, command_line, tool_version, git_commit;
+  std::string options_json;  // RunInfo::options_json as recorded
+  std::int64_t jobs = 0;
+};
+
+// The profile a run used, as its JSON text was kept.
+struct CaseProfileText {
+  std::string name, json;
 };
 
 class CaseStore {
@@ -63,6 +70,8 @@ class CaseStore {
   std::vector<RunSummary> runs() const;
   std::vector<CaseHashSet> hash_sets() const;
   CaseDetails case_details() const;  // empty fields when not recorded (or a case made before case_info)
+  std::vector<SourceInfo> sources() const;        // in source_index order
+  std::vector<CaseProfileText> profiles() const;  // in run order
 
  private:
   explicit CaseStore(sqlite::Db db);
