@@ -317,6 +317,9 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
   sqlite::Statement update(db_.get(), "UPDATE runs SET status = ?, ended_utc = ? WHERE id = ?");
   update.bind_text(1, status).bind_text(2, ended_utc).bind(3, run_id_).run();
   sqlite::exec(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  // The finished case is one self-contained file: out of WAL mode, read-only openings (reports,
+  // verify) leave no -wal or -shm file behind and SHA256SUMS covers the whole database.
+  sqlite::exec(db_.get(), "PRAGMA journal_mode=DELETE");
 }
 
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
