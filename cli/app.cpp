@@ -34,11 +34,14 @@ int run(int argc, const char* const* argv, Io io) {
   app.set_version_flag("--version", fmt::format("triage {} ({})", kToolVersion, kGitCommit));
   app.require_subcommand(1);
   app.footer("Exit status: 0 clean, 1 finished with item errors, 2 usage, 3 source unreadable,\n"
-             "4 case directory not writable, 130 interrupted. See man triage.");
+             "4 case directory not writable, 5 verify found an output changed or missing,\n"
+             "130 interrupted. See man triage.");
   int exit_code = kExitClean;
   setup_scan(app, io, exit_code, quote_command_line(argc, argv));
   setup_hash(app, io, exit_code);
   setup_hashset(app, io, exit_code);
+  setup_report(app, io, exit_code);
+  setup_verify(app, io, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -31,6 +31,7 @@ struct ScanOptions {
   bool no_pdq = false;
   int pdq_distance = 31;
   int pdq_quality = 50;
+  CaseDetails case_details;
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -99,6 +100,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.jobs = o.jobs == 0 ? default_jobs() : o.jobs;
   job.format = o.format == "jsonl" ? StreamFormat::jsonl : o.format == "csv" ? StreamFormat::csv : StreamFormat::summary;
   job.command_line = command_line;
+  job.case_details = o.case_details;
   if (auto problem = case_dir_problem(job.case_dir, o.sources); !problem.empty()) {
     fmt::print(io.err, "triage: {}\n", problem);
     return kExitCaseUnwritable;
@@ -154,6 +156,10 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
       ->check(CLI::ExistingFile);
   cmd->add_option("--profile", opts->profile, "Category profile: uk, vics-us or a profile JSON file")
       ->capture_default_str();
+  cmd->add_option("--case-ref", opts->case_details.case_ref, "Case reference, printed in every report");
+  cmd->add_option("--exhibit-ref", opts->case_details.exhibit_ref, "Exhibit reference(s), printed in every report");
+  cmd->add_option("--examiner", opts->case_details.examiner, "Examiner's name, printed in every report");
+  cmd->add_option("--organisation", opts->case_details.organisation, "Examiner's organisation, printed in every report");
   cmd->callback([opts, &io, &exit_code, command_line] { exit_code = run_scan(*opts, io, command_line); });
 }
 

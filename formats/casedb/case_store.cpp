@@ -11,6 +11,7 @@ namespace {
 // bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
   started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
@@ -174,6 +175,32 @@ void CaseStore::add_profile(const std::string& name, const std::string& json) {
   insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
 }
 
+// case_info keys: case_ref, exhibit_ref, examiner, organisation (additive to schema 1: a case
+// made before the table existed reads as "not recorded").
+void CaseStore::set_case_details(const CaseDetails& d) {
+  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)");
+  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"case_ref", d.case_ref},
+                                   {"exhibit_ref", d.exhibit_ref},
+                                   {"examiner", d.examiner},
+                                   {"organisation", d.organisation}})
+    if (!value.empty()) insert.bind_text(1, key).bind_text(2, value).run();
+}
+
+CaseDetails CaseStore::case_details() const {
+  CaseDetails d;
+  sqlite::Statement has(db_.get(), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='case_info'");
+  if (!has.step() || has.int64(0) == 0) return d;
+  sqlite::Statement q(db_.get(), "SELECT key, value FROM case_info");
+  while (q.step()) {
+    const std::string key = q.text(0);
+    if (key == "case_ref") d.case_ref = q.text(1);
+    else if (key == "exhibit_ref") d.exhibit_ref = q.text(1);
+    else if (key == "examiner") d.examiner = q.text(1);
+    else if (key == "organisation") d.organisation = q.text(1);
+  }
+  return d;
+}
+
 std::vector<CaseHashSet> CaseStore::hash_sets() const {
   std::vector<CaseHashSet> out;
   sqlite::Statement q(db_.get(),
@@ -290,6 +317,9 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
   sqlite::Statement update(db_.get(), "UPDATE runs SET status = ?, ended_utc = ? WHERE id = ?");
   update.bind_text(1, status).bind_text(2, ended_utc).bind(3, run_id_).run();
   sqlite::exec(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  // The finished case is one self-contained file: out of WAL mode, read-only openings (reports,
+  // verify) leave no -wal or -shm file behind and SHA256SUMS covers the whole database.
+  sqlite::exec(db_.get(), "PRAGMA journal_mode=DELETE");
 }
 
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
@@ -385,10 +415,25 @@ void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& 
 std::vector<RunSummary> CaseStore::runs() const {
   std::vector<RunSummary> out;
   sqlite::Statement q(db_.get(),
-                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit FROM runs "
-                      "ORDER BY id");
+                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit, options, "
+                      "jobs FROM runs ORDER BY id");
   while (q.step())
-    out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6)});
+    out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6),
+                   q.text(7), q.int64(8)});
+  return out;
+}
+
+std::vector<SourceInfo> CaseStore::sources() const {
+  std::vector<SourceInfo> out;
+  sqlite::Statement q(db_.get(), "SELECT source_index, path, kind FROM sources ORDER BY run_id, source_index");
+  while (q.step()) out.push_back({static_cast<std::uint32_t>(q.int64(0)), q.text(1), q.text(2)});
+  return out;
+}
+
+std::vector<CaseProfileText> CaseStore::profiles() const {
+  std::vector<CaseProfileText> out;
+  sqlite::Statement q(db_.get(), "SELECT name, json FROM profiles ORDER BY run_id");
+  while (q.step()) out.push_back({q.text(0), q.text(1)});
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/item.h"
+#include "formats/casedb/case_details.h"
 #include "formats/casedb/sqlite_handle.h"
 
 namespace triage {
@@ -38,6 +39,13 @@ struct CaseHashSet {
 struct RunSummary {
   std::int64_t id = 0;
   std::string started_utc, ended_utc, status, command_line, tool_version, git_commit;
+  std::string options_json;  // RunInfo::options_json as recorded
+  std::int64_t jobs = 0;
+};
+
+// The profile a run used, as its JSON text was kept.
+struct CaseProfileText {
+  std::string name, json;
 };
 
 class CaseStore {
@@ -50,6 +58,7 @@ class CaseStore {
   std::int64_t begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources);
   void add_hash_set(const CaseHashSet& set);                        // after begin_run
   void add_profile(const std::string& name, const std::string& json);  // the profile in force
+  void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);
   void commit();  // ends the open batch transaction, if any
@@ -60,6 +69,9 @@ class CaseStore {
   void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
   std::vector<RunSummary> runs() const;
   std::vector<CaseHashSet> hash_sets() const;
+  CaseDetails case_details() const;  // empty fields when not recorded (or a case made before case_info)
+  std::vector<SourceInfo> sources() const;        // in source_index order
+  std::vector<CaseProfileText> profiles() const;  // in run order
 
  private:
   explicit CaseStore(sqlite::Db db);

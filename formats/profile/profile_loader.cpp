@@ -62,6 +62,10 @@ CategoryProfile parse_profile(const std::string& text, const std::string& origin
 
 }  // namespace
 
+CategoryProfile parse_profile_text(const std::string& text, const std::string& origin) {
+  return parse_profile(text, origin);
+}
+
 std::string profile_source_text(const std::string& name_or_file) {
   if (name_or_file == "uk") return std::string(kBuiltinProfileUk);
   if (name_or_file == "vics-us") return std::string(kBuiltinProfileVicsUs);

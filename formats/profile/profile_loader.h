@@ -10,6 +10,9 @@ namespace triage {
 // Throws std::runtime_error naming the file and the problem when it cannot be used.
 CategoryProfile load_profile(const std::string& name_or_file);
 
+// A profile from its JSON text (as kept in case.db); `origin` names it in errors.
+CategoryProfile parse_profile_text(const std::string& text, const std::string& origin);
+
 // The profile's JSON text, for the case record (what was in force is kept with the case).
 std::string profile_source_text(const std::string& name_or_file);
 

@@ -12,8 +12,20 @@ void append_json_string(std::string& out, std::string_view bytes) {
   // RFC 8259 section 7: '"', '\\' and U+0000..U+001F must be escaped.
   const std::string text = is_valid_utf8(bytes) ? std::string(bytes) : to_utf8_lossy(bytes);
   out += '"';
-  for (const char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
     const auto c = static_cast<unsigned char>(ch);
+    // Bidi controls (U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) as JSON u-escapes: the parsed
+    // string is the same, but a person reading the file sees them instead of reordered text.
+    if (c == 0xE2 && i + 2 < text.size()) {
+      const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
+      if ((b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) ||
+          (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+        out += fmt::format("\\u{:04x}", ((c & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu));
+        i += 2;
+        continue;
+      }
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -1,5 +1,7 @@
 #include "formats/scan/scan_job.h"
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -16,6 +18,7 @@
 #include "formats/analysis/media_analyzer.h"
 #include "formats/casedb/case_store.h"
 #include "formats/profile/profile_loader.h"
+#include "formats/report/case_outputs.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/json_text.h"
@@ -179,31 +182,28 @@ std::string options_json(const ScanJobOptions& o) {
   return out;
 }
 
-void write_file_or_throw(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
+// Case files are owner-only: while a scan writes the case (SQLite's database, WAL and SHM files,
+// hashsets.db), the process umask is 077. Restored on every path out.
+class OwnerOnlyUmask {
+ public:
+  OwnerOnlyUmask() : saved_(::umask(077)) {}
+  ~OwnerOnlyUmask() { ::umask(saved_); }
+  OwnerOnlyUmask(const OwnerOnlyUmask&) = delete;
+  OwnerOnlyUmask& operator=(const OwnerOnlyUmask&) = delete;
 
-std::string sha256_of_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read back " + file.string());
-  MultiDigest digest;
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    digest.update(std::as_bytes(std::span(buf.data(), n)));
-  }
-  return digest.finish().sha256;
-}
+ private:
+  mode_t saved_;
+};
 
 }  // namespace
 
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted) {
   const auto start = Clock::now();
+  const OwnerOnlyUmask owner_only;
+  std::error_code ec;
+  fs::permissions(options.case_dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // 0700
+  if (ec) throw std::runtime_error(fmt::format("{}: {}", options.case_dir.string(), ec.message()));
   std::unique_ptr<ScanHashSets> hash_sets;
   if (!options.hashsets.empty() || !options.known_hashsets.empty()) {
     try {
@@ -250,6 +250,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   run.options_json = options_json(options);
   run.jobs = options.jobs;
   store->begin_run(run, infos);
+  store->set_case_details(options.case_details);
   store->add_profile(profile.name, profile_source_text(options.profile));
   if (hash_sets)
     for (const auto& set : hash_sets->used) store->add_hash_set(set);
@@ -286,16 +287,9 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   outcome.interrupted = stats.interrupted;
   store->end_run(stats.interrupted ? "interrupted" : "completed", now_utc());
 
-  // Derived outputs are rendered from the database, never from the live pipeline.
-  std::string csv = items_csv_header();
-  store->for_each_item([&](const ItemRecord& item) { append_item_csv_row(csv, item); });
   store.reset();
-  write_file_or_throw(options.case_dir / "items.csv", csv);
-  std::string sums;
-  for (const char* name : {"case.db", "hashsets.db", "items.csv"})
-    if (fs::exists(options.case_dir / name))  // hashsets.db only when raw exports were imported
-      sums += fmt::format("{}  {}\n", sha256_of_file(options.case_dir / name), name);
-  write_file_or_throw(options.case_dir / "SHA256SUMS", sums);
+  // Derived outputs are rendered from the database, never from the live pipeline.
+  write_case_outputs(options.case_dir);
 
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return outcome;
@@ -325,7 +319,7 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
              c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
-  fmt::print(out, "  outputs             case.db, items.csv, SHA256SUMS{}\n",
+  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, SHA256SUMS{}\n",
              fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
 }
 

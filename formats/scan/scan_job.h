@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "formats/casedb/case_details.h"
+
 namespace triage {
 
 enum class StreamFormat { summary, jsonl, csv };
@@ -27,6 +29,7 @@ struct ScanJobOptions {
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
   int pdq_max_distance = 31;          // probable match: Hamming distance at most this
   int pdq_min_quality = 50;           // and the item's PDQ quality at least this
+  CaseDetails case_details;           // --case-ref, --exhibit-ref, --examiner, --organisation
 };
 
 struct ScanCounts {

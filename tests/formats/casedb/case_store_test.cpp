@@ -57,3 +57,24 @@ TEST_CASE("items and problems round-trip through the case database in walk order
   CHECK(runs[0].status == "completed");
   CHECK(runs[0].command_line == "triage scan x --out y");
 }
+
+TEST_CASE("case details are kept in case_info; a case without them reads as not recorded") {
+  test::TempDir dir;
+  {
+    auto store = CaseStore::create(dir / "case.db");
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->set_case_details({"OP-42/2026", "JB/1 <laptop>", "J. Bloggs", ""});
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  const CaseDetails d = CaseStore::open_read_only(dir / "case.db")->case_details();
+  CHECK(d.case_ref == "OP-42/2026");
+  CHECK(d.exhibit_ref == "JB/1 <laptop>");
+  CHECK(d.examiner == "J. Bloggs");
+  CHECK(d.organisation.empty());
+  {
+    auto store = CaseStore::create(dir / "bare.db");
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  CHECK(CaseStore::open_read_only(dir / "bare.db")->case_details().case_ref.empty());
+}

@@ -29,3 +29,11 @@ TEST_CASE("objects keep key order and omit absent optionals") {
   }
   CHECK(out == R"({"a":"x","n":-3,"b":true,"d":51.5073509,"z":null})");
 }
+
+TEST_CASE("bidi controls are \\u-escaped; the parsed string is unchanged") {
+  const std::string name = "photo\xE2\x80\xAEgpj.exe\xE2\x81\xA6x\xE2\x80\x8F";
+  std::string out;
+  append_json_string(out, name);
+  CHECK(out == R"("photo\u202egpj.exe\u2066x\u200f")");
+  CHECK(nlohmann::json::parse(out).get<std::string>() == name);
+}

@@ -1,0 +1,37 @@
+#pragma once
+// The case directory's derived outputs, all rendered from case.db: items.csv, report.html,
+// report.json, and SHA256SUMS over them (and over case.db and hashsets.db). Every file is
+// written owner-only (0600).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace triage {
+
+enum class CaseOutput { csv, html, json };
+
+// The file name of an output in the case directory ("items.csv", "report.html", "report.json").
+const char* case_output_name(CaseOutput output);
+
+// The output's bytes, rendered from CASE_DIR/case.db; throws std::runtime_error naming the problem.
+std::string render_case_output(const std::filesystem::path& case_dir, CaseOutput output);
+
+// Writes `text` to `file` with mode 0600 (also when the file existed); throws std::runtime_error.
+void write_private_file(const std::filesystem::path& file, const std::string& text);
+
+// Renders every output into the case directory, then writes SHA256SUMS.
+void write_case_outputs(const std::filesystem::path& case_dir);
+
+std::string sha256_of_file(const std::filesystem::path& file);
+
+// One line of SHA256SUMS checked against the file on disk.
+struct OutputCheck {
+  std::string name;
+  enum Status { ok, differs, missing } status = ok;
+};
+
+// Re-hashes every file SHA256SUMS names; throws std::runtime_error when SHA256SUMS itself is
+// missing or malformed (a line that is not "HEX64  NAME", or a name that leaves the directory).
+std::vector<OutputCheck> verify_case_outputs(const std::filesystem::path& case_dir);
+
+}  // namespace triage

@@ -1,0 +1,395 @@
+#include "formats/report/report_html.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/text/utf8.h"
+#include "formats/report/html_text.h"
+#include "formats/report/json_text.h"
+
+namespace triage {
+namespace {
+
+// Inline CSS: screen and A4 print. Margin boxes (@top-left ...) give the running header and
+// "page x of y" where the browser supports them (Chromium 131 and later); elsewhere they are
+// ignored and the case header stays on the first page only.
+constexpr const char* kStyle = R"css(
+body{font:10pt/1.4 "DejaVu Sans",Arial,sans-serif;color:#111;margin:1.5em auto;max-width:60em;padding:0 1em}
+h1{font-size:16pt;margin:0 0 .3em}h2{font-size:13pt;border-bottom:1px solid #444;margin-top:1.6em}
+h3{font-size:11pt;margin:1em 0 .3em}
+table{border-collapse:collapse;margin:.4em 0 .8em;width:100%}
+th,td{border:1px solid #999;padding:2px 5px;text-align:left;vertical-align:top}
+th{background:#eee}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+table.kv th{width:14em}
+.mono,.path{font-family:"DejaVu Sans Mono",monospace;font-size:8.5pt;word-break:break-all}
+.ctl{border:1px solid #b00;color:#b00;font-family:monospace;font-size:7.5pt;padding:0 1px}
+.note{color:#444;font-size:9pt}.rule{font-weight:bold}
+.finding{border:1px solid #999;margin:.5em 0;break-inside:avoid}
+.finding table{margin:0}.finding h3{background:#eee;margin:0;padding:2px 5px;font-size:10pt}
+.probable{color:#8a4b00}.excluded{color:#555}
+svg text{font:8pt "DejaVu Sans",Arial,sans-serif}
+@media print{
+ body{max-width:none;margin:0;padding:0;font-size:9pt}
+ section{break-before:page}section#case{break-before:auto}
+ thead{display:table-header-group}tr{break-inside:avoid}h2,h3{break-after:avoid}
+}
+)css";
+
+struct Html {
+  std::string out;
+  Html& raw(std::string_view s) {
+    out += s;
+    return *this;
+  }
+  Html& text(std::string_view s) {
+    append_html_text(out, s);
+    return *this;
+  }
+  // An evidence path: isolated from surrounding text direction, hex shown when not UTF-8.
+  Html& path(const std::string& p) {
+    raw("<bdi class=\"path\">").text(p).raw("</bdi>");
+    if (!is_valid_utf8(p)) raw("<br><span class=\"mono\">bytes (hex): ").raw(to_hex(p)).raw("</span>");
+    return *this;
+  }
+  Html& or_not_recorded(const std::string& s) {
+    if (s.empty()) return raw("<em>not recorded</em>");
+    return text(s);
+  }
+  Html& kv(std::string_view key, const std::string& value) {
+    return raw("<tr><th>").text(key).raw("</th><td>").or_not_recorded(value).raw("</td></tr>\n");
+  }
+};
+
+std::string num(std::uint64_t n) { return fmt::format("{}", n); }
+
+std::string row_label(const CategoryRow& row) {
+  return row.probable ? row.label + " (probable: PDQ match only)" : row.label;
+}
+
+void case_header(Html& h, const CaseReport& r) {
+  const CaseDetails& d = r.details;
+  h.raw("<section id=\"case\">\n<h1>Categorised evidence report</h1>\n<h2>1. Case</h2>\n");
+  h.raw("<p class=\"note\">Produced by triage from the case database alone; all times are UTC (ISO 8601, "
+        "suffix Z) unless marked as camera local time.</p>\n<table class=\"kv\">\n");
+  h.kv("Case reference", d.case_ref).kv("Exhibit reference(s)", d.exhibit_ref).kv("Examiner", d.examiner);
+  h.kv("Organisation", d.organisation);
+  h.kv("Tool", "triage " + r.run.tool_version).kv("Git commit", r.run.git_commit);
+  h.raw(kRunMetadataBegin).raw("\n");
+  h.kv("Scan started (UTC)", r.run.started_utc).kv("Scan ended (UTC)", r.run.ended_utc);
+  h.kv("Run status", r.run.status).kv("Command line", r.run.command_line);
+  h.kv("Worker threads", fmt::format("{}", r.run.jobs));
+  h.raw(kRunMetadataEnd).raw("\n</table>\n</section>\n");
+}
+
+void counts_table(Html& h, const CaseReport& r, std::optional<std::uint32_t> source) {
+  h.raw("<table class=\"counts\">\n<thead><tr><th rowspan=\"2\">Category</th><th colspan=\"2\">Still images</th>"
+        "<th colspan=\"2\">Moving images (video)</th></tr>\n<tr><th class=\"n\">unique</th><th class=\"n\">instances</th>"
+        "<th class=\"n\">unique</th><th class=\"n\">instances</th></tr></thead>\n<tbody>\n");
+  for (const auto& row : r.categories) {
+    std::array<Tally, 2> k{};
+    if (!source) k = row.all;
+    else if (auto it = row.by_source.find(*source); it != row.by_source.end()) k = it->second;
+    const char* cls = row.probable ? " class=\"probable\"" : row.excluded ? " class=\"excluded\"" : "";
+    h.raw("<tr").raw(cls).raw("><td>").text(row_label(row));
+    if (row.excluded && row.label.find("exclu") == std::string::npos) h.raw(" (excluded)");
+    if (row.uncategorised && row.label.find("grading") == std::string::npos) h.raw(" (needs grading)");
+    h.raw("</td>");
+    for (const Tally& t : {k[kStill], k[kMoving]})
+      h.raw("<td class=\"n\">").raw(num(t.unique)).raw("</td><td class=\"n\">").raw(num(t.instances)).raw("</td>");
+    h.raw("</tr>\n");
+  }
+  h.raw("</tbody></table>\n");
+}
+
+void summary(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"summary\">\n<h2>2. Summary</h2>\n");
+  h.raw("<p class=\"rule\">Counting rule: ").text(kCountingRule).raw("</p>\n");
+  h.raw("<table class=\"kv\">\n");
+  h.kv("Files examined", num(r.items.size())).kv("Still images", num(r.stills)).kv("Videos", num(r.videos));
+  h.kv("Other files", num(r.others));
+  const CategoryRow* u = r.row(r.profile.uncategorised_label, false);
+  const CategoryRow* k = r.row(r.profile.known_good_label, false);
+  if (u)
+    h.kv("Uncategorised, needing grading",
+         fmt::format("{} instances ({} unique)", u->all[kStill].instances + u->all[kMoving].instances,
+                     u->all[kStill].unique + u->all[kMoving].unique));
+  if (k)
+    h.kv("Known good, excluded",
+         fmt::format("{} instances ({} unique)", k->all[kStill].instances + k->all[kMoving].instances,
+                     k->all[kStill].unique + k->all[kMoving].unique));
+  h.kv("Not examined (see section 7)", num(r.errors.size()));
+  h.raw("</table>\n<h3>All sources</h3>\n");
+  counts_table(h, r, std::nullopt);
+  if (r.sources.size() > 1) {
+    for (const auto& s : r.sources) {
+      h.raw("<h3>Source ").raw(num(s.index)).raw(": ").path(s.path).raw("</h3>\n");
+      counts_table(h, r, s.index);
+    }
+  }
+  h.raw("</section>\n");
+}
+
+void category_chart(Html& h, const CaseReport& r) {
+  std::uint64_t max = 1;
+  for (const auto& row : r.categories) max = std::max(max, row.all[kStill].instances + row.all[kMoving].instances);
+  const int bar_h = 16, label_w = 260, plot_w = 360;
+  const int height = static_cast<int>(r.categories.size()) * (bar_h + 4) + 8;
+  h.raw(fmt::format("<svg role=\"img\" width=\"{}\" height=\"{}\" "
+                    "viewBox=\"0 0 {} {}\">\n<title>Instances per category</title>\n",
+                    label_w + plot_w + 60, height, label_w + plot_w + 60, height));
+  int y = 4;
+  for (const auto& row : r.categories) {
+    const std::uint64_t still = row.all[kStill].instances, moving = row.all[kMoving].instances;
+    const int ws = static_cast<int>(static_cast<double>(still) * plot_w / static_cast<double>(max));
+    const int wm = static_cast<int>(static_cast<double>(moving) * plot_w / static_cast<double>(max));
+    h.raw(fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">", label_w - 6, y + 12)).text(row_label(row));
+    h.raw("</text>\n");
+    h.raw(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#3465a4\"/>", label_w, y, ws, bar_h));
+    h.raw(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f57900\"/>", label_w + ws, y, wm,
+                      bar_h));
+    h.raw(fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", label_w + ws + wm + 4, y + 12, still + moving));
+    y += bar_h + 4;
+  }
+  h.raw("</svg>\n<p class=\"note\">Bars: instances per category; blue still images, orange videos.</p>\n");
+}
+
+void timeline_chart(Html& h, const Timeline& t) {
+  h.raw("<h3>Capture dates</h3>\n");
+  h.raw(fmt::format("<p>Capture date of each categorised still image and video (known good excluded), by {}: {} "
+                    "dated by EXIF DateTimeOriginal (camera local time), {} by the file's modification time (file "
+                    "system, UTC) because they carry no EXIF date, {} with neither.</p>\n",
+                    t.bin, t.exif_dated, t.mtime_dated, t.undated));
+  if (t.bins.empty()) {
+    h.raw("<p><em>No dated items.</em></p>\n");
+    return;
+  }
+  std::uint64_t max = 1;
+  for (const auto& b : t.bins) max = std::max(max, b.exif + b.mtime);
+  const int plot_h = 140, top = 14, bottom = 40;
+  const int bar_w = std::max(2, std::min(24, 640 / static_cast<int>(t.bins.size())));
+  const int width = 40 + bar_w * static_cast<int>(t.bins.size()) + 10;
+  const std::size_t label_every = std::max<std::size_t>(1, t.bins.size() / 12);
+  h.raw(fmt::format("<svg role=\"img\" width=\"{}\" height=\"{}\" "
+                    "viewBox=\"0 0 {} {}\">\n<title>Capture dates</title>\n",
+                    width, plot_h + top + bottom, width, plot_h + top + bottom));
+  h.raw(fmt::format("<text x=\"0\" y=\"{}\">{}</text>\n", top, max));
+  h.raw(fmt::format("<line x1=\"38\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#444\"/>\n", top + plot_h, width,
+                    top + plot_h));
+  for (std::size_t i = 0; i < t.bins.size(); ++i) {
+    const auto& b = t.bins[i];
+    const int x = 40 + static_cast<int>(i) * bar_w;
+    const int he = static_cast<int>(static_cast<double>(b.exif) * plot_h / static_cast<double>(max));
+    const int hm = static_cast<int>(static_cast<double>(b.mtime) * plot_h / static_cast<double>(max));
+    if (he > 0)
+      h.raw(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#3465a4\"/>", x,
+                        top + plot_h - he, bar_w - 1, he));
+    if (hm > 0)
+      h.raw(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#babdb6\"/>", x,
+                        top + plot_h - he - hm, bar_w - 1, hm));
+    if (i % label_every == 0)
+      h.raw(fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(45 {} {})\">{}</text>", x, top + plot_h + 10, x,
+                        top + plot_h + 10, b.period));
+    h.raw("\n");
+  }
+  h.raw("</svg>\n<p class=\"note\">Blue: EXIF DateTimeOriginal. Grey: file modification time.</p>\n");
+}
+
+void charts(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"charts\">\n<h2>3. Charts</h2>\n<h3>Instances per category</h3>\n");
+  category_chart(h, r);
+  timeline_chart(h, r.timeline);
+  h.raw("</section>\n");
+}
+
+void method(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"method\">\n<h2>4. Method</h2>\n");
+  h.raw("<p>Every still image and video in the sources was identified by its content, digested (MD5, SHA-1, "
+        "SHA-256) and, for still images, given a PDQ perceptual hash; the digests and hashes were compared with "
+        "the hash sets below, and the profile below turned the sets' category codes into categories.</p>\n");
+  h.raw("<h3>Hash sets</h3>\n");
+  if (r.hash_sets.empty()) {
+    h.raw("<p><em>No hash set was used: every still image and video is uncategorised.</em></p>\n");
+  } else {
+    h.raw("<table>\n<thead><tr><th>Name</th><th>Role</th><th>Format</th><th>Version / date</th>"
+          "<th class=\"n\">Records</th><th>File and its SHA-256</th><th>Imported (UTC)</th></tr></thead>\n<tbody>\n");
+    for (const auto& s : r.hash_sets) {
+      h.raw("<tr><td>").text(s.name).raw("</td><td>").text(s.role).raw("</td><td>").text(s.format);
+      h.raw("</td><td>").or_not_recorded(s.version).raw("</td><td class=\"n\">").raw(num(s.record_count));
+      h.raw("</td><td><span class=\"path\">").text(s.source_file).raw("</span><br><span class=\"mono\">");
+      h.text(s.source_sha256).raw("</span></td><td>").text(s.imported_utc).raw("</td></tr>\n");
+    }
+    h.raw("</tbody></table>\n");
+  }
+  h.raw("<h3>Category profile</h3>\n<p>").text(r.profile_name).raw(": ").text(r.profile.title).raw("</p>\n");
+  h.raw("<table>\n<thead><tr><th>Code</th><th>Label</th><th class=\"n\">Severity</th><th>Group</th></tr></thead>\n"
+        "<tbody>\n");
+  for (const auto& c : r.profile.categories)
+    h.raw("<tr><td>").text(c.code).raw("</td><td>").text(c.label).raw("</td><td class=\"n\">").raw(
+         fmt::format("{}", c.severity)).raw("</td><td>").text(c.group).raw("</td></tr>\n");
+  h.raw("</tbody></table>\n<h3>Thresholds</h3>\n<table class=\"kv\">\n");
+  const ScanThresholds& t = r.thresholds;
+  h.kv("PDQ perceptual matching", t.pdq ? "on (still images)" : "off (--no-pdq): exact digest matches only");
+  if (t.pdq) {
+    h.kv("PDQ distance", fmt::format("at most {} bits of 256, over the image's 8 rotations and mirror images",
+                                     t.pdq_max_distance));
+    h.kv("PDQ quality", fmt::format("images of PDQ quality at least {} (of 100) are matched perceptually",
+                                    t.pdq_min_quality));
+  }
+  h.kv("Video frame coverage", "not used: videos are matched by exact digest only in this version");
+  h.kv("Files digested", t.all_files ? "every file" : "still images and videos (other files identified only)");
+  h.raw("</table>\n<h3>What a probable (PDQ) match means</h3>\n");
+  h.raw("<p>A probable match says that an image looks like a hash-set image: its PDQ hash is within the distance "
+        "above of the set's PDQ hash, so it may be a resized, re-encoded, rotated or mirrored copy. It is "
+        "indicative only: every probable match must be confirmed by an examiner looking at the image before it "
+        "is relied upon. An exact match says the file's MD5, SHA-1 or SHA-256 equals the set's record: the file "
+        "is a bit-for-bit copy of the recorded image. Where both exist the exact match decides the category.</p>\n");
+  h.raw("</section>\n");
+}
+
+void integrity(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"integrity\">\n<h2>5. Evidence integrity</h2>\n");
+  h.raw("<p>Sources were opened read-only and never written. This version records no digest of a source as a "
+        "whole: where the table says <em>not recorded</em>, integrity rests on the acquisition's own "
+        "verification.</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Source</th><th>Kind</th>"
+        "<th>Digest before</th><th>Digest after</th><th>Image verification (E01)</th></tr></thead>\n<tbody>\n");
+  for (const auto& s : r.sources) {
+    h.raw("<tr><td class=\"n\">").raw(num(s.index)).raw("</td><td>").path(s.path).raw("</td><td>").text(s.kind);
+    h.raw("</td><td><em>not recorded</em></td><td><em>not recorded</em></td><td><em>not applicable</em></td></tr>\n");
+  }
+  h.raw("</tbody></table>\n</section>\n");
+}
+
+void match_basis(Html& h, const ItemMatch& m) {
+  if (m.probable()) {
+    h.raw("<span class=\"probable\">probable: PDQ distance ").raw(fmt::format("{}", m.distance.value_or(-1)));
+    h.raw(", variant ").text(m.variant).raw(fmt::format(", quality {}", m.quality.value_or(-1))).raw("</span>");
+  } else {
+    h.raw("exact ").text(m.hash_type).raw(" digest");
+  }
+  h.raw("; set ").text(m.set).raw(" (").text(m.role).raw(")");
+  if (!m.media_id.empty()) h.raw(", record ").text(m.media_id);
+  if (!m.category.empty()) h.raw(", code ").text(m.category);
+}
+
+void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n) {
+  const ItemCategory& c = *item.category;
+  h.raw("<div class=\"finding\"><h3>").raw(num(n)).raw(". ").text(c.label);
+  if (c.probable) h.raw(" <span class=\"probable\">(probable: to be confirmed by an examiner)</span>");
+  h.raw("</h3>\n<table class=\"kv\">\n<tr><th>Evidence path</th><td>").path(item.path).raw("</td></tr>\n");
+  if (item.source_index < r.sources.size()) h.kv("Source", fmt::format("{}", item.source_index));
+  std::string flags = item.fs.deleted ? "deleted" : "not deleted";
+  if (item.extension_mismatch) flags += "; name extension does not match content";
+  h.kv("Flags", flags);
+  h.kv("Type", std::string(to_string(item.media_type)) + ", " + item.mime);
+  h.kv("Size", fmt::format("{} bytes", item.size));
+  h.raw("<tr><th>MD5</th><td class=\"mono\">").or_not_recorded(item.digests.md5).raw("</td></tr>\n");
+  h.raw("<tr><th>SHA-1</th><td class=\"mono\">").or_not_recorded(item.digests.sha1).raw("</td></tr>\n");
+  h.raw("<tr><th>Match basis</th><td>");
+  if (item.matches.empty()) h.raw("no hash-set match");
+  for (std::size_t i = 0; i < item.matches.size(); ++i) {
+    if (i) h.raw("<br>");
+    match_basis(h, item.matches[i]);
+  }
+  h.raw("</td></tr>\n<tr><th>Category and record</th><td>").text(c.label);
+  if (!c.code.empty()) h.raw(" (code ").text(c.code).raw(")");
+  h.raw(": ").text(c.reason);
+  if (c.conflict) h.raw("<br><strong>The hash sets disagree; the most severe category applies.</strong>");
+  h.raw("</td></tr>\n");
+  if (auto t = capture_time(item))
+    h.kv("Capture time", t->source == "exif" ? t->text + " (EXIF DateTimeOriginal, camera local time)"
+                                             : t->text + " (file modification time; no EXIF date)");
+  else
+    h.kv("Capture time", "");
+  const auto& e = item.exif;
+  if (e.make || e.model)
+    h.kv("Camera", e.make.value_or("") + (e.make && e.model ? " " : "") + e.model.value_or("") +
+                       (e.serial ? ", serial " + *e.serial : std::string()));
+  if (e.gps_lat && e.gps_lon)
+    h.kv("GPS position", fmt::format("{}, {}{}", json_number(*e.gps_lat), json_number(*e.gps_lon),
+                                     e.gps_alt ? fmt::format(", altitude {} m", json_number(*e.gps_alt)) : ""));
+  h.raw("</table></div>\n");
+}
+
+void findings(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"findings\">\n<h2>6. Findings</h2>\n");
+  h.raw(fmt::format("<p>{} items, most severe first (within a category, exact matches before probable ones, then "
+                    "in the order found). Known-good and ignored files are not listed. No image is shown.</p>\n",
+                    r.findings.size()));
+  std::size_t n = 0;
+  for (const std::size_t i : r.findings) finding(h, r, r.items[i], ++n);
+  h.raw("</section>\n");
+}
+
+void not_examined(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"not-examined\">\n<h2>7. Not examined</h2>\n");
+  if (r.errors.empty()) {
+    h.raw("<p>Everything found in the sources was examined.</p>\n</section>\n");
+    return;
+  }
+  h.raw(fmt::format("<p>{} entries could not be examined, or not fully; each with the reason.</p>\n",
+                    r.errors.size()));
+  h.raw("<table>\n<thead><tr><th class=\"n\">#</th><th>Evidence path</th><th>Stage</th><th>Reason</th>"
+        "<th>Kind</th></tr></thead>\n<tbody>\n");
+  for (const auto& e : r.errors) {
+    h.raw("<tr><td class=\"n\">").raw(num(e.seq)).raw("</td><td>").path(e.path).raw("</td><td>").text(e.kind);
+    h.raw("</td><td>").text(e.message).raw("</td><td>").raw(e.is_error ? "error" : "notice").raw("</td></tr>\n");
+  }
+  h.raw("</tbody></table>\n</section>\n");
+}
+
+void glossary(Html& h, const CaseReport& r) {
+  h.raw("<section id=\"glossary\">\n<h2>8. Glossary</h2>\n<dl>\n");
+  const std::pair<const char*, const char*> terms[] = {
+      {"Evidence path", "Where an item was found: the source as given, then the path below it."},
+      {"MD5, SHA-1, SHA-256", "Cryptographic digests of a file's content; equal digests mean identical files."},
+      {"Exact match", "A file whose digest equals a hash-set record's digest."},
+      {"PDQ", "A perceptual hash of an image (256 bits): similar-looking images have nearby hashes."},
+      {"Probable match", "An image whose PDQ hash is within the stated distance of a hash-set PDQ hash; "
+                         "indicative only, to be confirmed by an examiner."},
+      {"Distance", "The number of the 256 PDQ bits that differ (Hamming distance); 0 is identical."},
+      {"Variant", "Which rotation or mirror image of the item came closest to the record."},
+      {"Unique / instances", "Unique counts distinct files (by SHA-1); instances counts every copy found."},
+      {"Known good", "Matched only a known-good set (such as NSRL): excluded from the categories."},
+      {"Uncategorised", "Still images and videos that matched no set: they need grading by an examiner."},
+      {"First person produced imagery", "Imagery produced by the person depicted, typically with their own "
+                                        "device; it is categorised exactly as any other imagery."},
+      {"EXIF", "Metadata written by the camera: make, model, capture time (camera local time), GPS position."},
+  };
+  for (const auto& [term, text] : terms) h.raw("<dt>").text(term).raw("</dt><dd>").text(text).raw("</dd>\n");
+  h.raw("</dl>\n<h3>Category definitions (profile ").text(r.profile_name).raw(")</h3>\n<dl>\n");
+  for (const auto& c : r.profile.categories)
+    h.raw("<dt>").text(c.label).raw("</dt><dd>").text(c.definition.empty() ? "No definition given." : c.definition)
+        .raw("</dd>\n");
+  h.raw("</dl>\n</section>\n");
+}
+
+}  // namespace
+
+std::string render_report_html(const CaseReport& r) {
+  Html h;
+  const std::string header = "Case " + (r.details.case_ref.empty() ? "(not recorded)" : r.details.case_ref) +
+                             " / Exhibit " +
+                             (r.details.exhibit_ref.empty() ? "(not recorded)" : r.details.exhibit_ref);
+  h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+  // No script, no fetch of any kind, even if something were injected.
+  h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+  h.raw("<title>triage report: ").text(header).raw("</title>\n<style>");
+  h.raw(kStyle);
+  h.raw("@page{size:A4;margin:18mm 14mm 16mm 14mm;@top-left{content:").raw(css_string(header));
+  h.raw(";font:8pt sans-serif}@top-right{content:\"triage categorised evidence report\";font:8pt sans-serif}"
+        "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt sans-serif}}\n");
+  h.raw("</style>\n</head>\n<body>\n");
+  case_header(h, r);
+  summary(h, r);
+  charts(h, r);
+  method(h, r);
+  integrity(h, r);
+  findings(h, r);
+  not_examined(h, r);
+  glossary(h, r);
+  h.raw("</body>\n</html>\n");
+  return std::move(h.out);
+}
+
+}  // namespace triage

@@ -1,0 +1,227 @@
+#include "formats/report/report_json.h"
+
+#include <fmt/format.h>
+
+#include "core/text/utf8.h"
+#include "formats/report/item_json.h"
+#include "formats/report/json_text.h"
+
+namespace triage {
+namespace {
+
+// A JSON array of pre-rendered values.
+class JsonArray {
+ public:
+  explicit JsonArray(std::string& out) : out_(out) { out_ += '['; }
+  ~JsonArray() { out_ += ']'; }
+  JsonArray(const JsonArray&) = delete;
+  JsonArray& operator=(const JsonArray&) = delete;
+  std::string& next() {
+    if (!first_) out_ += ',';
+    first_ = false;
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+template <typename Fn>
+std::string render(Fn&& fn) {
+  std::string out;
+  fn(out);
+  return out;
+}
+
+void path_keys(JsonObject& o, std::string_view key, const std::string& path) {
+  o.string(key, path);
+  if (!is_valid_utf8(path)) o.string(std::string(key) + "_hex", to_hex(path));
+}
+
+std::string tally_json(const Tally& t) {
+  std::string out;
+  JsonObject(out).number("unique", t.unique).number("instances", t.instances);
+  return out;
+}
+
+std::string kinds_json(const std::array<Tally, 2>& k) {
+  std::string out;
+  JsonObject(out).raw("still", tally_json(k[kStill])).raw("moving", tally_json(k[kMoving]));
+  return out;
+}
+
+std::string case_json(const CaseDetails& d) {
+  std::string out;
+  JsonObject(out)
+      .string_or_null("case_ref", d.case_ref)
+      .string_or_null("exhibit_ref", d.exhibit_ref)
+      .string_or_null("examiner", d.examiner)
+      .string_or_null("organisation", d.organisation);
+  return out;
+}
+
+std::string run_json(const RunSummary& run) {
+  std::string out;
+  JsonObject o(out);
+  o.number("id", run.id)
+      .string("started_utc", run.started_utc)
+      .string_or_null("ended_utc", run.ended_utc)
+      .string("status", run.status)
+      .string("command_line", run.command_line)
+      .number("jobs", run.jobs)
+      .string("options", run.options_json);  // as recorded, a JSON text
+  o.close();
+  return out;
+}
+
+std::string profile_json(const CaseReport& r) {
+  std::string out;
+  JsonObject o(out);
+  o.string("name", r.profile_name)
+      .string("title", r.profile.title)
+      .string("uncategorised_label", r.profile.uncategorised_label)
+      .string("known_good_label", r.profile.known_good_label)
+      .string("ignored_label", r.profile.ignored_label);
+  o.raw("categories", render([&](std::string& s) {
+          JsonArray a(s);
+          for (const auto& c : r.profile.categories)
+            JsonObject(a.next())
+                .string("code", c.code)
+                .string("label", c.label)
+                .number("severity", static_cast<std::int64_t>(c.severity))
+                .string("group", c.group)
+                .string("definition", c.definition);
+        }));
+  o.close();
+  return out;
+}
+
+std::string summary_json(const CaseReport& r) {
+  std::string out;
+  JsonObject o(out);
+  o.string("counting_rule", kCountingRule)
+      .number("items", static_cast<std::uint64_t>(r.items.size()))
+      .number("still_images", r.stills)
+      .number("videos", r.videos)
+      .number("other_files", r.others)
+      .number("not_examined", static_cast<std::uint64_t>(r.errors.size()));
+  o.raw("categories", render([&](std::string& s) {
+          JsonArray a(s);
+          for (const auto& row : r.categories) {
+            JsonObject ro(a.next());
+            ro.string("label", row.label)
+                .string_or_null("code", row.code)
+                .number("severity", static_cast<std::int64_t>(row.severity))
+                .boolean("probable", row.probable)
+                .boolean("uncategorised", row.uncategorised)
+                .boolean("excluded", row.excluded)
+                .raw("all_sources", kinds_json(row.all));
+            ro.raw("by_source", render([&](std::string& bs) {
+                     JsonArray sa(bs);
+                     for (const auto& [source, kinds] : row.by_source)
+                       JsonObject(sa.next())
+                           .number("source_index", static_cast<std::uint64_t>(source))
+                           .raw("counts", kinds_json(kinds));
+                   }));
+          }
+        }));
+  o.close();
+  return out;
+}
+
+std::string timeline_json(const Timeline& t) {
+  std::string out;
+  JsonObject o(out);
+  o.string("bin", t.bin)
+      .number("exif_dated", t.exif_dated)
+      .number("mtime_dated", t.mtime_dated)
+      .number("undated", t.undated);
+  o.raw("bins", render([&](std::string& s) {
+          JsonArray a(s);
+          for (const auto& b : t.bins)
+            JsonObject(a.next()).string("period", b.period).number("exif", b.exif).number("mtime", b.mtime);
+        }));
+  o.close();
+  return out;
+}
+
+// The item's JSON Lines object (man/triage.1, OUTPUT KEYS) with "seq" and "source_index" first.
+void append_item(std::string& out, const ItemRecord& item) {
+  std::string line;
+  append_item_json_line(line, item);
+  line.pop_back();  // the newline
+  out += fmt::format("{{\"seq\":{},\"source_index\":{},", item.seq, item.source_index);
+  out.append(line, 1);
+}
+
+}  // namespace
+
+std::string render_report_json(const CaseReport& r) {
+  std::string out;
+  {
+    JsonObject o(out);
+    o.string("schema", kReportJsonSchema);
+    o.raw("case", case_json(r.details));
+    o.raw("tool", render([&](std::string& s) {
+            JsonObject(s)
+                .string("name", "triage")
+                .string("version", r.run.tool_version)
+                .string("git_commit", r.run.git_commit);
+          }));
+    o.raw("run", run_json(r.run));
+    o.raw("sources", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const auto& src : r.sources) {
+              JsonObject so(a.next());
+              so.number("index", static_cast<std::uint64_t>(src.index));
+              path_keys(so, "path", src.path);
+              so.string("kind", src.kind).null("digests_before").null("digests_after");
+            }
+          }));
+    o.raw("hash_sets", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const auto& h : r.hash_sets)
+              JsonObject(a.next())
+                  .string("name", h.name)
+                  .string("role", h.role)
+                  .string("format", h.format)
+                  .string_or_null("version", h.version)
+                  .string("source_file", h.source_file)
+                  .string("source_sha256", h.source_sha256)
+                  .number("record_count", h.record_count)
+                  .string("imported_utc", h.imported_utc);
+          }));
+    o.raw("profile", profile_json(r));
+    o.raw("thresholds", render([&](std::string& s) {
+            JsonObject(s)
+                .boolean("pdq", r.thresholds.pdq)
+                .number("pdq_max_distance", static_cast<std::int64_t>(r.thresholds.pdq_max_distance))
+                .number("pdq_min_quality", static_cast<std::int64_t>(r.thresholds.pdq_min_quality))
+                .boolean("all_files", r.thresholds.all_files);
+          }));
+    o.raw("summary", summary_json(r));
+    o.raw("timeline", timeline_json(r.timeline));
+    o.raw("findings", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const std::size_t i : r.findings) a.next() += fmt::format("{}", r.items[i].seq);
+          }));
+    o.raw("items", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const auto& item : r.items) append_item(a.next(), item);
+          }));
+    o.raw("errors", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const auto& e : r.errors) {
+              JsonObject eo(a.next());
+              eo.number("seq", e.seq).number("source_index", static_cast<std::uint64_t>(e.source_index));
+              path_keys(eo, "path", e.path);
+              eo.string("stage", e.kind).string("message", e.message).boolean("is_error", e.is_error);
+            }
+          }));
+  }
+  out += '\n';
+  return out;
+}
+
+}  // namespace triage

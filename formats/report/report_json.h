@@ -1,0 +1,14 @@
+#pragma once
+// CASE_DIR/report.json: the report model as JSON, schema "triage-report/1" (documented by
+// formats/report/report.schema.json). Keys in a fixed order; the same case gives the same bytes.
+#include <string>
+
+#include "formats/report/report_model.h"
+
+namespace triage {
+
+inline constexpr const char* kReportJsonSchema = "triage-report/1";
+
+std::string render_report_json(const CaseReport& report);
+
+}  // namespace triage

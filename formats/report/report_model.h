@@ -1,0 +1,88 @@
+#pragma once
+// The report model: everything report.html and report.json show, loaded from CASE_DIR/case.db
+// only (never from a live scan), so that `triage report` regenerates them byte for byte.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/category/profile.h"
+#include "core/item.h"
+#include "formats/casedb/case_details.h"
+#include "formats/casedb/case_store.h"
+
+namespace triage {
+
+// The counting rule, stated once for every report.
+inline constexpr const char* kCountingRule =
+    "Each still image or video is counted once, in the most severe category of its hash-set matches "
+    "(an exact digest match decides over a probable PDQ match); 'unique' counts distinct SHA-1 digests, "
+    "'instances' counts every copy found, and known-good or ignored files are excluded from the categories.";
+
+struct Tally {
+  std::uint64_t unique = 0, instances = 0;
+};
+
+enum MediaKind : std::size_t { kStill = 0, kMoving = 1 };
+
+// One row of the summary table: a profile label, split still/moving and by source.
+struct CategoryRow {
+  std::string label;  // profile label
+  std::string code;   // profile code; empty for uncategorised / known good / ignored
+  int severity = 0;
+  bool probable = false;       // decided by PDQ matches only
+  bool uncategorised = false;  // needs grading
+  bool excluded = false;       // known good or ignored
+  std::array<Tally, 2> all{};  // [kStill], [kMoving], over every source
+  std::map<std::uint32_t, std::array<Tally, 2>> by_source;
+};
+
+// Capture-date histogram: EXIF DateTimeOriginal where present, else the file's mtime.
+struct TimelineBin {
+  std::string period;  // "2024-05" (by month) or "2024" (by year)
+  std::uint64_t exif = 0, mtime = 0;
+};
+struct Timeline {
+  std::string bin = "month";  // "month", or "year" when the dates span more than 48 months
+  std::uint64_t exif_dated = 0, mtime_dated = 0, undated = 0;
+  std::vector<TimelineBin> bins;  // contiguous, oldest first
+};
+
+struct ScanThresholds {
+  bool pdq = true;
+  int pdq_max_distance = 31, pdq_min_quality = 50;
+  bool all_files = false;
+};
+
+struct CaseReport {
+  CaseDetails details;
+  RunSummary run;  // the case's (last) run
+  std::vector<SourceInfo> sources;
+  std::vector<CaseHashSet> hash_sets;
+  std::string profile_name, profile_json;
+  CategoryProfile profile;
+  ScanThresholds thresholds;
+  std::vector<ItemRecord> items;     // walk order
+  std::vector<WalkProblem> errors;   // every error and notice row, walk order
+  std::uint64_t stills = 0, videos = 0, others = 0;
+  std::vector<CategoryRow> categories;  // severity order; exact before probable; excluded last
+  std::vector<std::size_t> findings;    // indexes into items: categorised, not excluded, severity order
+  Timeline timeline;
+
+  const CategoryRow* row(std::string_view label, bool probable) const;
+};
+
+// Throws std::runtime_error (naming the file) when the case cannot be read.
+CaseReport load_case_report(const std::filesystem::path& case_db);
+
+// The capture time shown for an item and where it came from ("exif" or "mtime"); nullopt when
+// neither is known. EXIF times are camera local time as stored ("2024:05:01 10:20:30").
+struct CaptureTime {
+  std::string text, source;
+};
+std::optional<CaptureTime> capture_time(const ItemRecord& item);
+
+}  // namespace triage
