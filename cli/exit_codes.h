@@ -6,5 +6,6 @@ inline constexpr int kExitItemErrors = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitSourceUnreadable = 3;
 inline constexpr int kExitCaseUnwritable = 4;
+inline constexpr int kExitSourceChanged = 5;  // a disk image's digests differ after the scan
 inline constexpr int kExitInterrupted = 130;
 }  // namespace triage::cli

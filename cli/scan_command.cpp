@@ -15,6 +15,7 @@
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/profile/profile_loader.h"
 #include "formats/scan/scan_job.h"
+#include "formats/source/source_kind.h"
 
 namespace triage::cli {
 namespace fs = std::filesystem;
@@ -29,17 +30,14 @@ struct ScanOptions {
   std::string profile = "uk";
   std::vector<std::string> hashsets, known_hashsets;
   bool no_pdq = false;
+  bool no_source_hash = false;
 };
 
-// One clear line naming the source and why it cannot be read, or empty.
+// One clear line naming the source and why it cannot be scanned, or empty. A folder is
+// walked; a regular file or block device must be a disk image libtsk can open.
 std::string source_problem(const std::string& source) {
-  struct stat st {};
-  if (::stat(source.c_str(), &st) != 0) return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
-  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-    return fmt::format("cannot open source '{}': not a folder or regular file (disk images come later)", source);
-  if (::access(source.c_str(), R_OK | (S_ISDIR(st.st_mode) ? X_OK : 0)) != 0)
-    return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
-  return {};
+  auto kind = classify_source(source);
+  return kind ? std::string() : kind.error().message;
 }
 
 // True when `inner` is `outer` or lies below it (both made absolute and normal).
@@ -87,6 +85,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   ScanJobOptions job;
   job.profile = o.profile;
   job.perceptual = !o.no_pdq;
+  job.source_hash = !o.no_source_hash;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -113,6 +112,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   // The summary is the result when no stream format was asked for; otherwise a diagnostic.
   print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
   if (outcome.interrupted) return kExitInterrupted;
+  if (outcome.source_changed) return kExitSourceChanged;
   const auto& c = outcome.counts;
   return c.item_errors + c.walk_errors > 0 ? kExitItemErrors : kExitClean;
 }
@@ -122,7 +122,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
 void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& command_line) {
   auto opts = std::make_shared<ScanOptions>();
   CLI::App* cmd = app.add_subcommand("scan", "Walk sources, identify media, digest it, read EXIF, record a case");
-  cmd->add_option("SOURCE", opts->sources, "Folder(s) or file(s) to examine (opened read-only)")->required();
+  cmd->add_option("SOURCE", opts->sources, "Folder(s), disk image(s) (raw, split raw, E01, VHD, VMDK) or block device(s) to examine (opened read-only)")->required();
   cmd->add_option("--out,-o", opts->out, "Case directory to create (case.db, items.csv, SHA256SUMS)")->required();
   cmd->add_option("--format", opts->format, "What goes to stdout: summary, jsonl (one object per item) or csv")
       ->check(CLI::IsMember({"summary", "jsonl", "csv"}))
@@ -130,6 +130,9 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
   cmd->add_flag("--no-pdq", opts->no_pdq,
                 "Skip perceptual hashing (PDQ) of still images: faster, exact digest matches only");
+  cmd->add_flag("--no-source-hash", opts->no_source_hash,
+                "Skip the MD5/SHA-1/SHA-256 of disk images before and after the scan (fast on-site triage; "
+                "the case records that it was skipped)");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

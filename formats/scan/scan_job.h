@@ -25,6 +25,7 @@ struct ScanJobOptions {
   std::vector<std::string> known_hashsets;  // raw exports to use as known-good (NSRL is by default)
   std::string profile = "uk";         // built-in name or profile JSON file
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
+  bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
 };
 
 struct ScanCounts {
@@ -43,6 +44,8 @@ struct ScanOutcome {
   bool interrupted = false;
   double seconds = 0;
   std::vector<std::string> first_errors;  // a few, for the summary
+  std::vector<std::string> integrity;     // one line per disk image: its digests and the verdict
+  bool source_changed = false;            // a disk image's digests differ after the walk
 };
 
 // A hash set or profile given to the scan cannot be used (named in the message).
@@ -51,7 +54,8 @@ class ScanInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws ScanInputError for unusable inputs, std::runtime_error (with the path and reason)
+// Throws ScanInputError for unusable inputs (a source that is no folder or readable disk image
+// included), std::runtime_error (with the path and reason)
 // when the case cannot be written.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);

@@ -1,0 +1,25 @@
+#pragma once
+// Evidence integrity of a disk image (ACPO principle 1): the digests of its whole media
+// content before the walk, and again after it; any difference is a loud failure.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+#include "core/result.h"
+
+namespace triage {
+
+struct ImageDigest {
+  std::string format;                 // libtsk's image type name: raw, ewf, vhdi, vmdk...
+  std::vector<std::string> segments;  // every file read, in order
+  std::uint64_t media_size = 0;
+  Digests media;                      // MD5, SHA-1, SHA-256 of the media content
+  std::optional<std::string> stored_md5;  // E01: the MD5 recorded at acquisition
+};
+
+// Opens the image read-only on its own handle and digests every byte of its media.
+Result<ImageDigest> digest_disk_image(const std::string& path);
+
+}  // namespace triage
