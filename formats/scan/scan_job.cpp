@@ -242,28 +242,17 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
     outcome.source_changed = true;
     return fail("changed", "image unreadable after the scan: " + after.error().message);
   }
-  const Digests& a = after->media;
-  if (a.md5 != info.media.md5 || a.sha1 != info.media.sha1 || a.sha256 != info.media.sha256 ||
-      after->media_size != info.media_size.value_or(0)) {
+  ImageDigest before;
+  before.format = info.image_format;
+  before.media_size = info.media_size.value_or(0);
+  before.media = info.media;
+  const IntegrityVerdict verdict = judge_integrity(before, *after);
+  if (verdict.failed) {
     outcome.source_changed = true;
-    return fail("changed",
-                fmt::format("IMAGE CHANGED DURING THE SCAN: SHA-256 before {}, after {}", info.media.sha256, a.sha256),
-                a);
+    return fail(verdict.integrity, verdict.note, after->media);
   }
-  std::string note = fmt::format("media SHA-256 {} unchanged after the scan", a.sha256);
-  if (info.stored_md5) {
-    if (*info.stored_md5 != a.md5) {
-      outcome.source_changed = true;
-      return fail("changed",
-                  fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", a.md5, *info.stored_md5),
-                  a);
-    }
-    note += "; equals the MD5 stored at acquisition";
-  } else if (info.image_format == "ewf") {
-    note += "; no acquisition MD5 stored in the image";
-  }
-  store.record_source_verification(info.index, a, "verified", note);
-  outcome.integrity.push_back(fmt::format("{}: verified - {}", info.path, note));
+  store.record_source_verification(info.index, after->media, verdict.integrity, verdict.note);
+  outcome.integrity.push_back(fmt::format("{}: verified - {}", info.path, verdict.note));
   return std::nullopt;
 }
 

@@ -22,4 +22,14 @@ struct ImageDigest {
 // Opens the image read-only on its own handle and digests every byte of its media.
 Result<ImageDigest> digest_disk_image(const std::string& path);
 
+struct IntegrityVerdict {
+  std::string integrity;  // "verified", "changed" or "acquisition_mismatch"
+  std::string note;       // one line for the summary and the case
+  bool failed = false;
+};
+
+// The media read before the walk against the media read after it; for an E01 the media MD5
+// must also equal the MD5 stored at acquisition.
+IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& after);
+
 }  // namespace triage

@@ -6,6 +6,7 @@
 #include <map>
 #include <string_view>
 
+#include "formats/source/source_integrity.h"
 #include "formats/source/source_kind.h"
 #include "formats/source/tsk_image.h"
 #include "formats/source/tsk_source.h"
@@ -168,4 +169,38 @@ TEST_CASE("classify_source: folders walk, images go to libtsk, anything else is 
   auto missing = classify_source((tmp / "nope.E01").string());
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("nope.E01") != std::string::npos);
+}
+
+TEST_CASE("source integrity: same media verifies; any change or an E01 acquisition MD5 mismatch fails") {
+  ImageDigest before;
+  before.format = "ewf";
+  before.media_size = 4194304;
+  before.media = {"196066add11fb71c4c49cf1bb50d6d24", "s1", "s256"};
+  ImageDigest after = before;
+  after.stored_md5 = "196066add11fb71c4c49cf1bb50d6d24";
+  auto same = judge_integrity(before, after);
+  CHECK_FALSE(same.failed);
+  CHECK(same.integrity == "verified");
+  CHECK(same.note.find("equals the MD5 stored at acquisition") != std::string::npos);
+
+  ImageDigest changed = after;
+  changed.media.sha256 = "other";
+  auto c = judge_integrity(before, changed);
+  CHECK(c.failed);
+  CHECK(c.integrity == "changed");
+  CHECK(c.note.starts_with("IMAGE CHANGED DURING THE SCAN"));
+
+  ImageDigest shorter = after;
+  shorter.media_size = 512;
+  CHECK(judge_integrity(before, shorter).failed);
+
+  ImageDigest not_acquired = after;
+  not_acquired.stored_md5 = "00000000000000000000000000000000";
+  auto n = judge_integrity(before, not_acquired);
+  CHECK(n.failed);
+  CHECK(n.integrity == "acquisition_mismatch");
+
+  ImageDigest no_stored = after;
+  no_stored.stored_md5.reset();
+  CHECK(judge_integrity(before, no_stored).note.find("no acquisition MD5 stored") != std::string::npos);
 }
