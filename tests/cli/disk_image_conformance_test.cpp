@@ -12,9 +12,12 @@
 
 #include "core/digest/digests.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_listing.h"
 #include "tests/support/test_support.h"
 
 using namespace triage;
+using test::ExpectedFile;
+using test::Tally;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -52,11 +55,6 @@ const std::vector<CorpusImage>& corpus_images() {
   return images;
 }
 
-// One row of expected-files.tsv.
-struct ExpectedFile {
-  std::string offset_sectors, path, inode, size, md5, status, sha1, sha256;
-};
-
 std::multimap<std::string, ExpectedFile> read_expected_files(const fs::path& file) {
   std::multimap<std::string, ExpectedFile> out;
   std::istringstream in(test::read_text(file));
@@ -73,34 +71,6 @@ std::multimap<std::string, ExpectedFile> read_expected_files(const fs::path& fil
   return out;
 }
 
-// fls prints control characters in names as '^' (tsk_print_sanitized).
-std::string fls_sanitized(std::string path) {
-  for (char& c : path)
-    if (static_cast<unsigned char>(c) < 0x20) c = '^';
-  return path;
-}
-
-// Evidence path -> (partition offset in 512-byte sectors, path as fls -p prints it).
-// `image:/a/b` -> (0, a/b); `image/p1(exfat@1048576):/a` -> (2048, a); `image/v1(apfs@N):/a` -> (0, a).
-std::pair<std::string, std::string> split_evidence_path(const std::string& image, const std::string& path) {
-  REQUIRE(path.starts_with(image));
-  const std::string rest = path.substr(image.size());
-  const auto sep = rest.find(":/");
-  REQUIRE(sep != std::string::npos);
-  const std::string volume = rest.substr(0, sep);
-  std::string offset = "0";
-  if (volume.starts_with("/p")) {
-    const auto at = volume.find('@');
-    const auto bytes = std::stoull(volume.substr(at + 1, volume.find(')') - at - 1));
-    offset = std::to_string(bytes / 512);
-  }
-  return {offset, fls_sanitized(rest.substr(sep + 2))};
-}
-
-struct Tally {
-  int expected = 0, matched = 0, extra = 0;
-};
-
 Tally compare_image(const fs::path& corpus, const CorpusImage& image,
                     const std::multimap<std::string, ExpectedFile>& expected) {
   test::TempDir tmp;
@@ -116,57 +86,12 @@ Tally compare_image(const fs::path& corpus, const CorpusImage& image,
   CHECK((run.exit_code == 0 || run.exit_code == 1));  // 1: entries that could not be examined, listed
   CHECK_MESSAGE(run.err.find("verified - media SHA-256") != std::string::npos, run.err);
 
-  // What triage reported, keyed like the expected rows.
-  using Key = std::tuple<std::string, std::string, std::string>;  // offset, path, inode
-  std::multimap<Key, json> items;
-  std::multimap<std::pair<std::string, std::string>, json> name_only;
-  std::vector<json> problems;
-  for (auto& line : test::parse_lines(run.out)) {
-    const std::string path = line["path"];
-    if (line.contains("error")) {
-      if (line["error"] == "deleted_name_only") name_only.emplace(split_evidence_path(first.string(), path), line);
-      else if (line["error"] != "uninitialised_tail" && line["error"] != "unpartitioned_space") problems.push_back(line);
-      continue;
-    }
-    auto [offset, fls_path] = split_evidence_path(first.string(), path);
-    items.emplace(Key{offset, fls_path, line["fs_address"]}, line);
-  }
-
-  Tally tally;
+  const auto scanned = test::index_scan(first.string(), run.out);
+  const auto problems = scanned.problems;
+  std::vector<ExpectedFile> rows;
   const auto [begin, end] = expected.equal_range(image.label);
-  for (auto it = begin; it != end; ++it) {
-    const ExpectedFile& e = it->second;
-    ++tally.expected;
-    CAPTURE(e.path);
-    CAPTURE(e.inode);
-    if (e.md5 == "-") {  // a deleted name with no metadata: listed as a notice, nothing to digest
-      auto found = name_only.find({e.offset_sectors, e.path});
-      CHECK(found != name_only.end());
-      if (found == name_only.end()) continue;
-      name_only.erase(found);
-      ++tally.matched;
-      continue;
-    }
-    auto found = items.find(Key{e.offset_sectors, e.path, e.inode});
-    CHECK(found != items.end());
-    if (found == items.end()) continue;
-    const json& item = found->second;
-    const std::string status = item["reallocated"].get<bool>() ? "realloc-deleted"
-                               : item["deleted"].get<bool>()   ? "deleted"
-                                                               : "allocated";
-    bool same = std::to_string(item["size"].get<std::uint64_t>()) == e.size && status == e.status;
-    if (e.md5 == "ERR") {  // icat could not read it either: an item error, no digests
-      same = same && item.contains("errors") && item["md5"].is_null();
-    } else {
-      same = same && item["md5"] == e.md5 && item["sha1"] == e.sha1 && item["sha256"] == e.sha256;
-    }
-    CHECK_MESSAGE(same, item.dump());
-    if (same) ++tally.matched;
-    items.erase(found);
-  }
-  tally.extra = static_cast<int>(items.size() + name_only.size());
-  for (const auto& [key, item] : items) CHECK_MESSAGE(false, "not in expected-files.tsv: " << item.dump());
-  for (const auto& [key, line] : name_only) CHECK_MESSAGE(false, "not in expected-files.tsv: " << line.dump());
+  for (auto it = begin; it != end; ++it) rows.push_back(it->second);
+  const Tally tally = test::match_listing(scanned, rows);
 
   const bool negative = image.label == "dfvfs_bogus.001" || image.label == "dfir_ntfs_gpt-512-3p.raw";
   if (negative) {
