@@ -31,6 +31,7 @@ struct ScanOptions {
   std::vector<std::string> hashsets, known_hashsets;
   bool no_pdq = false;
   bool no_source_hash = false;
+  bool no_carve = false;
 };
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
@@ -86,6 +87,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.profile = o.profile;
   job.perceptual = !o.no_pdq;
   job.source_hash = !o.no_source_hash;
+  job.carve = !o.no_carve;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -133,6 +135,8 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--no-source-hash", opts->no_source_hash,
                 "Skip the MD5/SHA-1/SHA-256 of disk images before and after the scan (fast on-site triage; "
                 "the case records that it was skipped)");
+  cmd->add_flag("--no-carve", opts->no_carve,
+                "Do not carve JPEG, PNG and GIF images from the unallocated space of disk images");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

@@ -169,6 +169,7 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("all_files", o.all_files)
       .boolean("pdq", o.perceptual)
       .boolean("source_hash", o.source_hash)
+      .boolean("carve", o.carve)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -286,7 +287,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     const auto& path = options.sources[i];
     auto kind = classify_source(path);
     if (!kind) throw ScanInputError(kind.error().message);
-    owned.push_back(make_source(path, *kind, policy));
+    owned.push_back(make_source(path, *kind, policy, options.carve));
     sources.push_back(owned.back().get());
     SourceInfo info;
     info.index = static_cast<std::uint32_t>(i);

@@ -25,6 +25,7 @@ struct ScanJobOptions {
   std::vector<std::string> known_hashsets;  // raw exports to use as known-good (NSRL is by default)
   std::string profile = "uk";         // built-in name or profile JSON file
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
+  bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
   bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
 };
 

@@ -42,9 +42,10 @@ Result<SourceKind> classify_source(const std::string& path) {
   return S_ISBLK(st.st_mode) ? SourceKind::block_device : SourceKind::disk_image;
 }
 
-std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy) {
+std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
+                                            bool carve) {
   if (kind == SourceKind::directory) return std::make_unique<DirectorySource>(path, policy);
-  return std::make_unique<TskSource>(path, policy);
+  return std::make_unique<TskSource>(path, policy, carve);
 }
 
 }  // namespace triage

@@ -17,6 +17,8 @@ const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_de
 // missing, unreadable, a special file, or a file libtsk cannot open as a disk image.
 Result<SourceKind> classify_source(const std::string& path);
 
-std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy);
+// `carve`: disk images also carve still images from unallocated space.
+std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
+                                            bool carve);
 
 }  // namespace triage

@@ -6,6 +6,7 @@
 
 #include "formats/source/tsk_fs_walk.h"
 #include "formats/source/tsk_image.h"
+#include "formats/source/unallocated_carving.h"
 #include "formats/source/volume_signatures.h"
 
 namespace triage {
@@ -20,8 +21,8 @@ struct Volume {
 
 class ImageWalker {
  public:
-  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, WalkSink& sink)
-      : img_(img), image_(image), policy_(policy), sink_(sink) {}
+  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink)
+      : img_(img), image_(image), policy_(policy), carve_(carve), sink_(sink) {}
 
   void run() {
     tsk::VsPtr vs(tsk_vs_open(img_, 0, TSK_VS_TYPE_DETECT));
@@ -57,6 +58,7 @@ class ImageWalker {
               ? fmt::format("{}({}@{})", volume.path, tsk_fs_type_toname(fs->ftype), volume.offset)
               : volume.path;
       walk_file_system(fs.get(), prefix, policy_, sink_);
+      if (carve_ && !sink_.stopping()) carve_unallocated(fs.get(), prefix, policy_, sink_);
       return;
     }
     const std::string fs_error = tsk::take_error();
@@ -118,12 +120,14 @@ class ImageWalker {
   TSK_IMG_INFO* img_;
   const std::string& image_;
   const ContentPolicy& policy_;
+  bool carve_;
   WalkSink& sink_;
 };
 
 }  // namespace
 
-TskSource::TskSource(std::string image, ContentPolicy policy) : image_(std::move(image)), policy_(policy) {}
+TskSource::TskSource(std::string image, ContentPolicy policy, bool carve)
+    : image_(std::move(image)), policy_(policy), carve_(carve) {}
 
 void TskSource::walk(WalkSink& sink) {
   auto opened = open_disk_image(image_);
@@ -135,7 +139,7 @@ void TskSource::walk(WalkSink& sink) {
     sink.problem(std::move(p));
     return;
   }
-  ImageWalker(opened->img.get(), image_, policy_, sink).run();
+  ImageWalker(opened->img.get(), image_, policy_, carve_, sink).run();
 }
 
 }  // namespace triage

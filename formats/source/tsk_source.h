@@ -15,12 +15,14 @@ class TskSource final : public EvidenceSource {
   // `image` as the user gave it (the first segment of a split raw or E01 set); evidence
   // paths are `image/p2(ntfs@1048576):/dir/x.jpg`, or `image:/dir/x.jpg` for a file system
   // at offset 0.
-  TskSource(std::string image, ContentPolicy policy);
+  // With `carve`, still images are also carved from each file system's unallocated blocks.
+  TskSource(std::string image, ContentPolicy policy, bool carve = true);
   void walk(WalkSink& sink) override;
 
  private:
   std::string image_;
   ContentPolicy policy_;
+  bool carve_;
 };
 
 }  // namespace triage

@@ -190,3 +190,58 @@ TEST_CASE("built E01 (ewfacquire, five segments): all segments read, acquisition
   CHECK(run.out.find("equals the MD5 stored at acquisition") != std::string::npos);
   CHECK(run.out.find(digest_buffer(test::read_bytes(raw)).sha256) != std::string::npos);
 }
+
+namespace {
+
+// A FAT12 image whose unallocated data area holds `file` at byte `offset` and nothing else.
+fs::path fat_with_planted(const fs::path& dir, const std::string& name, const fs::path& file, std::uint64_t offset) {
+  const fs::path image = dir / name;
+  sh("mkfs.fat -C -F 12 -i 1200 " + q(image) + " 4096");
+  const auto bytes = test::read_bytes(file);
+  std::fstream f(image, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(f.good());
+  return image;
+}
+
+std::vector<json> carved_items(const fs::path& image, const fs::path& case_dir, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"scan", image.string(), "--out", case_dir.string(), "--format", "jsonl"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto run = test::run_cli(args);
+  CHECK_MESSAGE(run.exit_code == 0, run.err);
+  return test::index_scan(image.string(), run.out).carved;
+}
+
+}  // namespace
+
+TEST_CASE("carving: a JPEG and a PNG only in unallocated space; the shift test at 65 bytes") {
+  if (!require_tools({"mkfs.fat"})) return;
+  test::TempDir tmp;
+  const fs::path jpeg = sample("DCIM/100TEST/IMG_0001.jpg");
+  const fs::path png = sample("Pictures/pattern.png");
+  const std::uint64_t base = 2u << 20;
+  const auto a = fat_with_planted(tmp.path(), "a.img", jpeg, base);
+  const auto b = fat_with_planted(tmp.path(), "b.img", jpeg, base + 65);
+  const auto c = fat_with_planted(tmp.path(), "c.img", png, base + 3);
+  const auto carved_a = carved_items(a, tmp / "case-a");
+  const auto carved_b = carved_items(b, tmp / "case-b");
+  const auto carved_c = carved_items(c, tmp / "case-c");
+  REQUIRE(carved_a.size() == 1);
+  REQUIRE(carved_b.size() == 1);
+  REQUIRE(carved_c.size() == 1);
+  auto offset_of = [](const fs::path& image, const json& item) {
+    const std::string path = item["path"];
+    REQUIRE(path.starts_with(image.string() + "/unalloc@"));
+    return std::stoull(path.substr(image.string().size() + 9));
+  };
+  CHECK(offset_of(a, carved_a[0]) == base);
+  CHECK(offset_of(b, carved_b[0]) - offset_of(a, carved_a[0]) == 65);
+  CHECK(offset_of(c, carved_c[0]) == base + 3);
+  CHECK(carved_a[0]["md5"] == md5_of(jpeg));
+  CHECK(carved_b[0]["md5"] == md5_of(jpeg));
+  CHECK(carved_a[0]["media_type"] == "image");
+  CHECK(carved_a[0]["exif"]["make"] == "Triage Test Camera Co");
+  CHECK(carved_c[0]["md5"] == md5_of(png));
+  CHECK(carved_items(a, tmp / "case-none", {"--no-carve"}).empty());
+}

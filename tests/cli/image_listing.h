@@ -52,6 +52,7 @@ struct ScannedImage {
   std::multimap<Key, nlohmann::json> items;
   std::multimap<std::pair<std::string, std::string>, nlohmann::json> name_only;
   std::vector<nlohmann::json> problems;  // error rows (notices other than name-only left out)
+  std::vector<nlohmann::json> carved;    // items carved from unallocated space (`.../unalloc@N`)
 };
 
 inline ScannedImage index_scan(const std::string& image, const std::string& jsonl) {
@@ -61,6 +62,10 @@ inline ScannedImage index_scan(const std::string& image, const std::string& json
     if (line.contains("error")) {
       if (line["error"] == "deleted_name_only") out.name_only.emplace(split_evidence_path(image, path), line);
       else if (line["is_error"] == true) out.problems.push_back(line);
+      continue;
+    }
+    if (path.find("/unalloc@") != std::string::npos) {
+      out.carved.push_back(line);
       continue;
     }
     auto [offset, fls_path] = split_evidence_path(image, path);

@@ -1,5 +1,6 @@
 // samples/disk/sample-fat12.img (samples/generate-disk-image.sh): the planted truth is
-// samples/evidence, copied in, plus IMG_0002.jpg copied as DCIM/holiday.jpg and then deleted.
+// samples/evidence, copied in, plus IMG_0002.jpg copied as DCIM/holiday.jpg and then deleted, plus
+// a generated JPEG written into free clusters at byte 786432 (only carving finds it).
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -20,9 +21,14 @@ TEST_CASE("the bundled FAT12 sample image: every planted file, and the deleted J
   auto run = test::run_cli({"scan", image.string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
   CHECK_MESSAGE(run.exit_code == 0, run.err);
   std::map<std::string, json> items;  // by path inside the file system
+  std::map<std::string, json> carved;  // by "unalloc@<offset>"
   for (auto& line : test::parse_lines(run.out)) {
     if (line.contains("error")) continue;  // notices
     const std::string path = line["path"];
+    if (path.starts_with(image.string() + "/unalloc@")) {
+      carved[path.substr(image.string().size() + 1)] = line;
+      continue;
+    }
     REQUIRE(path.starts_with(image.string() + ":/"));
     items[path.substr(image.string().size() + 2)] = line;
   }
@@ -49,4 +55,14 @@ TEST_CASE("the bundled FAT12 sample image: every planted file, and the deleted J
   CHECK(deleted->second["md5"] ==
         digest_buffer(test::read_bytes(samples / "evidence/DCIM/100TEST/IMG_0002.jpg")).md5);
   CHECK(run.err.find("verified - media SHA-256") != std::string::npos);
+  // Carving: the planted picture, and the deleted one again from its free clusters.
+  const auto only_carved = carved.find("unalloc@786432");
+  REQUIRE(only_carved != carved.end());
+  CHECK(only_carved->second["media_type"] == "image");
+  CHECK(only_carved->second["mime"] == "image/jpeg");
+  CHECK(only_carved->second["extension_mismatch"] == false);
+  CHECK(only_carved->second.contains("pdq"));
+  bool deleted_again = false;
+  for (const auto& [path, item] : carved) deleted_again = deleted_again || item["md5"] == deleted->second["md5"];
+  CHECK(deleted_again);
 }
