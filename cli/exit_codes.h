@@ -7,5 +7,6 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitSourceUnreadable = 3;
 inline constexpr int kExitCaseUnwritable = 4;
 inline constexpr int kExitVerifyFailed = 5;  // triage verify: an output differs from SHA256SUMS or is missing
+inline constexpr int kExitSourceChanged = 6;  // a disk image's digests differ after the scan
 inline constexpr int kExitInterrupted = 130;
 }  // namespace triage::cli

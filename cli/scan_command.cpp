@@ -15,6 +15,7 @@
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/profile/profile_loader.h"
 #include "formats/scan/scan_job.h"
+#include "formats/source/source_kind.h"
 
 namespace triage::cli {
 namespace fs = std::filesystem;
@@ -32,17 +33,15 @@ struct ScanOptions {
   int pdq_distance = 31;
   int pdq_quality = 50;
   CaseDetails case_details;
+  bool no_source_hash = false;
+  bool no_carve = false;
 };
 
-// One clear line naming the source and why it cannot be read, or empty.
+// One clear line naming the source and why it cannot be scanned, or empty. A folder is
+// walked; a regular file or block device must be a disk image libtsk can open.
 std::string source_problem(const std::string& source) {
-  struct stat st {};
-  if (::stat(source.c_str(), &st) != 0) return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
-  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-    return fmt::format("cannot open source '{}': not a folder or regular file (disk images come later)", source);
-  if (::access(source.c_str(), R_OK | (S_ISDIR(st.st_mode) ? X_OK : 0)) != 0)
-    return fmt::format("cannot open source '{}': {}", source, std::strerror(errno));
-  return {};
+  auto kind = classify_source(source);
+  return kind ? std::string() : kind.error().message;
 }
 
 // True when `inner` is `outer` or lies below it (both made absolute and normal).
@@ -92,6 +91,8 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.perceptual = !o.no_pdq;
   job.pdq_max_distance = o.pdq_distance;
   job.pdq_min_quality = o.pdq_quality;
+  job.source_hash = !o.no_source_hash;
+  job.carve = !o.no_carve;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -119,6 +120,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   // The summary is the result when no stream format was asked for; otherwise a diagnostic.
   print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
   if (outcome.interrupted) return kExitInterrupted;
+  if (outcome.source_changed) return kExitSourceChanged;
   const auto& c = outcome.counts;
   return c.item_errors + c.walk_errors > 0 ? kExitItemErrors : kExitClean;
 }
@@ -128,7 +130,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
 void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& command_line) {
   auto opts = std::make_shared<ScanOptions>();
   CLI::App* cmd = app.add_subcommand("scan", "Walk sources, identify media, digest it, read EXIF, record a case");
-  cmd->add_option("SOURCE", opts->sources, "Folder(s) or file(s) to examine (opened read-only)")->required();
+  cmd->add_option("SOURCE", opts->sources, "Folder(s), disk image(s) (raw, split raw, E01, VHD, VMDK) or block device(s) to examine (opened read-only)")->required();
   cmd->add_option("--out,-o", opts->out, "Case directory to create (case.db, items.csv, SHA256SUMS)")->required();
   cmd->add_option("--format", opts->format, "What goes to stdout: summary, jsonl (one object per item) or csv")
       ->check(CLI::IsMember({"summary", "jsonl", "csv"}))
@@ -145,6 +147,11 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "Only images whose PDQ quality is at least this are matched perceptually (flat images hash poorly)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  cmd->add_flag("--no-source-hash", opts->no_source_hash,
+                "Skip the MD5/SHA-1/SHA-256 of disk images before and after the scan (fast on-site triage; "
+                "the case records that it was skipped)");
+  cmd->add_flag("--no-carve", opts->no_carve,
+                "Do not carve JPEG, PNG and GIF images from the unallocated space of disk images");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

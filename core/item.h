@@ -36,6 +36,11 @@ struct FsFacts {
   std::optional<std::uint64_t> inode;
   std::optional<UnixNanos> mtime, atime, ctime, btime;  // MACB
   bool deleted = false;
+  // Disk images only (empty/false for folders):
+  std::string address;      // the entry's address as TSK's fls prints it: 13, or 64-128-4 (NTFS attribute)
+  bool orphan = false;      // found through TSK's $OrphanFiles: no directory names it any more
+  bool reallocated = false; // deleted name whose metadata entry now belongs to another file
+  bool carved = false;      // carved from unallocated space: no name, so no extension to contradict
 };
 
 // A problem with one item; the item is kept, the problem recorded.

@@ -33,7 +33,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
   const MediaKind kind = sniff_media(content.bytes);
   record.media_type = kind.type;
   record.mime = kind.type == MediaType::other ? magic_->mime_of(content.bytes) : std::string(kind.mime);
-  record.extension_mismatch = extension_mismatch(kind, file_name_of(record.path));
+  record.extension_mismatch = !record.fs.carved && extension_mismatch(kind, file_name_of(record.path));
 
   if (content.streamed_digests) {
     record.digests = *content.streamed_digests;

@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "formats/report/json_text.h"
 #include "triage/version.h"
 
 namespace triage {
 namespace {
 
-// Schema version 1 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
+// Schema version 2 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
 // bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -19,7 +20,11 @@ CREATE TABLE runs (
   tool_version TEXT NOT NULL, git_commit TEXT NOT NULL);
 CREATE TABLE sources (
   id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-  source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL);
+  source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL,
+  image_format TEXT, segments TEXT, media_size INTEGER,
+  md5 TEXT, sha1 TEXT, sha256 TEXT, ewf_stored_md5 TEXT,
+  verified_md5 TEXT, verified_sha1 TEXT, verified_sha256 TEXT,
+  integrity TEXT NOT NULL DEFAULT 'not_applicable', integrity_note TEXT);
 CREATE TABLE items (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -36,7 +41,8 @@ CREATE TABLE items (
   exif_gps_datetime TEXT, width INTEGER, height INTEGER,
   pdq TEXT, pdq_quality INTEGER,
   category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
-  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER);
+  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER,
+  fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -68,7 +74,8 @@ constexpr const char* kItemColumns =
     "extension_mismatch, md5, sha1, sha256, exif_make, exif_model, exif_serial, exif_lens_model, "
     "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
     "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height, pdq, pdq_quality, "
-    "category, category_code, category_severity, category_reason, category_conflict, known_good, category_probable";
+    "category, category_code, category_severity, category_reason, category_conflict, known_good, category_probable, "
+    "fs_address, orphan, reallocated";
 
 // One placeholder per column of kItemColumns.
 constexpr int kItemColumnCount = [] {
@@ -137,9 +144,35 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
       .bind_text(6, kGitCommit)
       .run();
   run_id_ = sqlite3_last_insert_rowid(db_.get());
-  sqlite::Statement source(db_.get(), "INSERT INTO sources(run_id, source_index, path, kind) VALUES (?, ?, ?, ?)");
-  for (const auto& s : sources)
-    source.bind(1, run_id_).bind(2, static_cast<std::int64_t>(s.index)).bind_blob(3, s.path).bind_text(4, s.kind).run();
+  sqlite::Statement source(db_.get(),
+                           "INSERT INTO sources(run_id, source_index, path, kind, image_format, segments, media_size, "
+                           "md5, sha1, sha256, ewf_stored_md5, integrity, integrity_note) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& s : sources) {
+    std::string segments;
+    if (!s.segments.empty()) {
+      segments = "[";
+      for (std::size_t i = 0; i < s.segments.size(); ++i) {
+        if (i) segments += ',';
+        append_json_string(segments, s.segments[i]);
+      }
+      segments += ']';
+    }
+    source.bind(1, run_id_)
+        .bind(2, static_cast<std::int64_t>(s.index))
+        .bind_blob(3, s.path)
+        .bind_text(4, s.kind)
+        .bind_optional(5, non_empty(s.image_format))
+        .bind_optional(6, non_empty(segments))
+        .bind_optional(7, s.media_size ? std::optional(static_cast<std::int64_t>(*s.media_size)) : std::nullopt)
+        .bind_optional(8, non_empty(s.media.md5))
+        .bind_optional(9, non_empty(s.media.sha1))
+        .bind_optional(10, non_empty(s.media.sha256))
+        .bind_optional(11, s.stored_md5)
+        .bind_text(12, s.integrity)
+        .bind_optional(13, non_empty(s.integrity_note))
+        .run();
+  }
   sqlite::exec(db_.get(), "COMMIT");
 
   insert_item_ = std::make_unique<sqlite::Statement>(
@@ -266,6 +299,9 @@ void CaseStore::add_item(const ItemRecord& item) {
   s.bind_optional(i++, c ? std::optional(c->conflict ? 1 : 0) : std::nullopt);
   s.bind(i++, static_cast<std::int64_t>(c && c->known_good));
   s.bind_optional(i++, c ? std::optional(c->probable ? 1 : 0) : std::nullopt);
+  s.bind_optional(i++, non_empty(item.fs.address));
+  s.bind(i++, static_cast<std::int64_t>(item.fs.orphan));
+  s.bind(i++, static_cast<std::int64_t>(item.fs.reallocated));
   s.run();
   for (const auto& m : item.matches) {
     insert_match_->bind(1, static_cast<std::int64_t>(item.seq))
@@ -322,6 +358,45 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
   sqlite::exec(db_.get(), "PRAGMA journal_mode=DELETE");
 }
 
+void CaseStore::record_source_verification(std::uint32_t index, const Digests& after, const std::string& integrity,
+                                           const std::string& note) {
+  commit();
+  sqlite::Statement update(db_.get(),
+                           "UPDATE sources SET verified_md5 = ?, verified_sha1 = ?, verified_sha256 = ?, integrity = ?, "
+                           "integrity_note = ? WHERE run_id = ? AND source_index = ?");
+  update.bind_optional(1, non_empty(after.md5))
+      .bind_optional(2, non_empty(after.sha1))
+      .bind_optional(3, non_empty(after.sha256))
+      .bind_text(4, integrity)
+      .bind_optional(5, non_empty(note))
+      .bind(6, run_id_)
+      .bind(7, static_cast<std::int64_t>(index))
+      .run();
+}
+
+std::vector<SourceInfo> CaseStore::sources() const {
+  std::vector<SourceInfo> out;
+  sqlite::Statement q(db_.get(),
+                      "SELECT source_index, path, kind, image_format, media_size, md5, sha1, sha256, ewf_stored_md5, "
+                      "integrity, integrity_note FROM sources ORDER BY id");
+  while (q.step()) {
+    SourceInfo s;
+    s.index = static_cast<std::uint32_t>(q.int64(0));
+    s.path = q.text(1);
+    s.kind = q.text(2);
+    s.image_format = q.optional_text(3).value_or("");
+    if (auto v = q.optional_int64(4)) s.media_size = static_cast<std::uint64_t>(*v);
+    s.media.md5 = q.optional_text(5).value_or("");
+    s.media.sha1 = q.optional_text(6).value_or("");
+    s.media.sha256 = q.optional_text(7).value_or("");
+    s.stored_md5 = q.optional_text(8);
+    s.integrity = q.text(9);
+    s.integrity_note = q.optional_text(10).value_or("");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
   sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
@@ -375,7 +450,12 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
       c.known_good = q.int64(i++) != 0;
       c.probable = q.optional_int64(i++).value_or(0) != 0;
       r.category = std::move(c);
+    } else {
+      i += 6;  // the other category columns
     }
+    r.fs.address = q.optional_text(i++).value_or("");
+    r.fs.orphan = q.int64(i++) != 0;
+    r.fs.reallocated = q.int64(i++) != 0;
     matches.bind(1, static_cast<std::int64_t>(r.seq));
     while (matches.step()) {
       ItemMatch m;
@@ -420,13 +500,6 @@ std::vector<RunSummary> CaseStore::runs() const {
   while (q.step())
     out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6),
                    q.text(7), q.int64(8)});
-  return out;
-}
-
-std::vector<SourceInfo> CaseStore::sources() const {
-  std::vector<SourceInfo> out;
-  sqlite::Statement q(db_.get(), "SELECT source_index, path, kind FROM sources ORDER BY run_id, source_index");
-  while (q.step()) out.push_back({static_cast<std::uint32_t>(q.int64(0)), q.text(1), q.text(2)});
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@
 
 namespace triage {
 
-inline constexpr int kCaseSchemaVersion = 1;
+inline constexpr int kCaseSchemaVersion = 2;  // 2: disk-image item facts, source integrity
 
 struct RunInfo {
   std::string started_utc;
@@ -26,7 +27,16 @@ struct RunInfo {
 struct SourceInfo {
   std::uint32_t index = 0;
   std::string path;  // as given
-  std::string kind;  // "directory", "file"
+  std::string kind;  // "directory", "disk_image", "block_device"
+  // Disk images and devices only:
+  std::string image_format;            // libtsk's type: raw, ewf, vhdi, vmdk...
+  std::vector<std::string> segments;   // every file the image was read from
+  std::optional<std::uint64_t> media_size;
+  Digests media;                       // whole-media digests before the walk (empty when not hashed)
+  std::optional<std::string> stored_md5;  // E01: MD5 recorded at acquisition
+  // "not_applicable" (folders), "skipped" (--no-source-hash), "verified", "changed", "unreadable"
+  std::string integrity = "not_applicable";
+  std::string integrity_note;          // one line for the report
 };
 
 // A hash set used by a run, with its provenance.
@@ -63,6 +73,9 @@ class CaseStore {
   void add_problem(const WalkProblem& problem);
   void commit();  // ends the open batch transaction, if any
   void end_run(const std::string& status, const std::string& ended_utc);
+  // The re-read after the walk: its digests and the verdict (see SourceInfo::integrity).
+  void record_source_verification(std::uint32_t index, const Digests& after, const std::string& integrity,
+                                  const std::string& note);
 
   // Reading back, in walk order.
   void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
@@ -70,7 +83,7 @@ class CaseStore {
   std::vector<RunSummary> runs() const;
   std::vector<CaseHashSet> hash_sets() const;
   CaseDetails case_details() const;  // empty fields when not recorded (or a case made before case_info)
-  std::vector<SourceInfo> sources() const;        // in source_index order
+  std::vector<SourceInfo> sources() const;        // in source order
   std::vector<CaseProfileText> profiles() const;  // in run order
 
  private:

@@ -51,8 +51,12 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     time_key(o, "atime", item.fs.atime);
     time_key(o, "ctime", item.fs.ctime);
     time_key(o, "btime", item.fs.btime);
-    o.boolean("deleted", item.fs.deleted)
-        .string("media_type", to_string(item.media_type))
+    o.boolean("deleted", item.fs.deleted);
+    if (!item.fs.address.empty())  // disk images: the entry as fls names it, and how it was found
+      o.string("fs_address", item.fs.address)
+          .boolean("orphan", item.fs.orphan)
+          .boolean("reallocated", item.fs.reallocated);
+    o.string("media_type", to_string(item.media_type))
         .string("mime", item.mime)
         .boolean("extension_mismatch", item.extension_mismatch)
         .string_or_null("md5", item.digests.md5)

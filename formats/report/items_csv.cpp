@@ -16,7 +16,7 @@ constexpr const char* kColumns[] = {
     "exif_software", "exif_datetime_original", "exif_offset_time_original", "exif_datetime_digitized",
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
     "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
-    "matches", "errors", "category_probable"};
+    "matches", "errors", "category_probable", "fs_address", "orphan", "reallocated"};
 
 class Row {
  public:
@@ -112,8 +112,11 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
     errors += p.stage + ": " + p.message;
   }
   row.text(errors);
-  // Last, so that scripts reading columns by position before it was added still work.
+  // Columns added later go last, so that scripts reading columns by position keep working.
   row.plain(item.category ? (item.category->probable ? "true" : "false") : "");
+  row.plain(item.fs.address);
+  row.plain(item.fs.orphan ? "true" : "false");
+  row.plain(item.fs.reallocated ? "true" : "false");
   row.end();
 }
 

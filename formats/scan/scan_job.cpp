@@ -23,7 +23,8 @@
 #include "formats/report/items_csv.h"
 #include "formats/report/json_text.h"
 #include "formats/scan/scan_hash_sets.h"
-#include "formats/source/directory_source.h"
+#include "formats/source/source_integrity.h"
+#include "formats/source/source_kind.h"
 
 namespace triage {
 namespace fs = std::filesystem;
@@ -176,6 +177,8 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("pdq", o.perceptual)
       .number("pdq_max_distance", static_cast<std::uint64_t>(o.pdq_max_distance))
       .number("pdq_min_quality", static_cast<std::uint64_t>(o.pdq_min_quality))
+      .boolean("source_hash", o.source_hash)
+      .boolean("carve", o.carve)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -194,6 +197,67 @@ class OwnerOnlyUmask {
  private:
   mode_t saved_;
 };
+
+// Before the walk: the image's format, segments and whole-media digests (unless skipped).
+void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
+  if (!hash) {
+    info.integrity = "skipped";
+    info.integrity_note = "source hash skipped (--no-source-hash)";
+    return;
+  }
+  fmt::print(diagnostics, "triage: hashing {} before the scan...\n", info.path);
+  auto digest = digest_disk_image(info.path);
+  if (!digest) {
+    info.integrity = "unreadable";
+    info.integrity_note = digest.error().message;
+    return;
+  }
+  info.image_format = digest->format;
+  info.segments = digest->segments;
+  info.media_size = digest->media_size;
+  info.media = digest->media;
+  info.stored_md5 = digest->stored_md5;
+  info.integrity = "pending";
+}
+
+// After the walk: the same digests again. A difference (or an E01 whose media no longer
+// matches its acquisition MD5) is returned as an error row for the case.
+std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& store, ScanOutcome& outcome,
+                                             std::ostream& diagnostics) {
+  auto fail = [&](std::string integrity, std::string message, const Digests& after = {}) {
+    store.record_source_verification(info.index, after, integrity, message);
+    outcome.integrity.push_back(fmt::format("{}: {} - {}", info.path, integrity, message));
+    WalkProblem p;
+    p.source_index = info.index;
+    p.path = info.path;
+    p.kind = "source_integrity";
+    p.message = std::move(message);
+    return std::optional(std::move(p));
+  };
+  if (info.integrity == "skipped") {
+    outcome.integrity.push_back(fmt::format("{}: not verified ({})", info.path, info.integrity_note));
+    return std::nullopt;
+  }
+  if (info.integrity == "unreadable") return fail("unreadable", "image not hashed: " + info.integrity_note);
+  fmt::print(diagnostics, "triage: hashing {} again after the scan...\n", info.path);
+  auto after = digest_disk_image(info.path);
+  if (!after) {
+    outcome.source_changed = true;
+    return fail("changed", "image unreadable after the scan: " + after.error().message);
+  }
+  ImageDigest before;
+  before.format = info.image_format;
+  before.media_size = info.media_size.value_or(0);
+  before.media = info.media;
+  const IntegrityVerdict verdict = judge_integrity(before, *after);
+  if (verdict.failed) {
+    outcome.source_changed = true;
+    return fail(verdict.integrity, verdict.note, after->media);
+  }
+  store.record_source_verification(info.index, after->media, verdict.integrity, verdict.note);
+  outcome.integrity.push_back(fmt::format("{}: verified - {}", info.path, verdict.note));
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -227,9 +291,16 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   std::vector<SourceInfo> infos;
   for (std::size_t i = 0; i < options.sources.size(); ++i) {
     const auto& path = options.sources[i];
-    owned.push_back(std::make_unique<DirectorySource>(path, policy));
+    auto kind = classify_source(path);
+    if (!kind) throw ScanInputError(kind.error().message);
+    owned.push_back(make_source(path, *kind, policy, options.carve));
     sources.push_back(owned.back().get());
-    infos.push_back({static_cast<std::uint32_t>(i), path, fs::is_directory(path) ? "directory" : "file"});
+    SourceInfo info;
+    info.index = static_cast<std::uint32_t>(i);
+    info.path = path;
+    info.kind = to_string(*kind);
+    if (*kind != SourceKind::directory) hash_before_walk(info, options.source_hash, diagnostics);
+    infos.push_back(std::move(info));
   }
 
   const CategoryProfile profile = load_profile(options.profile);
@@ -285,6 +356,19 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   stop_counting = true;
   if (counter.joinable()) counter.join();
   outcome.interrupted = stats.interrupted;
+  std::uint64_t next_seq = stats.items + stats.problems;
+  for (const auto& info : infos) {
+    if (info.kind == "directory") continue;
+    auto problem = verify_after_walk(info, *store, outcome, diagnostics);
+    if (!problem) continue;
+    problem->seq = next_seq++;
+    store->add_problem(*problem);
+    counting.on_problem(*problem);
+    if (stream) {
+      stream->on_problem(*problem);
+      stream->flush();
+    }
+  }
   store->end_run(stats.interrupted ? "interrupted" : "completed", now_utc());
 
   store.reset();
@@ -316,9 +400,11 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   }
   fmt::print(out, "  hash-set matches    {} items ({} probable only: PDQ, to be confirmed by eye)\n", c.matched,
              c.probable);
-  fmt::print(out, "  not examined        {} item errors, {} walk errors, {} links not followed\n", c.item_errors,
-             c.walk_errors, c.notices);
+  fmt::print(out, "  not examined        {} item errors, {} walk errors, {} notices (links not followed, deleted names only, unpartitioned space)\n",
+             c.item_errors, c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
+  for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
+  if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
   fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, SHA256SUMS{}\n",
              fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
 }

@@ -30,6 +30,8 @@ struct ScanJobOptions {
   int pdq_max_distance = 31;          // probable match: Hamming distance at most this
   int pdq_min_quality = 50;           // and the item's PDQ quality at least this
   CaseDetails case_details;           // --case-ref, --exhibit-ref, --examiner, --organisation
+  bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
+  bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
 };
 
 struct ScanCounts {
@@ -49,6 +51,8 @@ struct ScanOutcome {
   bool interrupted = false;
   double seconds = 0;
   std::vector<std::string> first_errors;  // a few, for the summary
+  std::vector<std::string> integrity;     // one line per disk image: its digests and the verdict
+  bool source_changed = false;            // a disk image's digests differ after the walk
 };
 
 // A hash set or profile given to the scan cannot be used (named in the message).
@@ -57,7 +61,8 @@ class ScanInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws ScanInputError for unusable inputs, std::runtime_error (with the path and reason)
+// Throws ScanInputError for unusable inputs (a source that is no folder or readable disk image
+// included), std::runtime_error (with the path and reason)
 // when the case cannot be written.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);

@@ -65,6 +65,18 @@ void write_text(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
+fs::path unpack_into(const fs::path& file, const fs::path& dir) {
+  if (file.extension() != ".gz") {
+    const fs::path out = dir / file.filename();
+    fs::copy_file(file, out, fs::copy_options::overwrite_existing);
+    return out;
+  }
+  const fs::path out = dir / file.stem();
+  const std::string command = "gunzip -c '" + file.string() + "' > '" + out.string() + "'";
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("cannot gunzip " + file.string());
+  return out;
+}
+
 fs::path source_dir() { return fs::path(TRIAGE_SOURCE_DIR); }
 
 std::optional<fs::path> require_corpus(const std::string& sub) {

@@ -27,6 +27,10 @@ std::string read_text(const std::filesystem::path& file);
 void write_bytes(const std::filesystem::path& file, const std::vector<std::byte>& bytes);
 void write_text(const std::filesystem::path& file, const std::string& text);
 
+// Copies `file` into `dir`, decompressing it (gunzip) when its name ends in .gz; returns the
+// copy's path (name without .gz). Throws when the copy fails.
+std::filesystem::path unpack_into(const std::filesystem::path& file, const std::filesystem::path& dir);
+
 // The project's source folder (for samples/ and golden files).
 std::filesystem::path source_dir();
 

@@ -11,7 +11,10 @@ TEST_CASE("items and problems round-trip through the case database in walk order
   const auto file = dir / "case.db";
   {
     auto store = CaseStore::create(file);
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {{0, "x", "directory"}});
+    SourceInfo folder;
+    folder.path = "x";
+    folder.kind = "directory";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
     ItemRecord item;
     item.seq = 0;
     item.path = std::string("x/bad\xFF\nname.jpg");
@@ -77,4 +80,50 @@ TEST_CASE("case details are kept in case_info; a case without them reads as not 
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
   CHECK(CaseStore::open_read_only(dir / "bare.db")->case_details().case_ref.empty());
+}
+
+TEST_CASE("disk-image sources keep their digests and verdict; items keep their TSK address and state") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  {
+    auto store = CaseStore::create(file);
+    SourceInfo image;
+    image.path = "exhibit.E01";
+    image.kind = "disk_image";
+    image.image_format = "ewf";
+    image.segments = {"exhibit.E01", "exhibit.E02"};
+    image.media_size = 4194304;
+    image.media = {"m5", "s1", "s256"};
+    image.stored_md5 = "m5";
+    image.integrity = "pending";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan exhibit.E01 --out y", "{}", 1}, {image});
+    ItemRecord item;
+    item.path = "exhibit.E01/p1(ntfs@1048576):/a.txt:secret";
+    item.mime = "text/plain";
+    item.fs.inode = 64;
+    item.fs.address = "64-128-4";
+    item.fs.deleted = true;
+    item.fs.orphan = true;
+    item.fs.reallocated = true;
+    store->add_item(item);
+    store->record_source_verification(0, {"m5", "s1", "s256"}, "verified", "unchanged");
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  auto store = CaseStore::open_read_only(file);
+  const auto sources = store->sources();
+  REQUIRE(sources.size() == 1);
+  CHECK(sources[0].kind == "disk_image");
+  CHECK(sources[0].image_format == "ewf");
+  CHECK(sources[0].media_size == 4194304u);
+  CHECK(sources[0].media.sha256 == "s256");
+  CHECK(sources[0].stored_md5 == "m5");
+  CHECK(sources[0].integrity == "verified");
+  CHECK(sources[0].integrity_note == "unchanged");
+  std::vector<ItemRecord> items;
+  store->for_each_item([&](const ItemRecord& r) { items.push_back(r); });
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].fs.address == "64-128-4");
+  CHECK(items[0].fs.deleted);
+  CHECK(items[0].fs.orphan);
+  CHECK(items[0].fs.reallocated);
 }

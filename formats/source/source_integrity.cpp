@@ -1,0 +1,44 @@
+#include "formats/source/source_integrity.h"
+
+#include <fmt/format.h>
+
+#include "formats/source/tsk_image.h"
+
+namespace triage {
+
+Result<ImageDigest> digest_disk_image(const std::string& path) {
+  auto opened = open_disk_image(path);
+  if (!opened) return opened.error();
+  ImageDigest out;
+  out.format = opened->format;
+  out.segments = opened->segments;
+  out.media_size = opened->media_size;
+  out.stored_md5 = ewf_stored_md5(opened->img.get());
+  auto media = digest_media(opened->img.get());
+  if (!media) return media.error();
+  out.media = std::move(*media);
+  return out;
+}
+
+IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& after) {
+  const Digests& b = before.media;
+  const Digests& a = after.media;
+  if (a.md5 != b.md5 || a.sha1 != b.sha1 || a.sha256 != b.sha256 || after.media_size != before.media_size)
+    return {"changed",
+            fmt::format("IMAGE CHANGED DURING THE SCAN: {} bytes, SHA-256 {} before; {} bytes, SHA-256 {} after",
+                        before.media_size, b.sha256, after.media_size, a.sha256),
+            true};
+  std::string note = fmt::format("media SHA-256 {} unchanged after the scan", a.sha256);
+  if (after.stored_md5) {
+    if (*after.stored_md5 != a.md5)
+      return {"acquisition_mismatch",
+              fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", a.md5, *after.stored_md5),
+              true};
+    note += "; equals the MD5 stored at acquisition";
+  } else if (after.format == "ewf") {
+    note += "; no acquisition MD5 stored in the image";
+  }
+  return {"verified", note, false};
+}
+
+}  // namespace triage

@@ -1,0 +1,35 @@
+#pragma once
+// Evidence integrity of a disk image (ACPO principle 1): the digests of its whole media
+// content before the walk, and again after it; any difference is a loud failure.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+#include "core/result.h"
+
+namespace triage {
+
+struct ImageDigest {
+  std::string format;                 // libtsk's image type name: raw, ewf, vhdi, vmdk...
+  std::vector<std::string> segments;  // every file read, in order
+  std::uint64_t media_size = 0;
+  Digests media;                      // MD5, SHA-1, SHA-256 of the media content
+  std::optional<std::string> stored_md5;  // E01: the MD5 recorded at acquisition
+};
+
+// Opens the image read-only on its own handle and digests every byte of its media.
+Result<ImageDigest> digest_disk_image(const std::string& path);
+
+struct IntegrityVerdict {
+  std::string integrity;  // "verified", "changed" or "acquisition_mismatch"
+  std::string note;       // one line for the summary and the case
+  bool failed = false;
+};
+
+// The media read before the walk against the media read after it; for an E01 the media MD5
+// must also equal the MD5 stored at acquisition.
+IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& after);
+
+}  // namespace triage

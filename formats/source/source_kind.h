@@ -1,0 +1,24 @@
+#pragma once
+// What a source given to `triage scan` is, and the walker it gets: a folder stays the folder
+// walker; a regular file or a block device is a disk image read through libtsk.
+#include <memory>
+#include <string>
+
+#include "core/pipeline/content_loader.h"
+#include "core/pipeline/evidence_source.h"
+#include "core/result.h"
+
+namespace triage {
+
+enum class SourceKind { directory, disk_image, block_device };
+const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_device"
+
+// The kind of `path`, or an Error (stage "open") naming it and why it cannot be scanned:
+// missing, unreadable, a special file, or a file libtsk cannot open as a disk image.
+Result<SourceKind> classify_source(const std::string& path);
+
+// `carve`: disk images also carve still images from unallocated space.
+std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
+                                            bool carve);
+
+}  // namespace triage

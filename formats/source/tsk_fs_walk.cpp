@@ -1,0 +1,195 @@
+#include "formats/source/tsk_fs_walk.h"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace triage {
+namespace {
+
+// One attribute's bytes through tsk_fs_attr_read (sparse runs and bytes past NTFS's
+// initialised size read as zeros, as icat gives them).
+class TskAttributeReader final : public RandomAccessReader {
+ public:
+  explicit TskAttributeReader(const TSK_FS_ATTR* attr) : attr_(attr) {}
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    const auto size = static_cast<std::uint64_t>(attr_->size);
+    if (offset >= size || out.empty()) return std::size_t{0};
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), size - offset));
+    const ssize_t got = tsk_fs_attr_read(attr_, static_cast<TSK_OFF_T>(offset), reinterpret_cast<char*>(out.data()),
+                                         want, TSK_FS_FILE_READ_FLAG_NONE);
+    if (got < 0) return Error{"read", fmt::format("unreadable at byte {}: {}", offset, tsk::take_error())};
+    return static_cast<std::size_t>(got);
+  }
+
+ private:
+  const TSK_FS_ATTR* attr_;
+};
+
+std::optional<UnixNanos> nanos(time_t seconds, std::uint32_t nano) {
+  if (seconds == 0 && nano == 0) return std::nullopt;  // libtsk's "not recorded"
+  return static_cast<UnixNanos>(seconds) * 1'000'000'000 + static_cast<UnixNanos>(nano);
+}
+
+// libtsk's virtual folder of orphan files (tsk_fs_i.h, TSK_FS_ORPHANDIR_NAME).
+constexpr std::string_view kOrphanDir = "$OrphanFiles/";
+
+bool is_dot(const char* name) { return std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0; }
+
+class FileSystemWalker {
+ public:
+  FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink)
+      : fs_(fs), prefix_(prefix), policy_(policy), sink_(sink) {}
+
+  void run() {
+    // ALLOC|UNALLOC|RECURSE from the root: what `fls -r` lists, $OrphanFiles included.
+    const auto flags = static_cast<TSK_FS_DIR_WALK_FLAG_ENUM>(TSK_FS_DIR_WALK_FLAG_ALLOC |
+                                                              TSK_FS_DIR_WALK_FLAG_UNALLOC |
+                                                              TSK_FS_DIR_WALK_FLAG_RECURSE);
+    const uint8_t failed = tsk_fs_dir_walk(fs_, fs_->root_inum, flags, &FileSystemWalker::visit, this);
+    if (failure_) std::rethrow_exception(failure_);
+    if (failed != 0 && !sink_.stopping())
+      problem(prefix_ + ":/", "corrupt_directory", fmt::format("directory walk incomplete: {}", tsk::take_error()));
+  }
+
+ private:
+  static TSK_WALK_RET_ENUM visit(TSK_FS_FILE* file, const char* dir_path, void* self_ptr) {
+    auto* self = static_cast<FileSystemWalker*>(self_ptr);
+    if (self->sink_.stopping()) return TSK_WALK_STOP;
+    try {  // no exception may cross libtsk's C frames
+      self->entry(file, dir_path != nullptr ? dir_path : "");
+    } catch (...) {
+      self->failure_ = std::current_exception();
+      return TSK_WALK_STOP;
+    }
+    return TSK_WALK_CONT;
+  }
+
+  // Which entries are files, mirrored on fls (tsk/fs/fls_lib.c, print_dir_act): on NTFS one
+  // entry per $DATA attribute, and a regular file with none still listed without one.
+  void entry(TSK_FS_FILE* file, const std::string& dir_path) {
+    if (file->name == nullptr || is_dot(file->name->name)) return;
+    const TSK_FS_META* meta = file->meta;
+    if (meta == nullptr) {
+      if (file->name->type == TSK_FS_NAME_TYPE_REG) name_only(file, dir_path);
+      return;
+    }
+    if (TSK_FS_TYPE_ISNTFS(fs_->ftype)) {
+      bool listed = false;
+      const int count = tsk_fs_file_attr_getsize(file);
+      for (int i = 0; i < count; ++i) {
+        const TSK_FS_ATTR* attr = tsk_fs_file_attr_get_idx(file, i);
+        if (attr == nullptr) continue;
+        if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA) {
+          listed = true;
+          // A directory's named $DATA stream is a file too (fls prints it as r).
+          if (meta->type == TSK_FS_META_TYPE_REG || meta->type == TSK_FS_META_TYPE_DIR) item(file, dir_path, attr);
+        } else if (attr->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
+          listed = true;
+          // A file's named index ($Secure:$SDH, $Extend/$Quota:$Q...) is listed as r/r with its own content.
+          if (meta->type == TSK_FS_META_TYPE_REG) item(file, dir_path, attr);
+        }
+      }
+      tsk_error_reset();
+      if (!listed && meta->type == TSK_FS_META_TYPE_REG) item(file, dir_path, nullptr);
+      return;
+    }
+    if (meta->type == TSK_FS_META_TYPE_REG) item(file, dir_path, nullptr);
+  }
+
+  std::string path_of(const TSK_FS_FILE* file, const std::string& dir_path, const TSK_FS_ATTR* attr) const {
+    std::string path = prefix_ + ":/" + dir_path + file->name->name;
+    if (attr != nullptr && attr->name != nullptr && attr->name[0] != '\0' &&
+        !(attr->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT && std::strcmp(attr->name, "$I30") == 0))
+      path += std::string(":") + attr->name;
+    return path;
+  }
+
+  void item(TSK_FS_FILE* file, const std::string& dir_path, const TSK_FS_ATTR* attr) {
+    const TSK_FS_META* meta = file->meta;
+    WalkedItem walked;
+    ItemRecord& r = walked.record;
+    r.path = path_of(file, dir_path, attr);
+    r.mime = "application/octet-stream";
+    r.size = static_cast<std::uint64_t>(std::max<TSK_OFF_T>(0, attr != nullptr ? attr->size : meta->size));
+    r.fs.inode = file->name->meta_addr;
+    r.fs.address = tsk_address(file->name->meta_addr, attr);
+    r.fs.deleted = (file->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
+    r.fs.reallocated = r.fs.deleted && (meta->flags & TSK_FS_META_FLAG_ALLOC) != 0;
+    r.fs.orphan = std::string_view(dir_path).starts_with(kOrphanDir);
+    r.fs.mtime = nanos(meta->mtime, meta->mtime_nano);
+    r.fs.atime = nanos(meta->atime, meta->atime_nano);
+    r.fs.ctime = nanos(meta->ctime, meta->ctime_nano);
+    r.fs.btime = nanos(meta->crtime, meta->crtime_nano);
+
+    const TSK_FS_ATTR* data = attr != nullptr ? attr : tsk_fs_file_attr_get(file);
+    if (data == nullptr) {
+      // What icat cannot read either (e.g. unused NTFS records listed under $OrphanFiles).
+      r.problems.push_back({"read", fmt::format("no content: {}", tsk::take_error())});
+      sink_.item(std::move(walked));
+      return;
+    }
+    // Bytes past an NTFS attribute's initialised size were never written: icat stops there
+    // (e.g. $BadClus:$Bad, 64 MB with nothing initialised), and so do the digests here.
+    const std::uint64_t readable = readable_size(data, r.size);
+    const std::uint64_t full_size = r.size;
+    r.size = readable;
+    TskAttributeReader reader(data);
+    auto content = load_content(reader, r, policy_);
+    r.size = full_size;
+    if (content) walked.content = std::move(*content);
+    else r.problems.push_back({content.error().stage, content.error().message});
+    const std::string path = r.path;
+    sink_.item(std::move(walked));
+    if (readable < full_size)
+      problem(path, "uninitialised_tail",
+              fmt::format("only the first {} of {} bytes are initialised (NTFS initialised size); the digests "
+                          "cover those bytes, as icat gives them",
+                          readable, full_size),
+              false);
+  }
+
+  static std::uint64_t readable_size(const TSK_FS_ATTR* attr, std::uint64_t size) {
+    if ((attr->flags & TSK_FS_ATTR_NONRES) == 0 || attr->nrd.initsize < 0) return size;
+    return std::min(size, static_cast<std::uint64_t>(attr->nrd.initsize));
+  }
+
+  // A deleted name whose metadata is gone: listed (never silent), nothing to read.
+  void name_only(const TSK_FS_FILE* file, const std::string& dir_path) {
+    problem(path_of(file, dir_path, nullptr), "deleted_name_only",
+            fmt::format("deleted file name with no metadata left (inode {}): name only, no content",
+                        file->name->meta_addr),
+            false);
+  }
+
+  void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
+    WalkProblem p;
+    p.path = std::move(path);
+    p.kind = std::move(kind);
+    p.message = std::move(message);
+    p.is_error = is_error;
+    sink_.problem(std::move(p));
+  }
+
+  TSK_FS_INFO* fs_;
+  const std::string& prefix_;
+  const ContentPolicy& policy_;
+  WalkSink& sink_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace
+
+std::string tsk_address(std::uint64_t meta_addr, const TSK_FS_ATTR* attr) {
+  if (attr == nullptr) return std::to_string(meta_addr);
+  return fmt::format("{}-{}-{}", meta_addr, static_cast<std::uint32_t>(attr->type), attr->id);
+}
+
+void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink) {
+  FileSystemWalker(fs, prefix, policy, sink).run();
+}
+
+}  // namespace triage

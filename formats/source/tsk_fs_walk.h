@@ -1,0 +1,21 @@
+#pragma once
+// Walks one file system libtsk opened: every directory entry, allocated and deleted,
+// recursively, orphans included ($OrphanFiles); one item per regular file, and on NTFS one
+// per $DATA attribute (alternate data streams are their own items, as fls lists them).
+#include <string>
+
+#include "core/pipeline/content_loader.h"
+#include "core/pipeline/evidence_source.h"
+#include "formats/source/tsk_handles.h"
+
+namespace triage {
+
+// `prefix` is the evidence path of the file system (`image/p2(ntfs@1048576)`, or `image` for
+// a file system at offset 0); items are `prefix:/dir/name`.
+void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink);
+
+// The address of an entry as fls prints it: the metadata address, and for an NTFS attribute
+// "-type-id" after it (tsk/fs/fs_name.c, tsk_fs_name_print).
+std::string tsk_address(std::uint64_t meta_addr, const TSK_FS_ATTR* attr);
+
+}  // namespace triage

@@ -1,0 +1,34 @@
+#pragma once
+// A disk image or block device opened read-only through libtsk, its type detected from
+// content: raw (split raw segments found from the first), E01 (all segments), VHD, VMDK, AFF.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+#include "core/result.h"
+#include "formats/source/tsk_handles.h"
+
+namespace triage {
+
+struct OpenedImage {
+  tsk::ImgPtr img;
+  std::string format;                 // libtsk's name: "raw", "ewf", "vhdi", "vmdk", "aff"...
+  std::vector<std::string> segments;  // every file libtsk reads, in order
+  std::uint64_t media_size = 0;       // bytes of media content (for E01/VHD/VMDK, not file size)
+  unsigned sector_size = 512;
+};
+
+// Opens `path` (the first segment for split raw and E01). Error names the file and the reason.
+Result<OpenedImage> open_disk_image(const std::string& path);
+
+// MD5, SHA-1 and SHA-256 of the whole media content as libtsk reads it (for E01, VHD and VMDK
+// the acquired media, not the container files).
+Result<Digests> digest_media(TSK_IMG_INFO* img);
+
+// The MD5 stored in an E01 at acquisition, if the image has one. libtsk 4.11 exposes it only
+// through its imgstat text ("MD5 hash of data:"), so that text is read back.
+std::optional<std::string> ewf_stored_md5(TSK_IMG_INFO* img);
+
+}  // namespace triage

@@ -1,0 +1,145 @@
+#include "formats/source/tsk_source.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "formats/source/tsk_fs_walk.h"
+#include "formats/source/tsk_image.h"
+#include "formats/source/unallocated_carving.h"
+#include "formats/source/volume_signatures.h"
+
+namespace triage {
+namespace {
+
+// One volume: the whole image (part == nullptr) or a partition.
+struct Volume {
+  std::string path;  // `image/p2` or `image`
+  std::uint64_t offset = 0;
+  const TSK_VS_PART_INFO* part = nullptr;
+};
+
+class ImageWalker {
+ public:
+  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink)
+      : img_(img), image_(image), policy_(policy), carve_(carve), sink_(sink) {}
+
+  void run() {
+    tsk::VsPtr vs(tsk_vs_open(img_, 0, TSK_VS_TYPE_DETECT));
+    if (!vs) {
+      tsk_error_reset();  // no partition table: a file system (or pool) at offset 0, or nothing
+      walk_volume({image_, 0, nullptr});
+      return;
+    }
+    unsigned ordinal = 0;
+    for (TSK_PNUM_T i = 0; i < vs->part_count && !sink_.stopping(); ++i) {
+      const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs.get(), i);
+      if (part == nullptr) continue;
+      const std::uint64_t offset = static_cast<std::uint64_t>(part->start) * vs->block_size;
+      const std::uint64_t bytes = static_cast<std::uint64_t>(part->len) * vs->block_size;
+      if (part->flags & TSK_VS_PART_FLAG_ALLOC) {
+        walk_volume({fmt::format("{}/p{}", image_, ++ordinal), offset, part});
+      } else if (part->flags & TSK_VS_PART_FLAG_UNALLOC) {
+        problem(fmt::format("{}/unpartitioned@{}", image_, offset), "unpartitioned_space",
+                fmt::format("{} bytes outside any partition (sectors {}-{}); not examined", bytes, part->start,
+                            part->start + part->len - 1),
+                false);
+      }
+    }
+  }
+
+ private:
+  void walk_volume(const Volume& volume) {
+    tsk::FsPtr fs(volume.part != nullptr ? tsk_fs_open_vol(volume.part, TSK_FS_TYPE_DETECT)
+                                         : tsk_fs_open_img(img_, 0, TSK_FS_TYPE_DETECT));
+    if (fs) {
+      const std::string prefix =
+          volume.part != nullptr
+              ? fmt::format("{}({}@{})", volume.path, tsk_fs_type_toname(fs->ftype), volume.offset)
+              : volume.path;
+      walk_file_system(fs.get(), prefix, policy_, sink_);
+      if (carve_ && !sink_.stopping()) carve_unallocated(fs.get(), prefix, policy_, sink_);
+      return;
+    }
+    const std::string fs_error = tsk::take_error();
+    tsk::PoolPtr pool(volume.part != nullptr ? tsk_pool_open_sing(volume.part, TSK_POOL_TYPE_DETECT)
+                                             : tsk_pool_open_img_sing(img_, 0, TSK_POOL_TYPE_DETECT));
+    if (pool) {
+      walk_pool(volume, pool.get());
+      return;
+    }
+    tsk_error_reset();
+    const std::string where = volume.part != nullptr ? fmt::format("{}(unknown@{})", volume.path, volume.offset)
+                                                     : volume.path;
+    std::vector<std::byte> head(4096);
+    const ssize_t got = tsk_img_read(img_, static_cast<TSK_OFF_T>(volume.offset), reinterpret_cast<char*>(head.data()),
+                                     head.size());
+    head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    tsk_error_reset();
+    if (auto kind = encrypted_volume_kind(head)) {
+      problem(where, "encrypted_volume", fmt::format("{} encrypted volume: not examined (no key given)", *kind));
+      return;
+    }
+    problem(where, "no_file_system", fmt::format("no file system found (libtsk: {})", fs_error));
+  }
+
+  // APFS container: each volume is a file system of its own (tsk/pool, tsk_fs_open_pool).
+  void walk_pool(const Volume& volume, const TSK_POOL_INFO* pool) {
+    const std::string base = volume.part != nullptr ? fmt::format("{}(apfs-container@{})", volume.path, volume.offset)
+                                                    : volume.path;
+    int ordinal = 0;
+    for (const TSK_POOL_VOLUME_INFO* v = pool->vol_list; v != nullptr && !sink_.stopping(); v = v->next) {
+      const std::uint64_t offset = volume.offset + v->block * pool->block_size;
+      const std::string path = fmt::format("{}/v{}(apfs@{})", base, ++ordinal, offset);
+      if (v->flags & TSK_POOL_VOLUME_FLAG_ENCRYPTED) {
+        problem(path, "encrypted_volume", "APFS volume is encrypted (FileVault): not examined (no key given)");
+        continue;
+      }
+      // As fls -P apfs -B <block>: the pool gives an image of the volume (tsk_fs_open_pool is
+      // declared by libtsk 4.11 but not exported).
+      TSK_IMG_INFO* volume_img = pool->get_img_info(pool, v->block);
+      tsk::FsPtr fs(volume_img != nullptr ? tsk_fs_open_img(volume_img, 0, TSK_FS_TYPE_APFS_DETECT) : nullptr);
+      if (!fs && volume_img != nullptr) tsk_img_close(volume_img);
+      if (!fs) {
+        problem(path, "unsupported_file_system", fmt::format("APFS volume not readable: {}", tsk::take_error()));
+        continue;
+      }
+      walk_file_system(fs.get(), path, policy_, sink_);
+    }
+  }
+
+  void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
+    WalkProblem p;
+    p.path = std::move(path);
+    p.kind = std::move(kind);
+    p.message = std::move(message);
+    p.is_error = is_error;
+    sink_.problem(std::move(p));
+  }
+
+  TSK_IMG_INFO* img_;
+  const std::string& image_;
+  const ContentPolicy& policy_;
+  bool carve_;
+  WalkSink& sink_;
+};
+
+}  // namespace
+
+TskSource::TskSource(std::string image, ContentPolicy policy, bool carve)
+    : image_(std::move(image)), policy_(policy), carve_(carve) {}
+
+void TskSource::walk(WalkSink& sink) {
+  auto opened = open_disk_image(image_);
+  if (!opened) {
+    WalkProblem p;
+    p.path = image_;
+    p.kind = "unreadable_image";
+    p.message = opened.error().message;
+    sink.problem(std::move(p));
+    return;
+  }
+  ImageWalker(opened->img.get(), image_, policy_, carve_, sink).run();
+}
+
+}  // namespace triage

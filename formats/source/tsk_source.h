@@ -1,0 +1,28 @@
+#pragma once
+// A disk image or block device as evidence, through libtsk: image -> volume system (DOS with
+// extended partitions, GPT, APM, BSD) or a file system at offset 0 -> APFS pool volumes ->
+// file systems. Everything that cannot be examined (no file system, encryption, corrupt
+// directories, unreadable content) becomes a problem row with its evidence path and reason.
+#include <string>
+
+#include "core/pipeline/content_loader.h"
+#include "core/pipeline/evidence_source.h"
+
+namespace triage {
+
+class TskSource final : public EvidenceSource {
+ public:
+  // `image` as the user gave it (the first segment of a split raw or E01 set); evidence
+  // paths are `image/p2(ntfs@1048576):/dir/x.jpg`, or `image:/dir/x.jpg` for a file system
+  // at offset 0.
+  // With `carve`, still images are also carved from each file system's unallocated blocks.
+  TskSource(std::string image, ContentPolicy policy, bool carve = true);
+  void walk(WalkSink& sink) override;
+
+ private:
+  std::string image_;
+  ContentPolicy policy_;
+  bool carve_;
+};
+
+}  // namespace triage

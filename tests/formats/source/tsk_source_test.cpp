@@ -1,0 +1,206 @@
+// TskSource over images from the shared corpus and over small files made here; the oracle
+// for listings is fls (tests/cli/disk_image_conformance_test.cpp compares every file).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+
+#include "formats/source/source_integrity.h"
+#include "formats/source/source_kind.h"
+#include "formats/source/tsk_image.h"
+#include "formats/source/tsk_source.h"
+#include "formats/source/volume_signatures.h"
+#include "tests/support/test_support.h"
+
+using namespace triage;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Collected {
+  std::vector<WalkedItem> items;
+  std::vector<WalkProblem> problems;
+  const WalkedItem* find(const std::string& path) const {
+    for (const auto& i : items)
+      if (i.record.path == path) return &i;
+    return nullptr;
+  }
+};
+
+class CollectingSink final : public WalkSink {
+ public:
+  explicit CollectingSink(Collected& out) : out_(out) {}
+  void item(WalkedItem&& walked) override { out_.items.push_back(std::move(walked)); }
+  void problem(WalkProblem&& problem) override { out_.problems.push_back(std::move(problem)); }
+  bool stopping() const override { return false; }
+
+ private:
+  Collected& out_;
+};
+
+Collected walk_image(const fs::path& image) {
+  Collected out;
+  CollectingSink sink(out);
+  ContentPolicy policy;
+  policy.all_files = true;
+  TskSource(image.string(), policy).walk(sink);
+  return out;
+}
+
+std::vector<std::byte> bytes_with(std::size_t size, std::size_t at, std::string_view magic) {
+  std::vector<std::byte> bytes(size);
+  for (std::size_t i = 0; i < magic.size(); ++i) bytes[at + i] = static_cast<std::byte>(magic[i]);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("encryption signatures: BitLocker at byte 3, LUKS at byte 0, nothing else") {
+  CHECK(encrypted_volume_kind(bytes_with(512, 3, "-FVE-FS-")) == "BitLocker");
+  CHECK(encrypted_volume_kind(bytes_with(512, 0, std::string_view("LUKS\xBA\xBE", 6))) == "LUKS");
+  CHECK_FALSE(encrypted_volume_kind(bytes_with(512, 0, "-FVE-FS-")));
+  CHECK_FALSE(encrypted_volume_kind(bytes_with(4, 0, "LUKS")));
+}
+
+TEST_CASE("an image with no file system is one error row naming the reason; LUKS and BitLocker are named") {
+  test::TempDir tmp;
+  test::write_bytes(tmp / "zeros.img", std::vector<std::byte>(1 << 20));
+  test::write_bytes(tmp / "luks.img", bytes_with(1 << 20, 0, std::string_view("LUKS\xBA\xBE", 6)));
+  test::write_bytes(tmp / "bitlocker.img", bytes_with(1 << 20, 3, "-FVE-FS-"));
+  const auto zeros = walk_image(tmp / "zeros.img");
+  REQUIRE(zeros.problems.size() == 1);
+  CHECK(zeros.items.empty());
+  CHECK(zeros.problems[0].path == (tmp / "zeros.img").string());
+  CHECK(zeros.problems[0].kind == "no_file_system");
+  CHECK(zeros.problems[0].message.starts_with("no file system found"));
+  CHECK(zeros.problems[0].is_error);
+  const auto luks = walk_image(tmp / "luks.img");
+  REQUIRE(luks.problems.size() == 1);
+  CHECK(luks.problems[0].kind == "encrypted_volume");
+  CHECK(luks.problems[0].message.starts_with("LUKS"));
+  const auto bitlocker = walk_image(tmp / "bitlocker.img");
+  REQUIRE(bitlocker.problems.size() == 1);
+  CHECK(bitlocker.problems[0].kind == "encrypted_volume");
+  CHECK(bitlocker.problems[0].message.starts_with("BitLocker"));
+}
+
+TEST_CASE("NTFS: alternate data streams are items with fls addresses; unreadable orphan records are item errors") {
+  auto corpus = test::require_corpus("disk-images");
+  if (!corpus) return;
+  test::TempDir tmp;
+  const auto image = test::unpack_into(*corpus / "dfir_ntfs/ntfs3.raw.gz", tmp.path());
+  const auto walked = walk_image(image);
+  const std::string root = image.string() + ":/";
+  const auto* sds = walked.find(root + "$Secure:$SDS");
+  REQUIRE(sds != nullptr);
+  CHECK(sds->record.fs.address == "9-128-2");
+  CHECK(sds->record.size == 262512);
+  const auto* file = walked.find(root + "test/1.txt");
+  REQUIRE(file != nullptr);
+  CHECK(file->record.fs.address == "28-128-2");
+  CHECK(file->record.size == 286671);
+  CHECK_FALSE(file->record.fs.deleted);
+  CHECK(file->record.fs.mtime.has_value());
+  const auto* orphan = walked.find(root + "$OrphanFiles/OrphanFile-16");
+  REQUIRE(orphan != nullptr);
+  CHECK(orphan->record.fs.address == "16");
+  CHECK(orphan->record.fs.deleted);
+  CHECK(orphan->record.fs.orphan);
+  REQUIRE(orphan->record.problems.size() == 1);
+  CHECK(orphan->record.problems[0].stage == "read");
+}
+
+TEST_CASE("partitioned images: evidence paths name the partition, its file system and byte offset") {
+  auto corpus = test::require_corpus("disk-images");
+  if (!corpus) return;
+  test::TempDir tmp;
+  const auto image = test::unpack_into(*corpus / "dfir_ntfs/exfat_lin_part.raw.gz", tmp.path());
+  const auto walked = walk_image(image);
+  const auto* one = walked.find(image.string() + "/p1(exfat@1048576):/1.txt");
+  REQUIRE(one != nullptr);
+  CHECK(one->record.fs.address == "390");
+  CHECK(one->record.size == 4);
+  // GPT with three empty partitions: one "no file system found" row each.
+  const auto gpt = walk_image(test::unpack_into(*corpus / "dfir_ntfs/gpt-512-3p.raw.gz", tmp.path()));
+  CHECK(gpt.items.empty());
+  CHECK(std::count_if(gpt.problems.begin(), gpt.problems.end(),
+                      [](const WalkProblem& p) { return p.kind == "no_file_system"; }) == 3);
+}
+
+TEST_CASE("E01: media digests through libtsk equal the MD5 stored at acquisition") {
+  auto corpus = test::require_corpus("disk-images");
+  if (!corpus) return;
+  auto opened = open_disk_image((*corpus / "dfvfs/ext2.E01").string());
+  REQUIRE(opened);
+  CHECK(opened->format == "ewf");
+  CHECK(opened->media_size == 4194304);
+  const auto stored = ewf_stored_md5(opened->img.get());
+  REQUIRE(stored);
+  CHECK(*stored == "196066add11fb71c4c49cf1bb50d6d24");
+  const auto media = digest_media(opened->img.get());
+  REQUIRE(media);
+  CHECK(media->md5 == *stored);
+}
+
+TEST_CASE("split raw: given the first segment, every segment is read") {
+  auto corpus = test::require_corpus("disk-images");
+  if (!corpus) return;
+  test::TempDir tmp;
+  const auto first = test::unpack_into(*corpus / "dfvfs/ext2.splitraw.000.gz", tmp.path());
+  (void)test::unpack_into(*corpus / "dfvfs/ext2.splitraw.001.gz", tmp.path());
+  auto opened = open_disk_image(first.string());
+  REQUIRE(opened);
+  CHECK(opened->segments.size() == 2);
+  CHECK(opened->media_size == 4194304);
+  const auto walked = walk_image(first);
+  CHECK(walked.items.size() >= 3);
+}
+
+TEST_CASE("classify_source: folders walk, images go to libtsk, anything else is one clear error naming it") {
+  test::TempDir tmp;
+  CHECK(classify_source(tmp.path().string()).value() == SourceKind::directory);
+  test::write_bytes(tmp / "zeros.img", std::vector<std::byte>(4096));
+  CHECK(classify_source((tmp / "zeros.img").string()).value() == SourceKind::disk_image);
+  test::write_text(tmp / "empty.img", "");
+  auto empty = classify_source((tmp / "empty.img").string());
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().message.find("empty.img") != std::string::npos);
+  auto missing = classify_source((tmp / "nope.E01").string());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("nope.E01") != std::string::npos);
+}
+
+TEST_CASE("source integrity: same media verifies; any change or an E01 acquisition MD5 mismatch fails") {
+  ImageDigest before;
+  before.format = "ewf";
+  before.media_size = 4194304;
+  before.media = {"196066add11fb71c4c49cf1bb50d6d24", "s1", "s256"};
+  ImageDigest after = before;
+  after.stored_md5 = "196066add11fb71c4c49cf1bb50d6d24";
+  auto same = judge_integrity(before, after);
+  CHECK_FALSE(same.failed);
+  CHECK(same.integrity == "verified");
+  CHECK(same.note.find("equals the MD5 stored at acquisition") != std::string::npos);
+
+  ImageDigest changed = after;
+  changed.media.sha256 = "other";
+  auto c = judge_integrity(before, changed);
+  CHECK(c.failed);
+  CHECK(c.integrity == "changed");
+  CHECK(c.note.starts_with("IMAGE CHANGED DURING THE SCAN"));
+
+  ImageDigest shorter = after;
+  shorter.media_size = 512;
+  CHECK(judge_integrity(before, shorter).failed);
+
+  ImageDigest not_acquired = after;
+  not_acquired.stored_md5 = "00000000000000000000000000000000";
+  auto n = judge_integrity(before, not_acquired);
+  CHECK(n.failed);
+  CHECK(n.integrity == "acquisition_mismatch");
+
+  ImageDigest no_stored = after;
+  no_stored.stored_md5.reset();
+  CHECK(judge_integrity(before, no_stored).note.find("no acquisition MD5 stored") != std::string::npos);
+}
