@@ -45,8 +45,14 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
   const CategoryProfile uk = load_profile("uk");
   {
     auto store = CaseStore::create(dir / "case.db");
+    SourceInfo src_a, src_b;
+    src_a.path = "a";
+    src_a.kind = "directory";
+    src_b.index = 1;
+    src_b.path = "b";
+    src_b.kind = "directory";
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan a b", R"({"pdq":true,"pdq_max_distance":20,"pdq_min_quality":60})", 2},
-                     {{0, "a", "directory"}, {1, "b", "directory"}});
+                     {src_a, src_b});
     store->add_profile("uk", profile_source_text("uk"));
     store->set_case_details({"OP-1", "", "", ""});
     const auto c = category("Category C", "3", 3);
