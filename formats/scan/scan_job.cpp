@@ -359,6 +359,12 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   std::uint64_t next_seq = stats.items + stats.problems;
   for (const auto& info : infos) {
     if (info.kind == "directory") continue;
+    if (stats.interrupted) {  // the examiner asked to stop: no second full read, and the case says so
+      store->record_source_verification(info.index, {}, info.integrity == "skipped" ? "skipped" : "not_verified",
+                                        "scan interrupted before the image was read again");
+      outcome.integrity.push_back(fmt::format("{}: not verified (scan interrupted)", info.path));
+      continue;
+    }
     auto problem = verify_after_walk(info, *store, outcome, diagnostics);
     if (!problem) continue;
     problem->seq = next_seq++;

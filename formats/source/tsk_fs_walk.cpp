@@ -41,8 +41,9 @@ bool is_dot(const char* name) { return std::strcmp(name, ".") == 0 || std::strcm
 
 class FileSystemWalker {
  public:
-  FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink)
-      : fs_(fs), prefix_(prefix), policy_(policy), sink_(sink) {}
+  FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
+                   WalkTotals* totals)
+      : fs_(fs), prefix_(prefix), policy_(policy), sink_(sink), totals_(totals) {}
 
   void run() {
     // ALLOC|UNALLOC|RECURSE from the root: what `fls -r` lists, $OrphanFiles included.
@@ -110,6 +111,11 @@ class FileSystemWalker {
 
   void item(TSK_FS_FILE* file, const std::string& dir_path, const TSK_FS_ATTR* attr) {
     const TSK_FS_META* meta = file->meta;
+    if (totals_ != nullptr) {
+      totals_->files += 1;
+      totals_->bytes += static_cast<std::uint64_t>(std::max<TSK_OFF_T>(0, attr != nullptr ? attr->size : meta->size));
+      return;
+    }
     WalkedItem walked;
     ItemRecord& r = walked.record;
     r.path = path_of(file, dir_path, attr);
@@ -166,6 +172,7 @@ class FileSystemWalker {
   }
 
   void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
+    if (totals_ != nullptr) return;
     WalkProblem p;
     p.path = std::move(path);
     p.kind = std::move(kind);
@@ -178,6 +185,7 @@ class FileSystemWalker {
   const std::string& prefix_;
   const ContentPolicy& policy_;
   WalkSink& sink_;
+  WalkTotals* totals_;
   std::exception_ptr failure_;
 };
 
@@ -188,8 +196,9 @@ std::string tsk_address(std::uint64_t meta_addr, const TSK_FS_ATTR* attr) {
   return fmt::format("{}-{}-{}", meta_addr, static_cast<std::uint32_t>(attr->type), attr->id);
 }
 
-void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink) {
-  FileSystemWalker(fs, prefix, policy, sink).run();
+void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
+                      WalkTotals* totals) {
+  FileSystemWalker(fs, prefix, policy, sink, totals).run();
 }
 
 }  // namespace triage

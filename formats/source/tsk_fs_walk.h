@@ -12,7 +12,10 @@ namespace triage {
 
 // `prefix` is the evidence path of the file system (`image/p2(ntfs@1048576)`, or `image` for
 // a file system at offset 0); items are `prefix:/dir/name`.
-void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink);
+// With `totals`, only counts the files and their sizes (for the progress line): nothing is read
+// and nothing reported; `sink` is asked only whether to stop.
+void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
+                      WalkTotals* totals = nullptr);
 
 // The address of an entry as fls prints it: the metadata address, and for an NTFS attribute
 // "-type-id" after it (tsk/fs/fs_name.c, tsk_fs_name_print).

@@ -21,8 +21,10 @@ struct Volume {
 
 class ImageWalker {
  public:
-  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink)
-      : img_(img), image_(image), policy_(policy), carve_(carve), sink_(sink) {}
+  // With `totals`, only counts (see walk_file_system): no problem rows, no carving.
+  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink,
+              WalkTotals* totals = nullptr)
+      : img_(img), image_(image), policy_(policy), carve_(carve && totals == nullptr), sink_(sink), totals_(totals) {}
 
   void run() {
     tsk::VsPtr vs(tsk_vs_open(img_, 0, TSK_VS_TYPE_DETECT));
@@ -46,6 +48,8 @@ class ImageWalker {
                 false);
       }
     }
+    // A partition table with no partition in it: never silent, look at the whole image.
+    if (ordinal == 0 && !sink_.stopping()) walk_volume({image_, 0, nullptr});
   }
 
  private:
@@ -57,7 +61,7 @@ class ImageWalker {
           volume.part != nullptr
               ? fmt::format("{}({}@{})", volume.path, tsk_fs_type_toname(fs->ftype), volume.offset)
               : volume.path;
-      walk_file_system(fs.get(), prefix, policy_, sink_);
+      walk_file_system(fs.get(), prefix, policy_, sink_, totals_);
       if (carve_ && !sink_.stopping()) carve_unallocated(fs.get(), prefix, policy_, sink_);
       return;
     }
@@ -104,11 +108,12 @@ class ImageWalker {
         problem(path, "unsupported_file_system", fmt::format("APFS volume not readable: {}", tsk::take_error()));
         continue;
       }
-      walk_file_system(fs.get(), path, policy_, sink_);
+      walk_file_system(fs.get(), path, policy_, sink_, totals_);
     }
   }
 
   void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
+    if (totals_ != nullptr) return;
     WalkProblem p;
     p.path = std::move(path);
     p.kind = std::move(kind);
@@ -122,6 +127,19 @@ class ImageWalker {
   const ContentPolicy& policy_;
   bool carve_;
   WalkSink& sink_;
+  WalkTotals* totals_;
+};
+
+// Feeds the counting walk: stops when asked, nothing else.
+class StopOnlySink final : public WalkSink {
+ public:
+  explicit StopOnlySink(const std::atomic<bool>& stop) : stop_(stop) {}
+  void item(WalkedItem&&) override {}
+  void problem(WalkProblem&&) override {}
+  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::atomic<bool>& stop_;
 };
 
 }  // namespace
@@ -140,6 +158,17 @@ void TskSource::walk(WalkSink& sink) {
     return;
   }
   ImageWalker(opened->img.get(), image_, policy_, carve_, sink).run();
+}
+
+}  // namespace triage
+
+namespace triage {
+
+void TskSource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
+  auto opened = open_disk_image(image_);
+  if (!opened) return;
+  StopOnlySink sink(stop);
+  ImageWalker(opened->img.get(), image_, policy_, carve_, sink, &totals).run();
 }
 
 }  // namespace triage

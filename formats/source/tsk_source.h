@@ -18,6 +18,8 @@ class TskSource final : public EvidenceSource {
   // With `carve`, still images are also carved from each file system's unallocated blocks.
   TskSource(std::string image, ContentPolicy policy, bool carve = true);
   void walk(WalkSink& sink) override;
+  // Files and bytes the walk will find (metadata only, on its own image handle).
+  void count(WalkTotals& totals, const std::atomic<bool>& stop) override;
 
  private:
   std::string image_;

@@ -58,14 +58,16 @@ TEST_CASE("shift test: the same images behind prefixes 65 bytes apart are found 
 }
 
 TEST_CASE("broken structure is not carved: truncated JPEG, PNG with a bad CRC, GIF without trailer") {
-  auto jpeg = sample("DCIM/100TEST/IMG_0001.jpg");
-  jpeg.resize(jpeg.size() - 2);  // no EOI
+  const auto whole_jpeg = sample("DCIM/100TEST/IMG_0001.jpg");
+  REQUIRE(whole_jpeg.size() > 2);
+  const std::vector<std::byte> jpeg(whole_jpeg.begin(), whole_jpeg.end() - 2);  // no EOI
   CHECK(jpeg_length(jpeg) == 0);
   auto png = sample("Pictures/pattern.png");
   png[png.size() / 2] ^= std::byte{0x01};
   CHECK(png_length(png) == 0);
-  auto gif = sample("Pictures/bars.gif");
-  gif.pop_back();
+  const auto whole_gif = sample("Pictures/bars.gif");
+  REQUIRE(!whole_gif.empty());
+  const std::vector<std::byte> gif(whole_gif.begin(), whole_gif.end() - 1);  // no trailer
   CHECK(gif_length(gif) == 0);
   CHECK(carve_images(planted(10, jpeg, 10), 1000, 1u << 20).empty());
 }

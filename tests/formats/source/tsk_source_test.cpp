@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <string_view>
 
@@ -203,4 +204,19 @@ TEST_CASE("source integrity: same media verifies; any change or an E01 acquisiti
   ImageDigest no_stored = after;
   no_stored.stored_md5.reset();
   CHECK(judge_integrity(before, no_stored).note.find("no acquisition MD5 stored") != std::string::npos);
+}
+
+TEST_CASE("count: the progress line's totals equal what the walk then finds, without reading content") {
+  auto corpus = test::require_corpus("disk-images");
+  if (!corpus) return;
+  test::TempDir tmp;
+  const auto image = test::unpack_into(*corpus / "dfir_ntfs/exfat_lin_part.raw.gz", tmp.path());
+  const auto walked = walk_image(image);
+  WalkTotals totals;
+  std::atomic<bool> stop{false};
+  TskSource(image.string(), ContentPolicy{}).count(totals, stop);
+  std::uint64_t bytes = 0;
+  for (const auto& item : walked.items) bytes += item.record.size;
+  CHECK(totals.files.load() == walked.items.size());
+  CHECK(totals.bytes.load() == bytes);
 }
