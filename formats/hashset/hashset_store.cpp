@@ -8,6 +8,7 @@
 #include <cstring>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -25,13 +26,18 @@ namespace triage {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr std::size_t kRejectionExamples = 10;
+constexpr std::size_t kBlockEntries = 4096;  // nominal entries per digest block
 
-// Schema version 1 (man/triage.1, HASH-SET STORE). Hashes are BLOBs of their raw bytes (half
-// the size of hex); the indexes are partial, so a set without SHA-256 costs no SHA-256 index.
-// A set's records are one contiguous rowid range (first_record..last_record): imports insert
-// them in one go, and --replace deletes them by range without an index on set_id.
+// Schema version 2 (man/triage.1, HASH-SET STORE). Hashes are BLOBs of their raw bytes (half
+// the size of hex). A set's records are one contiguous rowid range (first_record..last_record):
+// imports insert them in one go, and --replace deletes them by range without an index on set_id.
+// The records table has no per-column index: building four SQLite B-trees over ten million rows
+// dominated large imports. Instead each set has, per digest kind, its digests sorted once in
+// memory with each record's ordinal (rowid - first_record) and stored as fixed-width BLOB blocks
+// (digest_blocks): `hashset lookup` finds one block by its first digest and binary-searches it,
+// and a scan loads the blocks as they are into its in-memory index.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sets (
@@ -40,29 +46,25 @@ CREATE TABLE sets (
   source_size INTEGER NOT NULL, imported_utc TEXT NOT NULL, tool_version TEXT NOT NULL,
   git_commit TEXT NOT NULL, record_count INTEGER NOT NULL, rejected_records INTEGER NOT NULL,
   first_record INTEGER, last_record INTEGER,
+  md5_count INTEGER NOT NULL DEFAULT 0, sha1_count INTEGER NOT NULL DEFAULT 0,
+  sha256_count INTEGER NOT NULL DEFAULT 0, pdq_count INTEGER NOT NULL DEFAULT 0,
   UNIQUE (name, source_sha256));
 CREATE TABLE records (
   set_id INTEGER NOT NULL,
   md5 BLOB, sha1 BLOB, sha256 BLOB, pdq BLOB,
   media_id TEXT, category TEXT, series TEXT,
   file_name TEXT, product TEXT, size INTEGER, flags INTEGER, tags TEXT, photodna TEXT);
-)sql";
-
-constexpr const char* kCreateIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS records_md5 ON records(md5) WHERE md5 IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_sha1 ON records(sha1) WHERE sha1 IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_sha256 ON records(sha256) WHERE sha256 IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_pdq ON records(pdq) WHERE pdq IS NOT NULL;
-)sql";
-
-constexpr const char* kDropIndexes = R"sql(
-DROP INDEX IF EXISTS records_md5; DROP INDEX IF EXISTS records_sha1;
-DROP INDEX IF EXISTS records_sha256; DROP INDEX IF EXISTS records_pdq;
+CREATE TABLE digest_blocks (
+  id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL, kind INTEGER NOT NULL,
+  first_digest BLOB NOT NULL, entry_count INTEGER NOT NULL, entries BLOB NOT NULL);
+CREATE UNIQUE INDEX digest_blocks_first ON digest_blocks(set_id, kind, first_digest);
 )sql";
 
 constexpr const char* kSetColumns =
     "id, name, role, format, version, source_file, source_sha256, imported_utc, tool_version, record_count, "
-    "rejected_records";
+    "rejected_records, coalesce(first_record, 0), md5_count, sha1_count, sha256_count, pdq_count";
+
+constexpr const char* kDigestColumn[] = {"md5", "sha1", "sha256", "pdq"};
 
 // Flags: two bits each (known, value) for victim_identified, offender_identified,
 // is_distributed, is_precategorized; NULL when none is known.
@@ -152,6 +154,11 @@ HashSetInfo set_from_row(const sqlite::Statement& q) {
   s.tool_version = q.text(8);
   s.record_count = static_cast<std::uint64_t>(q.int64(9));
   s.rejected_records = static_cast<std::uint64_t>(q.int64(10));
+  s.first_record = q.int64(11);
+  s.md5_count = static_cast<std::uint64_t>(q.int64(12));
+  s.sha1_count = static_cast<std::uint64_t>(q.int64(13));
+  s.sha256_count = static_cast<std::uint64_t>(q.int64(14));
+  s.pdq_count = static_cast<std::uint64_t>(q.int64(15));
   return s;
 }
 
@@ -198,6 +205,10 @@ class StoreSink : public hashset::ImportSink {
       reject(where, "no MD5, SHA-1, SHA-256 or PDQ hash");
       return;
     }
+    if (!row.md5.empty()) ++digest_counts_[0];
+    if (!row.sha1.empty()) ++digest_counts_[1];
+    if (!row.sha256.empty()) ++digest_counts_[2];
+    if (!row.pdq.empty()) ++digest_counts_[3];
     row.media_id = std::move(r.record.media_id);
     row.category = std::move(r.record.category);
     row.series = std::move(r.record.series);
@@ -232,6 +243,8 @@ class StoreSink : public hashset::ImportSink {
   std::int64_t last_record() const { return last_record_; }
   const std::string& version() const { return version_; }
   std::vector<std::string>& examples() { return examples_; }
+  // Accepted records with an MD5, SHA-1, SHA-256, PDQ hash.
+  const std::array<std::uint64_t, 4>& digest_counts() const { return digest_counts_; }
 
  private:
   static constexpr std::size_t kBatch = 4096;
@@ -349,6 +362,7 @@ class StoreSink : public hashset::ImportSink {
   std::uint64_t rejected_ = 0;
   std::vector<std::string> examples_;
   std::vector<Row> batch_;
+  std::array<std::uint64_t, 4> digest_counts_{};
   // Shared with the writer thread, under mutex_.
   std::mutex mutex_;
   std::condition_variable ready_, room_;
@@ -424,6 +438,126 @@ std::string hex_digest_type(std::size_t length) {
   }
 }
 
+
+// Digest blocks (schema version 2): entries of a digest's bytes then the record's ordinal in its
+// set as 4 bytes little-endian, which is this struct's layout on a little-endian host.
+static_assert(std::endian::native == std::endian::little, "digest blocks store ordinals as laid out in memory");
+template <std::size_t N>
+struct BlockEntry {
+  std::array<std::uint8_t, N> digest;
+  std::uint32_t ordinal;
+};
+static_assert(sizeof(BlockEntry<16>) == 20 && sizeof(BlockEntry<20>) == 24 && sizeof(BlockEntry<32>) == 36);
+
+inline std::uint64_t be64(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+
+template <std::size_t N>
+bool block_entry_less(const BlockEntry<N>& a, const BlockEntry<N>& b) {
+  const std::uint64_t ka = be64(a.digest.data()), kb = be64(b.digest.data());
+  if (ka != kb) return ka < kb;
+  const int c = std::memcmp(a.digest.data() + 8, b.digest.data() + 8, N - 8);
+  return c != 0 ? c < 0 : a.ordinal < b.ordinal;
+}
+
+// A prepared statement on the raw API, for loops that read BLOBs in place (no copy per row).
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw sqlite::Error(fmt::format("SQLite: {}: {}", sql, sqlite3_errmsg(db)));
+  }
+  ~RawStatement() { sqlite3_finalize(stmt_); }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+  sqlite3_stmt* get() const { return stmt_; }
+  bool step(sqlite3* db) {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw sqlite::Error(fmt::format("SQLite: {}", sqlite3_errmsg(db)));
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Reads one digest column of a set's rowid range, sorts it and writes it as digest blocks;
+// returns the number of entries. Memory: one entry per record with that digest (36 bytes for a
+// SHA-256), one kind at a time.
+template <std::size_t N>
+std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest kind, std::int64_t first,
+                                  std::int64_t last, std::uint64_t expected) {
+  std::vector<BlockEntry<N>> entries;
+  entries.reserve(expected);
+  {
+    const std::string sql =
+        fmt::format("SELECT rowid, {} FROM records WHERE rowid BETWEEN ? AND ?", kDigestColumn[static_cast<int>(kind)]);
+    RawStatement q(db, sql.c_str());
+    sqlite3_bind_int64(q.get(), 1, first);
+    sqlite3_bind_int64(q.get(), 2, last);
+    while (q.step(db)) {
+      if (sqlite3_column_type(q.get(), 1) != SQLITE_BLOB || sqlite3_column_bytes(q.get(), 1) != static_cast<int>(N))
+        continue;
+      BlockEntry<N>& e = entries.emplace_back();
+      std::memcpy(e.digest.data(), sqlite3_column_blob(q.get(), 1), N);
+      e.ordinal = static_cast<std::uint32_t>(sqlite3_column_int64(q.get(), 0) - first);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), block_entry_less<N>);
+  RawStatement insert(db, "INSERT INTO digest_blocks(set_id, kind, first_digest, entry_count, entries) VALUES (?, ?, ?, ?, ?)");
+  for (std::size_t begin = 0; begin < entries.size();) {
+    std::size_t end = std::min(entries.size(), begin + kBlockEntries);
+    while (end < entries.size() && entries[end].digest == entries[end - 1].digest) ++end;  // runs stay whole
+    sqlite3_bind_int64(insert.get(), 1, set_id);
+    sqlite3_bind_int(insert.get(), 2, static_cast<int>(kind));
+    sqlite3_bind_blob(insert.get(), 3, entries[begin].digest.data(), static_cast<int>(N), SQLITE_STATIC);
+    sqlite3_bind_int64(insert.get(), 4, static_cast<std::int64_t>(end - begin));
+    sqlite3_bind_blob64(insert.get(), 5, &entries[begin], (end - begin) * sizeof(BlockEntry<N>), SQLITE_STATIC);
+    (void)insert.step(db);
+    sqlite3_reset(insert.get());
+    begin = end;
+  }
+  return entries.size();
+}
+
+// The ordinals stored for `digest` in one set's blocks of its kind.
+template <std::size_t N>
+void find_in_blocks(sqlite3* db, std::int64_t set_id, StoredDigest kind, const std::string& digest,
+                    std::vector<std::uint32_t>& ordinals) {
+  RawStatement q(db,
+                 "SELECT entries, entry_count FROM digest_blocks WHERE set_id = ? AND kind = ? AND first_digest <= ? "
+                 "ORDER BY first_digest DESC LIMIT 1");
+  sqlite3_bind_int64(q.get(), 1, set_id);
+  sqlite3_bind_int(q.get(), 2, static_cast<int>(kind));
+  sqlite3_bind_blob(q.get(), 3, digest.data(), static_cast<int>(digest.size()), SQLITE_STATIC);
+  if (!q.step(db)) return;
+  const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(q.get(), 0));
+  const auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 0));
+  const std::size_t count = std::min<std::size_t>(bytes / sizeof(BlockEntry<N>), static_cast<std::size_t>(std::max<std::int64_t>(0, sqlite3_column_int64(q.get(), 1))));
+  std::vector<BlockEntry<N>> entries(count);
+  if (count > 0) std::memcpy(entries.data(), blob, count * sizeof(BlockEntry<N>));
+  BlockEntry<N> key{};
+  std::memcpy(key.digest.data(), digest.data(), N);
+  key.ordinal = 0;
+  for (auto it = std::lower_bound(entries.begin(), entries.end(), key, block_entry_less<N>);
+       it != entries.end() && it->digest == key.digest; ++it)
+    ordinals.push_back(it->ordinal);
+}
+
+void find_ordinals(sqlite3* db, std::int64_t set_id, StoredDigest kind, const std::string& digest,
+                   std::vector<std::uint32_t>& ordinals) {
+  switch (kind) {
+    case StoredDigest::md5: return find_in_blocks<16>(db, set_id, kind, digest, ordinals);
+    case StoredDigest::sha1: return find_in_blocks<20>(db, set_id, kind, digest, ordinals);
+    case StoredDigest::sha256:
+    case StoredDigest::pdq: return find_in_blocks<32>(db, set_id, kind, digest, ordinals);
+  }
+}
+
 constexpr const char* kRecordColumns =
     "set_id, md5, sha1, sha256, pdq, media_id, category, series, file_name, product, size, flags, tags, photodna";
 
@@ -452,6 +586,16 @@ HashSetRecordDetail detail_from_row(const sqlite::Statement& q) {
 }
 
 }  // namespace
+
+std::size_t stored_digest_bytes(StoredDigest kind) {
+  switch (kind) {
+    case StoredDigest::md5: return 16;
+    case StoredDigest::sha1: return 20;
+    case StoredDigest::sha256:
+    case StoredDigest::pdq: return 32;
+  }
+  return 32;
+}
 
 const char* to_string(HashSetRole role) {
   switch (role) {
@@ -523,8 +667,12 @@ void check_store(sqlite3* db, const fs::path& file) {
     while (q.step()) (q.text(0) == "kind" ? kind : version) = q.text(1);
     if (kind == "triage-hashset" && version == std::to_string(kSchemaVersion)) return;
     if (kind == "triage-hashset")
-      throw sqlite::Error(fmt::format("{}: a triage hash-set store of schema version {}, this triage reads {}",
-                                      file.string(), version, kSchemaVersion));
+      throw sqlite::Error(fmt::format(
+          "{}: a triage hash-set store of schema version {}, this triage reads version {} only{}", file.string(),
+          version, kSchemaVersion,
+          version == "1" ? " (version 2 replaced the per-column indexes by sorted digest blocks): import its "
+                           "sources again into a new store"
+                         : ""));
   } catch (const sqlite::Error& e) {
     if (std::string_view(e.what()).find("schema version") != std::string_view::npos) throw;
   }
@@ -542,15 +690,14 @@ std::unique_ptr<HashSetStore> HashSetStore::open_or_create(const fs::path& file)
   } else {
     sqlite::exec(db.get(), "BEGIN IMMEDIATE");
     sqlite::exec(db.get(), kSchema);
-    sqlite::exec(db.get(), kCreateIndexes);
     sqlite::Statement info(db.get(), "INSERT INTO db_info(key, value) VALUES (?, ?)");
     info.bind_text(1, "kind").bind_text(2, "triage-hashset").run();
     info.bind_text(1, "schema_version").bind_text(2, std::to_string(kSchemaVersion)).run();
     info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
     sqlite::exec(db.get(), "COMMIT");
   }
-  // A large page cache keeps index inserts of a big import in memory (bounded: 256 MiB).
-  sqlite::exec(db.get(), "PRAGMA cache_size = -262144");
+  // Inserts append to the records table; a modest page cache is enough (bounded: 64 MiB).
+  sqlite::exec(db.get(), "PRAGMA cache_size = -65536");
   return std::unique_ptr<HashSetStore>(new HashSetStore(std::move(db), true));
 }
 
@@ -574,19 +721,124 @@ void HashSetStore::for_each_record(const std::function<void(const HashSetRecord&
   while (q.step()) visit(record_from_row(q));
 }
 
+void HashSetStore::for_each_pdq_record(const std::function<void(const HashSetRecord&)>& visit) const {
+  constexpr const char* kColumns = "set_id, md5, sha1, sha256, pdq, media_id, category, series";
+  for (const auto& set : sets()) {
+    if (set.pdq_count == 0 || set.record_count == 0) continue;
+    const std::int64_t last = set.first_record + static_cast<std::int64_t>(set.record_count) - 1;
+    if (set.pdq_count * 8 >= set.record_count) {  // many: one pass over the set's rows
+      sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM records WHERE rowid BETWEEN ? AND ? AND pdq IS NOT "
+                                                 "NULL ORDER BY rowid", kColumns));
+      q.bind(1, set.first_record).bind(2, last);
+      while (q.step()) visit(record_from_row(q));
+      continue;
+    }
+    // Few: their ordinals from the PDQ blocks, then each row by rowid.
+    std::vector<std::uint32_t> ordinals;
+    for_each_digest_block(set.id, StoredDigest::pdq, [&](std::span<const std::uint8_t> entries, std::size_t count) {
+      for (std::size_t i = 0; i < count; ++i) {
+        std::uint32_t ordinal;
+        std::memcpy(&ordinal, entries.data() + i * 36 + 32, 4);
+        ordinals.push_back(ordinal);
+      }
+    });
+    std::sort(ordinals.begin(), ordinals.end());
+    ordinals.erase(std::unique(ordinals.begin(), ordinals.end()), ordinals.end());
+    sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM records WHERE rowid = ? AND pdq IS NOT NULL", kColumns));
+    for (const auto ordinal : ordinals) {
+      q.bind(1, set.first_record + ordinal);
+      if (q.step()) visit(record_from_row(q));
+      q.reset();
+    }
+  }
+}
+
+void HashSetStore::for_each_digest_block(
+    std::int64_t set_id, StoredDigest kind,
+    const std::function<void(std::span<const std::uint8_t> entries, std::size_t count)>& visit) const {
+  const std::size_t width = stored_digest_bytes(kind) + 4;
+  RawStatement q(db_.get(), "SELECT entries, entry_count FROM digest_blocks WHERE set_id = ? AND kind = ? ORDER BY first_digest");
+  sqlite3_bind_int64(q.get(), 1, set_id);
+  sqlite3_bind_int(q.get(), 2, static_cast<int>(kind));
+  while (q.step(db_.get())) {
+    const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(q.get(), 0));
+    const auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 0));
+    const auto stated = sqlite3_column_int64(q.get(), 1);
+    const std::size_t count = std::min(bytes / width, static_cast<std::size_t>(std::max<std::int64_t>(0, stated)));
+    if (count > 0) visit(std::span(blob, count * width), count);
+  }
+}
+
+void HashSetStore::record_label(std::int64_t rowid, std::string& media_id, std::string& category) const {
+  if (!label_query_)
+    label_query_ = std::make_unique<sqlite::Statement>(db_.get(), "SELECT media_id, category FROM records WHERE rowid = ?");
+  sqlite::Statement& q = *label_query_;
+  q.bind(1, rowid);
+  if (q.step()) {
+    media_id = q.text(0);
+    category = q.text(1);
+  } else {
+    media_id.clear();
+    category.clear();
+  }
+  q.reset();
+}
+
 std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> HashSetStore::lookup_detailed(std::string_view hex) const {
   std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> out;
   const std::string column = hex_digest_type(hex.size());
   std::string bytes;
   if (column.empty() || !hex_to_bytes(hex, hex.size(), bytes)) return out;
-  const auto query = [&](const std::string& col) {
-    sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM records WHERE {} = ? ORDER BY rowid", kRecordColumns, col));
-    q.bind_blob(1, bytes);
-    while (q.step()) out.emplace_back(record_from_row(q), detail_from_row(q));
+  const auto all_sets = sets();
+  sqlite::Statement fetch(db_.get(), fmt::format("SELECT {} FROM records WHERE rowid = ?", kRecordColumns));
+  const auto query = [&](StoredDigest kind) {
+    std::vector<std::int64_t> rowids;
+    std::vector<std::uint32_t> ordinals;
+    for (const auto& set : all_sets) {
+      const std::uint64_t count = kind == StoredDigest::md5    ? set.md5_count
+                                  : kind == StoredDigest::sha1 ? set.sha1_count
+                                  : kind == StoredDigest::sha256 ? set.sha256_count
+                                                               : set.pdq_count;
+      if (count == 0) continue;
+      ordinals.clear();
+      find_ordinals(db_.get(), set.id, kind, bytes, ordinals);
+      for (const auto ordinal : ordinals) rowids.push_back(set.first_record + ordinal);
+    }
+    std::sort(rowids.begin(), rowids.end());
+    for (const auto rowid : rowids) {
+      fetch.bind(1, rowid);
+      if (fetch.step()) out.emplace_back(record_from_row(fetch), detail_from_row(fetch));
+      fetch.reset();
+    }
   };
-  query(column);
-  if (hex.size() == 64) query("pdq");  // 64 hex digits are a SHA-256 or a PDQ hash
+  query(hex.size() == 32 ? StoredDigest::md5 : hex.size() == 40 ? StoredDigest::sha1 : StoredDigest::sha256);
+  if (hex.size() == 64) query(StoredDigest::pdq);  // 64 hex digits are a SHA-256 or a PDQ hash
   return out;
+}
+
+void HashSetStore::build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen) {
+  sqlite::Statement q(db_.get(), "SELECT first_record, last_record, record_count FROM sets WHERE id = ?");
+  q.bind(1, set_id);
+  if (!q.step() || q.is_null(0)) return;
+  const std::int64_t first = q.int64(0), last = q.int64(1);
+  if (last - first >= std::int64_t{0xFFFFFFFF}) throw sqlite::Error("a hash set of more than 4,294,967,295 records");
+  const auto expected = static_cast<std::uint64_t>(q.int64(2));
+  std::uint64_t counts[4] = {};
+  for (const auto kind : {StoredDigest::md5, StoredDigest::sha1, StoredDigest::sha256, StoredDigest::pdq}) {
+    const int k = static_cast<int>(kind);
+    if (seen[static_cast<std::size_t>(k)] == 0) continue;  // the import saw none of this kind
+    const std::uint64_t hint = std::min(expected, seen[static_cast<std::size_t>(k)]);
+    switch (kind) {
+      case StoredDigest::md5: counts[k] = write_digest_blocks<16>(db_.get(), set_id, kind, first, last, hint); break;
+      case StoredDigest::sha1: counts[k] = write_digest_blocks<20>(db_.get(), set_id, kind, first, last, hint); break;
+      case StoredDigest::sha256:
+      case StoredDigest::pdq: counts[k] = write_digest_blocks<32>(db_.get(), set_id, kind, first, last, hint); break;
+    }
+  }
+  sqlite::Statement update(db_.get(),
+                           "UPDATE sets SET md5_count = ?, sha1_count = ?, sha256_count = ?, pdq_count = ? WHERE id = ?");
+  for (int k = 0; k < 4; ++k) update.bind(k + 1, static_cast<std::int64_t>(counts[k]));
+  update.bind(5, set_id).run();
 }
 
 std::vector<HashSetRecord> HashSetStore::lookup(std::string_view hex) const {
@@ -600,7 +852,6 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
   // Formats, names and source digests first: an unrecognised file fails before anything is
   // written, and a store that holds every file already is not touched at all.
   std::vector<PendingImport> pending;
-  std::uint64_t total_bytes = 0;
   for (const auto& source : sources) {
     std::error_code ec;
     if (!fs::is_regular_file(source, ec)) throw ImportError(source.string() + ": not a readable regular file");
@@ -612,24 +863,11 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
     if (p.name.empty()) p.name = source.stem().string();
     p.sha256 = sha256_file(source);
     p.already = find_set(db_.get(), p.name, p.sha256).has_value();
-    if (!p.already) total_bytes += fs::file_size(source, ec);
     pending.push_back(std::move(p));
   }
   std::vector<ImportReport> reports;
-  const bool writes = std::any_of(pending.begin(), pending.end(), [](const PendingImport& p) { return !p.already; });
   sqlite::exec(db_.get(), "BEGIN IMMEDIATE");
   try {
-    // Index maintenance during a bulk insert is random I/O; when the import is large next to
-    // what the store holds, the indexes are dropped and rebuilt (a sort) inside the transaction.
-    std::int64_t existing = 0;
-    {
-      sqlite::Statement q(db_.get(), "SELECT coalesce(sum(record_count), 0) FROM sets");
-      q.step();
-      existing = q.int64(0);
-    }
-    const bool rebuild =
-        writes && (existing < 1'000'000 || total_bytes / 64 > static_cast<std::uint64_t>(existing));
-    if (rebuild) sqlite::exec(db_.get(), kDropIndexes);
     // --replace: drop the sets stored under these names before this command, except those that
     // are the very files being imported now (which stay, as "already imported").
     std::map<std::string, std::uint64_t> replaced;
@@ -637,6 +875,7 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
       sqlite::Statement old(db_.get(), "SELECT id, first_record, last_record, source_sha256 FROM sets WHERE name = ?");
       sqlite::Statement drop_records(db_.get(), "DELETE FROM records WHERE rowid BETWEEN ? AND ? AND set_id = ?");
       sqlite::Statement drop_set(db_.get(), "DELETE FROM sets WHERE id = ?");
+      sqlite::Statement drop_blocks(db_.get(), "DELETE FROM digest_blocks WHERE set_id = ?");
       for (const auto& p : pending) {
         if (replaced.count(p.name)) continue;
         std::uint64_t& count = replaced[p.name];
@@ -650,7 +889,10 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
           if (!old.is_null(1)) drop_records.bind(1, old.int64(1)).bind(2, old.int64(2)).bind(3, old.int64(0)).run();
         }
         old.reset();
-        for (auto id : ids) drop_set.bind(1, id).run();
+        for (auto id : ids) {
+          drop_blocks.bind(1, id).run();
+          drop_set.bind(1, id).run();
+        }
         count = ids.size();
       }
     }
@@ -660,10 +902,6 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
         reports.back().replaced_sets = it->second;  // reported once per name
         replaced.erase(it);
       }
-    }
-    if (rebuild) {
-      sqlite::exec(db_.get(), "PRAGMA threads = 2");  // CREATE INDEX sorts with a helper thread
-      sqlite::exec(db_.get(), kCreateIndexes);
     }
     sqlite::exec(db_.get(), "COMMIT");
   } catch (...) {
@@ -717,6 +955,7 @@ ImportReport HashSetStore::import_one(const PendingImport& pending, const Import
   if (sink.accepted() > 0) update.bind(4, sink.first_record()).bind(5, sink.last_record());
   else update.bind_null(4).bind_null(5);
   update.bind(6, set_id).run();
+  build_digest_blocks(set_id, sink.digest_counts());
   report.rejection_examples = std::move(sink.examples());
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM sets WHERE id = ?", kSetColumns));
   q.bind(1, set_id);
