@@ -1,6 +1,7 @@
 #pragma once
 // The hash-set store (HASHSET.db): imported hash sets with their provenance, and their records
-// (hashes as BLOBs) for exact look-ups and for the scan's in-memory index. See man/triage.1,
+// in blocks, with their digests sorted in blocks for exact look-ups and for the scan's in-memory
+// index. See man/triage.1,
 // HASH-SET STORE, for the schema.
 #include <array>
 #include <cstdint>
@@ -26,9 +27,7 @@ struct HashSetInfo {
   std::int64_t id = 0;
   std::string name, role, format, version, source_file, source_sha256, imported_utc, tool_version;
   std::uint64_t record_count = 0, rejected_records = 0;
-  // The set's records are rowids first_record .. first_record + record_count - 1 of `records`;
-  // a record's ordinal in its set is rowid - first_record.
-  std::int64_t first_record = 0;
+  // Records with each digest; a record is known by its ordinal in its set (0 .. record_count - 1).
   std::uint64_t md5_count = 0, sha1_count = 0, sha256_count = 0, pdq_count = 0;  // records with each digest
 };
 
@@ -102,9 +101,9 @@ class HashSetStore {
   // (4 bytes, little-endian). A run of equal digests is never split between blocks.
   void for_each_digest_block(std::int64_t set_id, StoredDigest kind,
                              const std::function<void(std::span<const std::uint8_t> entries, std::size_t count)>& visit) const;
-  // The media id and category of the record at `rowid` (both empty when there is none). Not
-  // thread-safe: one caller at a time.
-  void record_label(std::int64_t rowid, std::string& media_id, std::string& category) const;
+  // The media id and category of a set's record by its ordinal (both empty when there is none).
+  // Not thread-safe: one caller at a time.
+  void record_label(std::int64_t set_id, std::uint64_t ordinal, std::string& media_id, std::string& category) const;
   std::vector<HashSetRecord> lookup(std::string_view hex) const;  // md5/sha1/sha256/pdq by length
 
   // lookup() with each record's details, for analysts.
@@ -123,15 +122,16 @@ class HashSetStore {
  private:
   struct PendingImport {
     std::filesystem::path source;
-    std::string format, name, sha256;
-    bool already = false;
+    std::string format, name;
+    std::string sha256;  // empty: computed while the file is imported (see import_files)
+    std::uint64_t size = 0;
   };
   HashSetStore(sqlite::Db db, bool writable);
   ImportReport import_one(const PendingImport& pending, const ImportOptions& options);
-  void build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen);
+  void build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen,
+                           const std::array<std::vector<std::uint32_t>, 4>& histograms);
   sqlite::Db db_;
   bool writable_ = false;
-  mutable std::unique_ptr<sqlite::Statement> label_query_;
 };
 
 // Reads and checks one file as an import would, writing nothing (`hashset import --check`):

@@ -21,16 +21,15 @@ struct SharedStore {
 // A stored set's records for the matcher: media id and category read on a match only.
 class StoredSetRecords : public MatchRecordSource {
  public:
-  StoredSetRecords(std::shared_ptr<SharedStore> store, std::int64_t first_record)
-      : store_(std::move(store)), first_record_(first_record) {}
+  StoredSetRecords(std::shared_ptr<SharedStore> store, std::int64_t set_id) : store_(std::move(store)), set_id_(set_id) {}
   void describe(std::uint32_t ordinal, std::string& media_id, std::string& category) const override {
     std::lock_guard lock(store_->mutex);
-    store_->store->record_label(first_record_ + ordinal, media_id, category);
+    store_->store->record_label(set_id_, ordinal, media_id, category);
   }
 
  private:
   std::shared_ptr<SharedStore> store_;
-  std::int64_t first_record_;
+  std::int64_t set_id_;
 };
 
 // Loads every set of the store at `file` into the matcher: its sorted MD5, SHA-1 and SHA-256
@@ -41,7 +40,7 @@ void add_store(const std::filesystem::path& file, ScanHashSets& out) {
   for (const auto& info : shared->store->sets()) {
     out.used.push_back({info.name, info.role, info.format, info.version, info.source_file, info.source_sha256,
                         info.record_count, info.imported_utc});
-    auto records = std::make_shared<StoredSetRecords>(shared, info.first_record);
+    auto records = std::make_shared<StoredSetRecords>(shared, info.id);
     out.record_sources.push_back(records);
     const auto set = out.matcher.add_stored_set({info.name, info.role}, info.record_count, *records);
     for (const auto& [kind, stored, count] : {std::tuple{DigestKind::md5, StoredDigest::md5, info.md5_count},

@@ -20,6 +20,7 @@
 #                    inputs are kept and reused while their marker matches, delete to regenerate)
 #     TRIAGE         binary (default build/release/cli/triage, built with the release preset if missing)
 #     BENCH_RECORDS  records per input (default 10000000)
+#     BENCH_INPUTS   "vics rds" (default) or either alone
 #   Needs python3, sqlite3 and time (Debian packages python3, sqlite3, time).
 #   The page cache is warmed by one read of each input first; read the load averages printed at
 #   the start and the end before trusting the figures on a shared machine.
@@ -29,6 +30,7 @@ cd "$(dirname "$0")/../.."
 BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-hashset-bench}
 TRIAGE=${TRIAGE:-build/release/cli/triage}
 N=${BENCH_RECORDS:-10000000}
+INPUTS=${BENCH_INPUTS:-vics rds}
 
 die() { echo "hashset-bench: error: $*" >&2; exit 1; }
 note() { echo "hashset-bench: $*" >&2; }
@@ -40,13 +42,17 @@ need sqlite3 sqlite3
 if [[ ! -x $TRIAGE ]]; then
   [[ $TRIAGE == build/release/cli/triage ]] || die "TRIAGE=$TRIAGE is not an executable"
   note "building $TRIAGE (release preset)"
-  cmake --preset release >&2 && cmake --build --preset release --target triage >&2 || die "release build failed"
+  cmake --preset release >&2 && cmake --build --preset release -j2 --target triage >&2 || die "release build failed"
 fi
 mkdir -p "$BENCH_DIR"
 vics=$BENCH_DIR/vics-2.0-$N.json
 rds=$BENCH_DIR/rds3-$N.db
 
-if [[ ! -s $vics || ! -f $vics.done ]]; then
+inputs=()
+[[ $INPUTS == *vics* ]] && inputs+=("$vics")
+[[ $INPUTS == *rds* ]] && inputs+=("$rds")
+
+if [[ $INPUTS == *vics* ]] && [[ ! -s $vics || ! -f $vics.done ]]; then
   note "generating $vics ($N records)"
   python3 - "$vics" "$N" <<'PY'
 import hashlib, sys
@@ -76,7 +82,7 @@ PY
   touch "$vics.done"
 fi
 
-if [[ ! -s $rds || ! -f $rds.done ]]; then
+if [[ $INPUTS == *rds* ]] && [[ ! -s $rds || ! -f $rds.done ]]; then
   note "generating $rds ($N rows)"
   rm -f "$rds"
   sqlite3 "$rds" > /dev/null <<SQL
@@ -100,7 +106,7 @@ fi
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %12s %9s %9s %12s %14s\n' input "input bytes" seconds "MB/s" "peak RSS MB" "HASHSET.db MB"
-for input in "$vics" "$rds"; do
+for input in "${inputs[@]}"; do
   cat "$input" > /dev/null  # warm the page cache
   db=$BENCH_DIR/HASHSET-$(basename "$input").db
   rm -f "$db" "$db-journal"

@@ -208,8 +208,9 @@ TEST_CASE("digest blocks: every digest is found across block boundaries, duplica
   CHECK(std::is_sorted(digests.begin(), digests.end()));
   CHECK(max_ordinal == 8999);
   std::string media_id, category;
-  store->record_label(sets[0].first_record + 5, media_id, category);
+  store->record_label(sets[0].id, 5, media_id, category);
   CHECK(media_id.empty());
+  CHECK(category.empty());
 }
 
 TEST_CASE("for_each_pdq_record streams only records with a PDQ hash") {
@@ -235,4 +236,21 @@ TEST_CASE("for_each_pdq_record streams only records with a PDQ hash") {
   CHECK(seen == std::vector<std::string>{"3", "13", "23", "33"});
   CHECK(store->sets()[0].pdq_count == 4);
   CHECK(store->sets()[1].pdq_count == 0);
+}
+
+TEST_CASE("the source SHA-256 is recorded whether it is computed before or during the import") {
+  test::TempDir dir;
+  const auto file = write_list(dir, "list.txt", 0, 300);
+  auto store = HashSetStore::open_or_create(dir / "h.db");
+  // New name and size: hashed while importing. The same file twice in one command: hashed first.
+  const auto reports = store->import_files({file, file}, {});
+  REQUIRE(reports.size() == 2);
+  CHECK_FALSE(reports[0].already_imported);
+  CHECK(reports[0].set.source_sha256 == test::file_sha256(file));
+  CHECK(reports[1].already_imported);
+  CHECK(store->import_files({file}, {}).at(0).already_imported);
+  ImportOptions other;
+  other.name = "other";
+  CHECK(store->import_files({file}, other).at(0).set.source_sha256 == test::file_sha256(file));
+  CHECK(store->sets().size() == 2);
 }
