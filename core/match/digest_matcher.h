@@ -43,6 +43,8 @@ class DigestMatcher {
   // False (nothing added) for a set not added by add_stored_set, a span that is not whole
   // entries, or an ordinal out of range.
   bool add_stored_digests(std::uint32_t set, DigestKind kind, std::span<const std::uint8_t> entries);
+  // Room for `count` more digests of a kind (optional: saves regrowth of big arrays at load).
+  void reserve(DigestKind kind, std::size_t count) { index_.reserve(kind, count); }
 
   void build();
 

@@ -57,8 +57,8 @@ void ExactIndex::Table<N>::build() {
     }
   }
   entries.shrink_to_fit();
-  // About two entries per bucket; the directory costs 2 bytes per entry.
-  const unsigned bits = std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(entries.size() / 2)), 1, 30);
+  // About eight entries per bucket (the directory costs half a byte per entry).
+  const unsigned bits = std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(entries.size() / 4)), 1, 30);
   shift = 64 - bits;
   directory.assign((std::size_t{1} << bits) + 1, 0);
   std::size_t i = 0;
@@ -111,6 +111,14 @@ bool ExactIndex::add_entries(DigestKind kind, std::span<const std::uint8_t> byte
     case DigestKind::sha256: return put(sha256_);
   }
   return false;
+}
+
+void ExactIndex::reserve(DigestKind kind, std::size_t count) {
+  switch (kind) {
+    case DigestKind::md5: md5_.entries.reserve(md5_.entries.size() + count); break;
+    case DigestKind::sha1: sha1_.entries.reserve(sha1_.entries.size() + count); break;
+    case DigestKind::sha256: sha256_.entries.reserve(sha256_.entries.size() + count); break;
+  }
 }
 
 void ExactIndex::build() {

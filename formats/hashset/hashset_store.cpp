@@ -19,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include "core/match/huge_page_allocator.h"
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/hashset/hashset_reader.h"
@@ -60,7 +61,7 @@ CREATE TABLE digest_blocks (
 CREATE UNIQUE INDEX digest_blocks_first ON digest_blocks(set_id, kind, first_digest);
 )sql";
 
-constexpr std::size_t kRecordsPerBlock = 256;
+constexpr std::size_t kRecordsPerBlock = 64;  // small enough that reading one record (a scan's hit) is cheap
 
 constexpr const char* kSetColumns =
     "id, name, role, format, version, source_file, source_sha256, imported_utc, tool_version, record_count, "
@@ -490,7 +491,7 @@ std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest
   for (std::size_t b = 0; b < histogram.size(); ++b) next[b + 1] = next[b] + histogram[b];
   if (next.back() != expected) throw sqlite::Error("internal error: digest histogram does not match the count");
   const std::vector<std::uint64_t> bucket_start = next;
-  std::vector<BlockEntry<N>> entries(expected);
+  std::vector<BlockEntry<N>, HugePageAllocator<BlockEntry<N>>> entries(expected);  // not zeroed first
   for_each_record_block(db, set_id, [&](std::uint64_t first_ordinal, hashset::RecordBlockReader& reader) {
     hashset::RecordView r;
     for (std::uint64_t ordinal = first_ordinal; reader.next(r); ++ordinal) {
@@ -588,11 +589,23 @@ HashSetRecordDetail detail_from_view(const hashset::RecordView& v) {
 
 // Visits the records of a set at the given ordinals (sorted, unique), reading each record block
 // that holds one of them once.
+constexpr const char* kRecordBlockAt =
+    "SELECT first_ordinal, records FROM record_blocks WHERE set_id = ? AND first_ordinal <= ? "
+    "ORDER BY first_ordinal DESC LIMIT 1";
+
 template <typename Visit>
-void for_each_record_at(sqlite3* db, std::int64_t set_id, const std::vector<std::uint64_t>& ordinals, Visit&& visit) {
-  RawStatement q(db,
-                 "SELECT first_ordinal, records FROM record_blocks WHERE set_id = ? AND first_ordinal <= ? "
-                 "ORDER BY first_ordinal DESC LIMIT 1");
+void for_each_record_at(sqlite3* db, sqlite3_stmt* statement, std::int64_t set_id,
+                        const std::vector<std::uint64_t>& ordinals, Visit&& visit) {
+  struct Use {
+    sqlite3_stmt* stmt;
+    sqlite3_stmt* get() const { return stmt; }
+    bool step(sqlite3* connection) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) return true;
+      if (rc == SQLITE_DONE) return false;
+      throw sqlite::Error(fmt::format("SQLite: {}", sqlite3_errmsg(connection)));
+    }
+  } q{statement};
   for (std::size_t i = 0; i < ordinals.size();) {
     sqlite3_bind_int64(q.get(), 1, set_id);
     sqlite3_bind_int64(q.get(), 2, static_cast<std::int64_t>(ordinals[i]));
@@ -777,7 +790,8 @@ void HashSetStore::for_each_pdq_record(const std::function<void(const HashSetRec
     });
     std::sort(ordinals.begin(), ordinals.end());
     ordinals.erase(std::unique(ordinals.begin(), ordinals.end()), ordinals.end());
-    for_each_record_at(db_.get(), set.id, ordinals, [&](std::uint64_t, const hashset::RecordView& r) {
+    RawStatement at(db_.get(), kRecordBlockAt);
+    for_each_record_at(db_.get(), at.get(), set.id, ordinals, [&](std::uint64_t, const hashset::RecordView& r) {
       if (r.digest[3] != nullptr) visit(record_from_view(set.id, r));
     });
   }
@@ -803,7 +817,13 @@ void HashSetStore::record_label(std::int64_t set_id, std::uint64_t ordinal, std:
                                 std::string& category) const {
   media_id.clear();
   category.clear();
-  for_each_record_at(db_.get(), set_id, {ordinal}, [&](std::uint64_t, const hashset::RecordView& r) {
+  if (!record_at_) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), kRecordBlockAt, -1, &stmt, nullptr) != SQLITE_OK)
+      throw sqlite::Error(fmt::format("SQLite: {}", sqlite3_errmsg(db_.get())));
+    record_at_.reset(stmt);
+  }
+  for_each_record_at(db_.get(), record_at_.get(), set_id, {ordinal}, [&](std::uint64_t, const hashset::RecordView& r) {
     media_id = r.media_id;
     category = r.category;
   });
@@ -828,7 +848,8 @@ std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> HashSetStore::lookup_
       std::vector<std::uint64_t> ordinals(found.begin(), found.end());
       std::sort(ordinals.begin(), ordinals.end());
       ordinals.erase(std::unique(ordinals.begin(), ordinals.end()), ordinals.end());
-      for_each_record_at(db_.get(), set.id, ordinals, [&](std::uint64_t, const hashset::RecordView& r) {
+      RawStatement at(db_.get(), kRecordBlockAt);
+      for_each_record_at(db_.get(), at.get(), set.id, ordinals, [&](std::uint64_t, const hashset::RecordView& r) {
         out.emplace_back(record_from_view(set.id, r), detail_from_view(r));
       });
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Record blocks of the hash-set store (schema version 2, man/triage.1 HASH-SET STORE): a set's
-// records in import order, a few hundred to a BLOB, so that a ten-million-record import inserts
+// records in import order, 64 to a BLOB, so that a ten-million-record import inserts
 // tens of thousands of SQLite rows, not ten million. One record is a 16-bit little-endian field
 // mask, then the fields present, in mask order: MD5 (16 bytes), SHA-1 (20), SHA-256 (32), PDQ (32),
 // media_id, category, series, file_name, product, tags, photodna (each a LEB128 length and

@@ -47,6 +47,7 @@ void add_store(const std::filesystem::path& file, ScanHashSets& out) {
                                               std::tuple{DigestKind::sha1, StoredDigest::sha1, info.sha1_count},
                                               std::tuple{DigestKind::sha256, StoredDigest::sha256, info.sha256_count}}) {
       if (count == 0) continue;
+      out.matcher.reserve(kind, count);
       shared->store->for_each_digest_block(info.id, stored, [&](std::span<const std::uint8_t> entries, std::size_t) {
         if (!out.matcher.add_stored_digests(set, kind, entries))
           throw sqlite::Error(fmt::format("{}: set '{}': a damaged {} digest block", file.string(), info.name,

@@ -134,3 +134,25 @@ TEST_CASE("exact index merges unsorted and sorted runs into one order") {
   CHECK(index.size() == 10000);
   for (std::uint32_t i = 0; i < added.size(); i += 7) CHECK(index.find(DigestKind::sha1, added[i]) == std::vector<std::uint32_t>{i});
 }
+
+TEST_CASE("exact index stays exact when digests are not uniform (interpolation only guesses)") {
+  ExactIndex index;
+  std::vector<std::vector<std::uint8_t>> added;
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    std::vector<std::uint8_t> d(32, 0);  // one bucket, same first 8 bytes: only the tail differs
+    d[31] = static_cast<std::uint8_t>(i * 7);
+    d[30] = static_cast<std::uint8_t>(i / 37);
+    if (i % 5 == 0) d[0] = 0xFF;  // a second, far bucket
+    REQUIRE(index.add(DigestKind::sha256, d, i));
+    added.push_back(d);
+  }
+  index.build();
+  for (std::uint32_t i = 0; i < added.size(); ++i) {
+    const auto refs = index.find(DigestKind::sha256, added[i]);
+    CHECK(std::find(refs.begin(), refs.end(), i) != refs.end());
+    for (auto ref : refs) CHECK(added[ref] == added[i]);
+  }
+  std::vector<std::uint8_t> absent(32, 0);
+  absent[29] = 1;
+  CHECK(index.find(DigestKind::sha256, absent).empty());
+}
