@@ -607,6 +607,7 @@ void for_each_record_at(sqlite3* db, sqlite3_stmt* statement, std::int64_t set_i
     }
   } q{statement};
   for (std::size_t i = 0; i < ordinals.size();) {
+    sqlite3_reset(q.get());  // also after an exception left the (cached) statement mid-step
     sqlite3_bind_int64(q.get(), 1, set_id);
     sqlite3_bind_int64(q.get(), 2, static_cast<std::int64_t>(ordinals[i]));
     if (!q.step(db)) {

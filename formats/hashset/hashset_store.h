@@ -1,8 +1,7 @@
 #pragma once
-// The hash-set store (HASHSET.db): imported hash sets with their provenance, and their records
-// in blocks, with their digests sorted in blocks for exact look-ups and for the scan's in-memory
-// index. See man/triage.1,
-// HASH-SET STORE, for the schema.
+// The hash-set store (HASHSET.db): imported hash sets with their provenance, their records in
+// blocks, and per set and digest kind the digests sorted in blocks, for exact look-ups and for the
+// scan's in-memory index. See man/triage.1, HASH-SET STORE, for the schema.
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -28,7 +27,7 @@ struct HashSetInfo {
   std::string name, role, format, version, source_file, source_sha256, imported_utc, tool_version;
   std::uint64_t record_count = 0, rejected_records = 0;
   // Records with each digest; a record is known by its ordinal in its set (0 .. record_count - 1).
-  std::uint64_t md5_count = 0, sha1_count = 0, sha256_count = 0, pdq_count = 0;  // records with each digest
+  std::uint64_t md5_count = 0, sha1_count = 0, sha256_count = 0, pdq_count = 0;
 };
 
 // The digest kinds of the sorted digest blocks (digest_blocks.kind in the store).
@@ -92,8 +91,8 @@ class HashSetStore {
 
   std::vector<HashSetInfo> sets() const;
   void for_each_record(const std::function<void(const HashSetRecord&)>& visit) const;  // streaming, all sets
-  // Streams only the records that carry a PDQ hash, set by set in rowid order; costs nothing
-  // for sets without PDQ hashes (their pdq_count is 0).
+  // Streams only the records that carry a PDQ hash, set by set (in set id order), each set's in
+  // import order; costs nothing for sets without PDQ hashes (their pdq_count is 0).
   void for_each_pdq_record(const std::function<void(const HashSetRecord&)>& visit) const;
 
   // One set's digests of one kind, sorted by (digest, ordinal), block by block: `entries` holds
