@@ -1,12 +1,14 @@
 #pragma once
-// The hash-set store (HASHSET.db): imported hash sets with their provenance, and their records
-// (hashes as BLOBs) for exact look-ups and for the scan's in-memory index. See man/triage.1,
-// HASH-SET STORE, for the schema.
+// The hash-set store (HASHSET.db): imported hash sets with their provenance, their records in
+// blocks, and per set and digest kind the digests sorted in blocks, for exact look-ups and for the
+// scan's in-memory index. See man/triage.1, HASH-SET STORE, for the schema.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,7 +26,13 @@ struct HashSetInfo {
   std::int64_t id = 0;
   std::string name, role, format, version, source_file, source_sha256, imported_utc, tool_version;
   std::uint64_t record_count = 0, rejected_records = 0;
+  // Records with each digest; a record is known by its ordinal in its set (0 .. record_count - 1).
+  std::uint64_t md5_count = 0, sha1_count = 0, sha256_count = 0, pdq_count = 0;
 };
+
+// The digest kinds of the sorted digest blocks (digest_blocks.kind in the store).
+enum class StoredDigest : int { md5 = 0, sha1 = 1, sha256 = 2, pdq = 3 };
+std::size_t stored_digest_bytes(StoredDigest kind);  // 16, 20, 32, 32
 
 struct HashSetRecord {
   std::int64_t set_id = 0;
@@ -83,6 +91,18 @@ class HashSetStore {
 
   std::vector<HashSetInfo> sets() const;
   void for_each_record(const std::function<void(const HashSetRecord&)>& visit) const;  // streaming, all sets
+  // Streams only the records that carry a PDQ hash, set by set (in set id order), each set's in
+  // import order; costs nothing for sets without PDQ hashes (their pdq_count is 0).
+  void for_each_pdq_record(const std::function<void(const HashSetRecord&)>& visit) const;
+
+  // One set's digests of one kind, sorted by (digest, ordinal), block by block: `entries` holds
+  // `count` fixed-width entries of the digest's bytes followed by the record's ordinal in the set
+  // (4 bytes, little-endian). A run of equal digests is never split between blocks.
+  void for_each_digest_block(std::int64_t set_id, StoredDigest kind,
+                             const std::function<void(std::span<const std::uint8_t> entries, std::size_t count)>& visit) const;
+  // The media id and category of a set's record by its ordinal (both empty when there is none).
+  // Not thread-safe: one caller at a time.
+  void record_label(std::int64_t set_id, std::uint64_t ordinal, std::string& media_id, std::string& category) const;
   std::vector<HashSetRecord> lookup(std::string_view hex) const;  // md5/sha1/sha256/pdq by length
 
   // lookup() with each record's details, for analysts.
@@ -101,13 +121,17 @@ class HashSetStore {
  private:
   struct PendingImport {
     std::filesystem::path source;
-    std::string format, name, sha256;
-    bool already = false;
+    std::string format, name;
+    std::string sha256;  // empty: computed while the file is imported (see import_files)
+    std::uint64_t size = 0;
   };
   HashSetStore(sqlite::Db db, bool writable);
   ImportReport import_one(const PendingImport& pending, const ImportOptions& options);
+  void build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen,
+                           const std::array<std::vector<std::uint32_t>, 4>& histograms);
   sqlite::Db db_;
   bool writable_ = false;
+  mutable std::unique_ptr<sqlite3_stmt, sqlite::StmtFinalizer> record_at_;  // record_label()
 };
 
 // Reads and checks one file as an import would, writing nothing (`hashset import --check`):

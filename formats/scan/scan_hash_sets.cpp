@@ -1,6 +1,11 @@
 #include "formats/scan/scan_hash_sets.h"
 
+#include <fmt/format.h>
+
 #include <map>
+#include <mutex>
+#include <span>
+#include <tuple>
 
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
@@ -8,22 +13,69 @@
 namespace triage {
 namespace {
 
-// Adds every record of `store` to the matcher; returns the sets it held.
-void add_store(const HashSetStore& store, ScanHashSets& out) {
-  std::map<std::int64_t, std::uint32_t> matcher_set, pdq_set;
-  for (const auto& info : store.sets()) {
-    matcher_set[info.id] = out.matcher.add_set({info.name, info.role});
+// One read-only store shared by the sets it holds; its connection serves one match at a time.
+struct SharedStore {
+  std::unique_ptr<HashSetStore> store;
+  std::mutex mutex;
+};
+
+// A stored set's records for the matcher: media id and category read on a match only.
+class StoredSetRecords : public MatchRecordSource {
+ public:
+  StoredSetRecords(std::shared_ptr<SharedStore> store, std::int64_t set_id) : store_(std::move(store)), set_id_(set_id) {}
+  void describe(std::uint32_t ordinal, std::string& media_id, std::string& category) const override {
+    std::lock_guard lock(store_->mutex);
+    store_->store->record_label(set_id_, ordinal, media_id, category);
+  }
+
+ private:
+  std::shared_ptr<SharedStore> store_;
+  std::int64_t set_id_;
+};
+
+// Loads every set of the store at `file` into the matchers: its sorted MD5, SHA-1 and SHA-256
+// blocks as they are stored into the exact matcher, its PDQ hashes into the perceptual one.
+void add_store(const std::filesystem::path& file, ScanHashSets& out) {
+  auto shared = std::make_shared<SharedStore>();
+  shared->store = HashSetStore::open_read_only(file);
+  std::map<std::int64_t, std::uint32_t> pdq_set;  // store set id -> PdqMatcher set
+  for (const auto& info : shared->store->sets()) {
     pdq_set[info.id] = out.pdq.add_set({info.name, info.role});
     out.used.push_back({info.name, info.role, info.format, info.version, info.source_file, info.source_sha256,
                         info.record_count, info.imported_utc});
+    auto records = std::make_shared<StoredSetRecords>(shared, info.id);
+    out.record_sources.push_back(records);
+    const auto set = out.matcher.add_stored_set({info.name, info.role}, info.record_count, *records);
+    for (const auto& [kind, stored, count] : {std::tuple{DigestKind::md5, StoredDigest::md5, info.md5_count},
+                                              std::tuple{DigestKind::sha1, StoredDigest::sha1, info.sha1_count},
+                                              std::tuple{DigestKind::sha256, StoredDigest::sha256, info.sha256_count}}) {
+      if (count == 0) continue;
+      out.matcher.reserve(kind, count);
+      shared->store->for_each_digest_block(info.id, stored, [&](std::span<const std::uint8_t> entries, std::size_t) {
+        if (!out.matcher.add_stored_digests(set, kind, entries))
+          throw sqlite::Error(fmt::format("{}: set '{}': a damaged {} digest block", file.string(), info.name,
+                                          to_string(kind)));
+      });
+    }
   }
-  store.for_each_record([&](const HashSetRecord& r) {
-    const auto it = matcher_set.find(r.set_id);
-    if (it == matcher_set.end()) return;
-    if (!r.pdq.empty()) out.pdq.add_record(pdq_set.at(r.set_id), r.pdq, r.media_id, r.category);
-    if (r.md5.empty() && r.sha1.empty() && r.sha256.empty()) return;
-    out.matcher.add_record(it->second, r.md5, r.sha1, r.sha256, r.media_id, r.category);
+  shared->store->for_each_pdq_record([&](const HashSetRecord& r) {
+    const auto it = pdq_set.find(r.set_id);
+    if (it != pdq_set.end()) out.pdq.add_record(it->second, r.pdq, r.media_id, r.category);
   });
+}
+
+// Opens (or creates) the case's cache of imported raw exports; a cache left by a triage with an
+// older store schema is only a cache: it is made again.
+std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) {
+  try {
+    return HashSetStore::open_or_create(cache_db);
+  } catch (const sqlite::Error& e) {
+    if (!HashSetStore::is_hashset_store(cache_db) ||
+        std::string_view(e.what()).find("schema version") == std::string_view::npos)
+      throw;
+  }
+  std::filesystem::remove(cache_db);
+  return HashSetStore::open_or_create(cache_db);
 }
 
 bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
@@ -37,28 +89,28 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   std::vector<std::filesystem::path> raw_alert, raw_known;
   for (const auto& f : files) {
     if (HashSetStore::is_hashset_store(f)) {
-      add_store(*HashSetStore::open_read_only(f), *out);
+      add_store(f, *out);
     } else {
       (is_nsrl(hashset::detect_format(f)) ? raw_known : raw_alert).push_back(f);
     }
   }
   for (const auto& f : known_files) {
     if (HashSetStore::is_hashset_store(f)) {
-      add_store(*HashSetStore::open_read_only(f), *out);
+      add_store(f, *out);
     } else {
       raw_known.push_back(f);
     }
   }
   if (!raw_alert.empty() || !raw_known.empty()) {
     {
-      auto cache = HashSetStore::open_or_create(cache_db);
+      auto cache = open_cache(cache_db);
       ImportOptions options;
       options.role = HashSetRole::alert;
       if (!raw_alert.empty()) (void)cache->import_files(raw_alert, options);
       options.role = HashSetRole::known;
       if (!raw_known.empty()) (void)cache->import_files(raw_known, options);
     }
-    add_store(*HashSetStore::open_read_only(cache_db), *out);
+    add_store(cache_db, *out);
   }
   out->matcher.build();
   out->pdq.build();

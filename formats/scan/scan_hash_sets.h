@@ -14,6 +14,9 @@
 namespace triage {
 
 struct ScanHashSets {
+  // The stores the matcher reads a matched record's media id and category from (declared first:
+  // they outlive the matcher that points at them).
+  std::vector<std::shared_ptr<const MatchRecordSource>> record_sources;
   DigestMatcher matcher;
   PdqMatcher pdq;  // the records that carry a PDQ hash
   std::vector<CaseHashSet> used;  // in load order

@@ -20,15 +20,18 @@
 #                    inputs are kept and reused while their marker matches, delete to regenerate)
 #     TRIAGE         binary (default build/release/cli/triage, built with the release preset if missing)
 #     BENCH_RECORDS  records per input (default 10000000)
+#     BENCH_INPUTS   "vics rds" (default) or either alone
 #   Needs python3, sqlite3 and time (Debian packages python3, sqlite3, time).
 #   The page cache is warmed by one read of each input first; read the load averages printed at
-#   the start and the end before trusting the figures on a shared machine.
+#   the start and the end before trusting the figures on a shared machine ("CPU s" is the import's
+#   user + system time: with two cores and a loaded machine, wall time says more about the load).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-hashset-bench}
 TRIAGE=${TRIAGE:-build/release/cli/triage}
 N=${BENCH_RECORDS:-10000000}
+INPUTS=${BENCH_INPUTS:-vics rds}
 
 die() { echo "hashset-bench: error: $*" >&2; exit 1; }
 note() { echo "hashset-bench: $*" >&2; }
@@ -40,13 +43,17 @@ need sqlite3 sqlite3
 if [[ ! -x $TRIAGE ]]; then
   [[ $TRIAGE == build/release/cli/triage ]] || die "TRIAGE=$TRIAGE is not an executable"
   note "building $TRIAGE (release preset)"
-  cmake --preset release >&2 && cmake --build --preset release --target triage >&2 || die "release build failed"
+  cmake --preset release >&2 && cmake --build --preset release -j2 --target triage >&2 || die "release build failed"
 fi
 mkdir -p "$BENCH_DIR"
 vics=$BENCH_DIR/vics-2.0-$N.json
 rds=$BENCH_DIR/rds3-$N.db
 
-if [[ ! -s $vics || ! -f $vics.done ]]; then
+inputs=()
+[[ $INPUTS == *vics* ]] && inputs+=("$vics")
+[[ $INPUTS == *rds* ]] && inputs+=("$rds")
+
+if [[ $INPUTS == *vics* ]] && [[ ! -s $vics || ! -f $vics.done ]]; then
   note "generating $vics ($N records)"
   python3 - "$vics" "$N" <<'PY'
 import hashlib, sys
@@ -76,7 +83,7 @@ PY
   touch "$vics.done"
 fi
 
-if [[ ! -s $rds || ! -f $rds.done ]]; then
+if [[ $INPUTS == *rds* ]] && [[ ! -s $rds || ! -f $rds.done ]]; then
   note "generating $rds ($N rows)"
   rm -f "$rds"
   sqlite3 "$rds" > /dev/null <<SQL
@@ -99,21 +106,21 @@ SQL
 fi
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %12s %9s %9s %12s %14s\n' input "input bytes" seconds "MB/s" "peak RSS MB" "HASHSET.db MB"
-for input in "$vics" "$rds"; do
+printf '%-34s %12s %9s %9s %12s %14s %9s\n' input "input bytes" seconds "MB/s" "peak RSS MB" "HASHSET.db MB" "CPU s"
+for input in "${inputs[@]}"; do
   cat "$input" > /dev/null  # warm the page cache
   db=$BENCH_DIR/HASHSET-$(basename "$input").db
   rm -f "$db" "$db-journal"
-  /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "$TRIAGE" hashset import "$input" --into "$db" \
+  /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DIR/time.txt" "$TRIAGE" hashset import "$input" --into "$db" \
     > "$BENCH_DIR/import.out" 2> "$BENCH_DIR/import.err" || {
     cat "$BENCH_DIR/import.err" >&2
     die "import of $input failed"
   }
-  read -r secs rss_kb < "$BENCH_DIR/time.txt"
+  read -r secs rss_kb user_s sys_s < "$BENCH_DIR/time.txt"
   bytes=$(stat -c %s "$input")
   dbbytes=$(stat -c %s "$db")
-  awk -v name="$(basename "$input")" -v b="$bytes" -v s="$secs" -v r="$rss_kb" -v d="$dbbytes" \
-    'BEGIN { printf "%-34s %12.0f %9.1f %9.1f %12.0f %14.0f\n", name, b, s, b / 1e6 / s, r / 1024, d / 1e6 }'
+  awk -v name="$(basename "$input")" -v b="$bytes" -v s="$secs" -v r="$rss_kb" -v d="$dbbytes" -v u="$user_s" -v y="$sys_s" \
+    'BEGIN { printf "%-34s %12.0f %9.1f %9.1f %12.0f %14.0f %9.1f\n", name, b, s, b / 1e6 / s, r / 1024, d / 1e6, u + y }'
   sed 's/^/  /' "$BENCH_DIR/import.out"
   if [[ $input == "$vics" ]]; then  # the parser alone: --check reads and checks, writes nothing
     /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "$TRIAGE" hashset import --check "$input" > /dev/null

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "tests/formats/hashset/hashset_fixtures.h"
 #include "triage/version.h"
 
@@ -26,7 +29,7 @@ std::uint64_t total_records(const HashSetStore& store) {
 
 }  // namespace
 
-TEST_CASE("a new store carries db_info kind=triage-hashset and schema_version=1") {
+TEST_CASE("a new store carries db_info kind=triage-hashset and schema_version=2") {
   test::TempDir dir;
   const auto db = dir / "HASHSET.db";
   CHECK_FALSE(HashSetStore::is_hashset_store(db));
@@ -38,6 +41,11 @@ TEST_CASE("a new store carries db_info kind=triage-hashset and schema_version=1"
   CHECK_FALSE(HashSetStore::is_hashset_store(dir / "case.db"));
   CHECK_THROWS_WITH(HashSetStore::open_read_only(dir / "case.db"), doctest::Contains("not a triage hash-set store"));
   CHECK_THROWS_WITH(HashSetStore::open_or_create(dir / "case.db"), doctest::Contains("not a triage hash-set store"));
+  test::make_sqlite(dir / "v1.db", "CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                   "INSERT INTO db_info VALUES ('kind', 'triage-hashset'), ('schema_version', '1');");
+  CHECK(HashSetStore::is_hashset_store(dir / "v1.db"));
+  CHECK_THROWS_WITH(HashSetStore::open_read_only(dir / "v1.db"), doctest::Contains("schema version 1, this triage reads version 2"));
+  CHECK_THROWS_WITH(HashSetStore::open_or_create(dir / "v1.db"), doctest::Contains("import its sources again"));
   test::write_text(dir / "text.txt", "not sqlite");
   CHECK_FALSE(HashSetStore::is_hashset_store(dir / "text.txt"));
   CHECK_THROWS(HashSetStore::open_read_only(dir / "missing.db"));
@@ -155,4 +163,94 @@ TEST_CASE("a failed import leaves an existing store byte-identical, whichever fi
   }
   CHECK(test::file_sha256(db) == before);
   CHECK_FALSE(fs::exists(dir / "HASHSET.db-journal"));
+}
+
+TEST_CASE("digest blocks: every digest is found across block boundaries, duplicates whole, per set") {
+  test::TempDir dir;
+  // 9,000 records (more than two blocks of 4,096): each MD5 three times at the ends of blocks
+  // would be split if runs were not kept whole; some records with SHA-1 too.
+  std::string text;
+  for (int i = 0; i < 9000; ++i) {
+    const int seed = i % 3000;  // every MD5 three times
+    text += test::synthetic_hex(32, seed) + "  file" + std::to_string(i) + "\n";
+  }
+  const auto file = dir / "big.md5";
+  test::write_text(file, text);
+  const auto second = write_list(dir, "second.txt", 2990, 20);  // overlaps the first set
+  auto store = HashSetStore::open_or_create(dir / "h.db");
+  store->import_files({file, second}, {});
+  const auto sets = store->sets();
+  REQUIRE(sets.size() == 2);
+  CHECK(sets[0].md5_count == 9000);
+  CHECK(sets[0].sha1_count == 0);
+  CHECK(sets[1].md5_count == 20);
+  for (int seed = 0; seed < 3000; ++seed) {
+    const auto found = store->lookup(test::synthetic_hex(32, seed));
+    REQUIRE(found.size() == (seed >= 2990 ? 4u : 3u));
+    CHECK(found[0].set_id == sets[0].id);
+    if (seed >= 2990) CHECK(found[3].set_id == sets[1].id);
+  }
+  CHECK(store->lookup(test::synthetic_hex(32, 3005)).size() == 1);
+  CHECK(store->lookup(test::synthetic_hex(32, 3010)).empty());
+  // The blocks hand over every entry, sorted by (digest, ordinal), ordinals within the set.
+  std::vector<std::string> digests;
+  std::uint32_t max_ordinal = 0;
+  store->for_each_digest_block(sets[0].id, StoredDigest::md5, [&](std::span<const std::uint8_t> entries, std::size_t count) {
+    REQUIRE(entries.size() == count * 20);
+    for (std::size_t i = 0; i < count; ++i) {
+      digests.emplace_back(reinterpret_cast<const char*>(entries.data() + i * 20), 16);
+      std::uint32_t ordinal;
+      std::memcpy(&ordinal, entries.data() + i * 20 + 16, 4);
+      max_ordinal = std::max(max_ordinal, ordinal);
+    }
+  });
+  CHECK(digests.size() == 9000);
+  CHECK(std::is_sorted(digests.begin(), digests.end()));
+  CHECK(max_ordinal == 8999);
+  std::string media_id, category;
+  store->record_label(sets[0].id, 5, media_id, category);
+  CHECK(media_id.empty());
+  CHECK(category.empty());
+}
+
+TEST_CASE("for_each_pdq_record streams only records with a PDQ hash") {
+  test::TempDir dir;
+  std::string media;
+  for (int i = 0; i < 40; ++i) {
+    if (!media.empty()) media += ",";
+    media += R"({"MediaID": )" + std::to_string(i) + R"(, "Category": 1, "MD5": ")" + test::synthetic_hex(32, i) + "\"";
+    if (i % 10 == 3)
+      media += R"(, "AlternativeHashes": [{"HashName": "PDQ", "HashValue": ")" + test::synthetic_hex(64, i) + R"("}])";
+    media += "}";
+  }
+  const auto file = dir / "v.json";
+  test::write_text(file, R"({"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Media", "value": [)" + media + "]}");
+  auto store = HashSetStore::open_or_create(dir / "h.db");
+  store->import_files({file, write_list(dir, "plain.txt", 100, 5)}, {});
+  std::vector<std::string> seen;
+  store->for_each_pdq_record([&](const HashSetRecord& r) {
+    CHECK(r.pdq.size() == 64);
+    CHECK(r.category == "1");
+    seen.push_back(r.media_id);
+  });
+  CHECK(seen == std::vector<std::string>{"3", "13", "23", "33"});
+  CHECK(store->sets()[0].pdq_count == 4);
+  CHECK(store->sets()[1].pdq_count == 0);
+}
+
+TEST_CASE("the source SHA-256 is recorded whether it is computed before or during the import") {
+  test::TempDir dir;
+  const auto file = write_list(dir, "list.txt", 0, 300);
+  auto store = HashSetStore::open_or_create(dir / "h.db");
+  // New name and size: hashed while importing. The same file twice in one command: hashed first.
+  const auto reports = store->import_files({file, file}, {});
+  REQUIRE(reports.size() == 2);
+  CHECK_FALSE(reports[0].already_imported);
+  CHECK(reports[0].set.source_sha256 == test::file_sha256(file));
+  CHECK(reports[1].already_imported);
+  CHECK(store->import_files({file}, {}).at(0).already_imported);
+  ImportOptions other;
+  other.name = "other";
+  CHECK(store->import_files({file}, other).at(0).set.source_sha256 == test::file_sha256(file));
+  CHECK(store->sets().size() == 2);
 }
