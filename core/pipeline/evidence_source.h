@@ -34,6 +34,29 @@ class WalkSink {
   virtual bool stopping() const = 0;
 };
 
+// Builds a WalkProblem and hands it to the sink (the walk order is the sink's to assign).
+inline void report_problem(WalkSink& sink, std::string path, std::string kind, std::string message,
+                           bool is_error = true) {
+  WalkProblem p;
+  p.path = std::move(path);
+  p.kind = std::move(kind);
+  p.message = std::move(message);
+  p.is_error = is_error;
+  sink.problem(std::move(p));
+}
+
+// The sink of a counting walk (EvidenceSource::count): takes nothing, stops when asked.
+class StopOnlySink final : public WalkSink {
+ public:
+  explicit StopOnlySink(const std::atomic<bool>& stop) : stop_(stop) {}
+  void item(WalkedItem&&) override {}
+  void problem(WalkProblem&&) override {}
+  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::atomic<bool>& stop_;
+};
+
 // What a quick count of a source found so far (for the progress line's ETA only).
 struct WalkTotals {
   std::atomic<std::uint64_t> files{0}, bytes{0};

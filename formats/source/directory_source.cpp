@@ -200,19 +200,6 @@ void DirectorySource::walk(WalkSink& sink) {
   walker.walk_entry(root_, /*follow_link=*/true);
 }
 
-namespace {
-// Feeds the counting walk: ignores problems, stops when asked.
-class StopOnlySink final : public WalkSink {
- public:
-  explicit StopOnlySink(const std::atomic<bool>& stop) : stop_(stop) {}
-  void item(WalkedItem&&) override {}
-  void problem(WalkProblem&&) override {}
-  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
-
- private:
-  const std::atomic<bool>& stop_;
-};
-}  // namespace
 
 void DirectorySource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
   StopOnlySink sink(stop);

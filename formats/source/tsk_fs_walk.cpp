@@ -172,13 +172,7 @@ class FileSystemWalker {
   }
 
   void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
-    if (totals_ != nullptr) return;
-    WalkProblem p;
-    p.path = std::move(path);
-    p.kind = std::move(kind);
-    p.message = std::move(message);
-    p.is_error = is_error;
-    sink_.problem(std::move(p));
+    if (totals_ == nullptr) report_problem(sink_, std::move(path), std::move(kind), std::move(message), is_error);
   }
 
   TSK_FS_INFO* fs_;

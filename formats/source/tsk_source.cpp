@@ -113,13 +113,7 @@ class ImageWalker {
   }
 
   void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
-    if (totals_ != nullptr) return;
-    WalkProblem p;
-    p.path = std::move(path);
-    p.kind = std::move(kind);
-    p.message = std::move(message);
-    p.is_error = is_error;
-    sink_.problem(std::move(p));
+    if (totals_ == nullptr) report_problem(sink_, std::move(path), std::move(kind), std::move(message), is_error);
   }
 
   TSK_IMG_INFO* img_;
@@ -128,18 +122,6 @@ class ImageWalker {
   bool carve_;
   WalkSink& sink_;
   WalkTotals* totals_;
-};
-
-// Feeds the counting walk: stops when asked, nothing else.
-class StopOnlySink final : public WalkSink {
- public:
-  explicit StopOnlySink(const std::atomic<bool>& stop) : stop_(stop) {}
-  void item(WalkedItem&&) override {}
-  void problem(WalkProblem&&) override {}
-  bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
-
- private:
-  const std::atomic<bool>& stop_;
 };
 
 }  // namespace
