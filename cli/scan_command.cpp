@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -31,6 +32,7 @@ struct ScanOptions {
   bool no_pdq = false;
   int pdq_distance = 31;
   int pdq_quality = 50;
+  std::optional<double> video_fps;
 };
 
 // One clear line naming the source and why it cannot be read, or empty.
@@ -91,6 +93,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.perceptual = !o.no_pdq;
   job.pdq_max_distance = o.pdq_distance;
   job.pdq_min_quality = o.pdq_quality;
+  job.video_fps = o.video_fps;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -143,6 +146,10 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "Only images whose PDQ quality is at least this are matched perceptually (flat images hash poorly)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  cmd->add_option("--video-fps", opts->video_fps,
+                  "Decode videos: metadata and PDQ hashes of N frames per second of video (0 = every frame) into "
+                  "case.db's videos and frames tables; without it videos are digested only")
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

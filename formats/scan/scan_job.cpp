@@ -173,6 +173,7 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("pdq", o.perceptual)
       .number("pdq_max_distance", static_cast<std::uint64_t>(o.pdq_max_distance))
       .number("pdq_min_quality", static_cast<std::uint64_t>(o.pdq_min_quality))
+      .optional("video_fps", o.video_fps)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -243,6 +244,11 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   }
   context.pdq_options.max_distance = options.pdq_max_distance;
   context.pdq_options.min_quality = options.pdq_min_quality;
+  if (options.video_fps) {
+    context.video = true;
+    context.video_options.fps = *options.video_fps;
+    context.video_local_paths = true;  // every source is a DirectorySource: item paths are file-system paths
+  }
 
   RunInfo run;
   run.started_utc = now_utc();

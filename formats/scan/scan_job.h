@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,7 @@ struct ScanJobOptions {
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
   int pdq_max_distance = 31;          // probable match: Hamming distance at most this
   int pdq_min_quality = 50;           // and the item's PDQ quality at least this
+  std::optional<double> video_fps;    // --video-fps: video metadata and frame PDQ hashes (0 = every frame)
 };
 
 struct ScanCounts {
