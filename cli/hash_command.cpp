@@ -19,6 +19,7 @@ struct HashOptions {
   std::vector<std::string> files;
   std::string format = "jsonl";
   unsigned jobs = 0;
+  double video_fps = 1.0;
 };
 
 int run_hash(const HashOptions& o, Io& io) {
@@ -30,7 +31,8 @@ int run_hash(const HashOptions& o, Io& io) {
     }
   }
   const auto format = o.format == "csv" ? StreamFormat::csv : StreamFormat::jsonl;
-  const auto errors = run_hash_job(o.files, format, o.jobs == 0 ? default_jobs() : o.jobs, io.out, io.interrupted);
+  const auto errors = run_hash_job(o.files, format, o.jobs == 0 ? default_jobs() : o.jobs, io.out, io.interrupted,
+                                   o.video_fps);
   if (io.interrupted.load()) return kExitInterrupted;
   return errors > 0 ? kExitItemErrors : kExitClean;
 }
@@ -39,13 +41,17 @@ int run_hash(const HashOptions& o, Io& io) {
 
 void setup_hash(CLI::App& app, Io& io, int& exit_code) {
   auto opts = std::make_shared<HashOptions>();
-  CLI::App* cmd = app.add_subcommand("hash", "Digests, media type and EXIF of loose files (folders are walked)");
+  CLI::App* cmd = app.add_subcommand("hash", "Digests, media type, EXIF and video frame hashes of loose files (folders are walked)");
   cmd->add_option("FILE", opts->files, "Files or folders")->required();
   cmd->add_option("--format", opts->format, "jsonl or csv")
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->capture_default_str();
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
+  cmd->add_option("--video-fps", opts->video_fps,
+                  "Video frames hashed per second of video (PDQ); 0 hashes every frame")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
   cmd->callback([opts, &io, &exit_code] { exit_code = run_hash(*opts, io); });
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -35,6 +36,7 @@ struct ScanOptions {
   CaseDetails case_details;
   bool no_source_hash = false;
   bool no_carve = false;
+  std::optional<double> video_fps;
 };
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
@@ -93,6 +95,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.pdq_min_quality = o.pdq_quality;
   job.source_hash = !o.no_source_hash;
   job.carve = !o.no_carve;
+  job.video_fps = o.video_fps;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -152,6 +155,10 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                 "the case records that it was skipped)");
   cmd->add_flag("--no-carve", opts->no_carve,
                 "Do not carve JPEG, PNG and GIF images from the unallocated space of disk images");
+  cmd->add_option("--video-fps", opts->video_fps,
+                  "Decode videos: metadata and PDQ hashes of N frames per second of video (0 = every frame) into "
+                  "case.db's videos and frames tables; without it videos are digested only")
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

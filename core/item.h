@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/pdq/pdq.h"
+
 namespace triage {
 
 enum class MediaType { image, video, other };
@@ -76,6 +78,33 @@ struct ItemCategory {
   bool probable = false;  // decided by a perceptual (PDQ) match only: needs confirmation
 };
 
+// Container and stream facts of a video (formats/video/ fills them from FFmpeg); absent facts
+// stay nullopt.
+struct VideoInfo {
+  std::string container;      // demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string codec;          // e.g. "h264"
+  int width = 0, height = 0;  // stored frame size, before rotation
+  double frame_rate = 0;      // frames per second (average, else base rate); 0 when unknown
+  std::optional<double> duration;            // seconds (container, else stream)
+  std::optional<std::int64_t> frame_count;   // the container's own count; not decoded
+  std::optional<std::string> creation_time;  // the creation_time tag as stored (ISO 8601)
+  int rotation = 0;  // degrees clockwise to turn the picture for display (0, 90, 180, 270)
+};
+
+// The PDQ hash of one sampled video frame.
+struct VideoFrameHash {
+  std::int64_t frame = 0;  // decode-order number from 0
+  double timestamp = 0;    // seconds from the start
+  PdqResult pdq;
+};
+
+// What frame hashing of a video item did.
+struct VideoFacts {
+  VideoInfo info;
+  std::uint64_t decoded_frames = 0;  // 0 when the frames were not decoded
+  double sample_fps = 0;             // sampled frames per second asked for; 0 = every frame
+};
+
 struct ItemRecord {
   std::uint64_t seq = 0;       // walk order across all sources; the primary key of the run
   std::uint32_t source_index = 0;
@@ -89,6 +118,8 @@ struct ItemRecord {
   std::string pdq;             // PDQ hash of a still image, 64 hex digits; empty when none
   std::optional<int> pdq_quality;  // 0..100
   ExifFields exif;
+  std::optional<VideoFacts> video;         // video items whose metadata was read
+  std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order
   std::vector<ItemMatch> matches;
   std::optional<ItemCategory> category;  // set for media and for any matched item
   std::vector<ItemProblem> problems;

@@ -5,7 +5,8 @@
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev doctest-dev libsqlite3-dev libexif-dev libopencv-dev libssl-dev libmagic-dev
-  nlohmann-json3-dev libsimdjson-dev libheif-dev libgif-dev libtsk-dev)
+  nlohmann-json3-dev libsimdjson-dev libheif-dev libgif-dev libtsk-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace clang libclang-rt-14-dev
     sleuthkit ewf-tools dosfstools mtools e2fsprogs ntfs-3g gzip)

@@ -27,6 +27,26 @@ MediaAnalyzer::MediaAnalyzer(const AnalysisContext& context)
     : context_(context), magic_(std::make_unique<MagicMime>()) {}
 MediaAnalyzer::~MediaAnalyzer() = default;
 
+void MediaAnalyzer::hash_video(WalkedItem& item) {
+  ItemRecord& record = item.record;
+  Result<VideoHashes> hashes = Error{"video", ""};
+  if (item.content.complete) {
+    hashes = hash_video_buffer(item.content.bytes, context_.video_options);
+  } else if (context_.video_local_paths) {
+    hashes = hash_video_file(record.path, context_.video_options);
+  } else {
+    record.problems.push_back({"video", "video larger than the in-memory limit: frames not hashed"});
+    return;
+  }
+  if (!hashes) {
+    record.problems.push_back({hashes.error().stage, hashes.error().message});
+    return;
+  }
+  record.video = VideoFacts{hashes->info, hashes->decoded_frames, context_.video_options.fps};
+  record.frames = std::move(hashes->frames);
+  if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
+}
+
 void MediaAnalyzer::process(WalkedItem& item) {
   ItemRecord& record = item.record;
   const ItemContent& content = item.content;
@@ -62,6 +82,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
       record.exif.height = size->height;
     }
   }
+
+  if (kind.type == MediaType::video && context_.video) hash_video(item);
 
   std::vector<ItemMatch> probable;
   if (kind.type == MediaType::image && content.complete && context_.perceptual) {

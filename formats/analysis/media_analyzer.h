@@ -6,6 +6,7 @@
 
 #include "core/match/pdq_matcher.h"
 #include "core/pipeline/scan_pipeline.h"
+#include "formats/video/video_decoder.h"
 
 namespace triage {
 
@@ -24,6 +25,11 @@ struct AnalysisContext {
   const CategoryProfile* profile = nullptr;  // null: items get no category
   bool perceptual = true;                    // PDQ for still images
   std::uint64_t max_pixels = 64'000'000;     // larger images are not decoded (decompression bombs)
+  bool video = false;                        // video metadata and sampled frame PDQ hashes
+  VideoOptions video_options;                // sampling rate and per-video budgets
+  // Item paths are file-system paths (triage hash): a video too large to be handed over in
+  // memory is decoded from its path instead.
+  bool video_local_paths = false;
 };
 
 class MediaAnalyzer final : public ItemProcessor {
@@ -33,6 +39,8 @@ class MediaAnalyzer final : public ItemProcessor {
   void process(WalkedItem& item) override;
 
  private:
+  void hash_video(WalkedItem& item);
+
   const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;
   std::unique_ptr<ParallelMultiDigest> two_thread_digest_;  // made on first large file

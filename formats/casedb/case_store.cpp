@@ -59,6 +59,15 @@ CREATE TABLE matches (
   media_id TEXT NOT NULL, category TEXT NOT NULL,
   distance INTEGER, variant TEXT, quality INTEGER);
 CREATE INDEX matches_item ON matches(item_id);
+CREATE TABLE videos (
+  item_id INTEGER PRIMARY KEY REFERENCES items(id),
+  container TEXT NOT NULL, codec TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  frame_rate REAL NOT NULL, duration REAL, frame_count INTEGER, creation_time TEXT,
+  rotation INTEGER NOT NULL, frames_decoded INTEGER NOT NULL, sample_fps REAL NOT NULL);
+CREATE TABLE frames (
+  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
+  frame INTEGER NOT NULL, timestamp REAL NOT NULL, pdq TEXT NOT NULL, pdq_quality INTEGER NOT NULL);
+CREATE INDEX frames_item ON frames(item_id);
 CREATE TABLE errors (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -180,6 +189,12 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
   insert_match_ = std::make_unique<sqlite::Statement>(
       db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category, distance, variant, quality) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert_video_ = std::make_unique<sqlite::Statement>(
+      db_.get(),
+      "INSERT INTO videos(item_id, container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
+      "rotation, frames_decoded, sample_fps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert_frame_ = std::make_unique<sqlite::Statement>(
+      db_.get(), "INSERT INTO frames(item_id, frame, timestamp, pdq, pdq_quality) VALUES (?, ?, ?, ?, ?)");
   insert_error_ = std::make_unique<sqlite::Statement>(
       db_.get(),
       "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
@@ -313,6 +328,30 @@ void CaseStore::add_item(const ItemRecord& item) {
         .bind_optional(7, m.distance)
         .bind_optional(8, m.probable() ? std::optional(m.variant) : std::nullopt)
         .bind_optional(9, m.quality)
+        .run();
+  }
+  if (item.video) {
+    const VideoInfo& v = item.video->info;
+    insert_video_->bind(1, static_cast<std::int64_t>(item.seq))
+        .bind_text(2, v.container)
+        .bind_text(3, v.codec)
+        .bind(4, std::int64_t{v.width})
+        .bind(5, std::int64_t{v.height})
+        .bind(6, v.frame_rate)
+        .bind_optional(7, v.duration)
+        .bind_optional(8, v.frame_count)
+        .bind_optional(9, v.creation_time)
+        .bind(10, std::int64_t{v.rotation})
+        .bind(11, static_cast<std::int64_t>(item.video->decoded_frames))
+        .bind(12, item.video->sample_fps)
+        .run();
+  }
+  for (const auto& f : item.frames) {
+    insert_frame_->bind(1, static_cast<std::int64_t>(item.seq))
+        .bind(2, f.frame)
+        .bind(3, f.timestamp)
+        .bind_text(4, f.pdq.hash.to_hex())
+        .bind(5, std::int64_t{f.pdq.quality})
         .run();
   }
   for (const auto& p : item.problems) {

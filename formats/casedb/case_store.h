@@ -94,6 +94,7 @@ class CaseStore {
   std::int64_t run_id_ = 0;
   bool in_batch_ = false;
   std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_;
+  std::unique_ptr<sqlite::Statement> insert_video_, insert_frame_;  // video items with --video-fps
 };
 
 }  // namespace triage

@@ -1,5 +1,7 @@
 #include "formats/report/item_json.h"
 
+#include <cmath>
+
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/json_text.h"
@@ -39,6 +41,27 @@ std::string exif_json(const ExifFields& e) {
   return out;
 }
 
+// Seconds to the millisecond, as the vPDQ reference prints frame timestamps.
+double milliseconds(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
+
+std::string video_json(const VideoFacts& v) {
+  std::string out;
+  JsonObject o(out);
+  o.string("container", v.info.container)
+      .string("codec", v.info.codec)
+      .number("width", std::int64_t{v.info.width})
+      .number("height", std::int64_t{v.info.height})
+      .number("frame_rate", v.info.frame_rate)
+      .optional("duration", v.info.duration)
+      .optional("frame_count", v.info.frame_count)
+      .optional("creation_time", v.info.creation_time)
+      .number("rotation", std::int64_t{v.info.rotation})
+      .number("frames_decoded", v.decoded_frames)
+      .number("sample_fps", v.sample_fps);
+  o.close();
+  return out;
+}
+
 }  // namespace
 
 void append_item_json_line(std::string& out, const ItemRecord& item) {
@@ -64,6 +87,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
         .string_or_null("sha256", item.digests.sha256);
     if (!item.pdq.empty()) o.string("pdq", item.pdq).optional("pdq_quality", item.pdq_quality);
     o.raw("exif", exif_json(item.exif));
+    if (item.video) o.raw("video", video_json(*item.video)).number("frames_hashed", std::uint64_t{item.frames.size()});
     if (item.category) {
       const ItemCategory& c = *item.category;
       o.string("category", c.label)
@@ -100,6 +124,20 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     }
   }
   out += '\n';
+}
+
+void append_frame_json_lines(std::string& out, const ItemRecord& item) {
+  for (const VideoFrameHash& f : item.frames) {
+    {
+      JsonObject o(out);
+      path_keys(o, item.path);
+      o.number("frame", f.frame)
+          .number("timestamp", milliseconds(f.timestamp))
+          .string("pdq", f.pdq.hash.to_hex())
+          .number("pdq_quality", std::int64_t{f.pdq.quality});
+    }
+    out += '\n';
+  }
 }
 
 void append_problem_json_line(std::string& out, const WalkProblem& problem) {

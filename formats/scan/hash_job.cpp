@@ -18,7 +18,10 @@ class HashOutputSink final : public RecordSink {
   }
   void on_item(const ItemRecord& item) override {
     if (format_ == StreamFormat::csv) append_item_csv_row(buffer_, item);
-    else append_item_json_line(buffer_, item);
+    else {
+      append_item_json_line(buffer_, item);
+      append_frame_json_lines(buffer_, item);
+    }
     if (!item.problems.empty()) ++errors;
   }
   void on_problem(const WalkProblem& problem) override {
@@ -40,7 +43,7 @@ class HashOutputSink final : public RecordSink {
 }  // namespace
 
 std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat format, unsigned jobs,
-                           std::ostream& results, const std::atomic<bool>& interrupted) {
+                           std::ostream& results, const std::atomic<bool>& interrupted, double video_fps) {
   ContentPolicy policy;
   policy.all_files = true;
   std::vector<std::unique_ptr<EvidenceSource>> owned;
@@ -54,6 +57,9 @@ std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat f
   options.jobs = jobs;
   AnalysisContext context;
   context.all_files = true;
+  context.video = true;
+  context.video_options.fps = video_fps;
+  context.video_local_paths = true;  // DirectorySource paths are file-system paths
   run_pipeline(sources, [&] { return std::make_unique<MediaAnalyzer>(context); }, sink, options, interrupted);
   return sink.errors;
 }

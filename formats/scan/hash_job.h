@@ -10,8 +10,10 @@
 
 namespace triage {
 
-// Returns the number of items and walk entries with errors.
+// Returns the number of items and walk entries with errors. Videos get their metadata and one
+// PDQ hash per 1/video_fps seconds (0: every frame); JSON Lines prints a line per sampled frame
+// after the video's item line.
 std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat format, unsigned jobs,
-                           std::ostream& results, const std::atomic<bool>& interrupted);
+                           std::ostream& results, const std::atomic<bool>& interrupted, double video_fps = 1.0);
 
 }  // namespace triage

@@ -179,6 +179,7 @@ std::string options_json(const ScanJobOptions& o) {
       .number("pdq_min_quality", static_cast<std::uint64_t>(o.pdq_min_quality))
       .boolean("source_hash", o.source_hash)
       .boolean("carve", o.carve)
+      .optional("video_fps", o.video_fps)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -314,6 +315,14 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   }
   context.pdq_options.max_distance = options.pdq_max_distance;
   context.pdq_options.min_quality = options.pdq_min_quality;
+  if (options.video_fps) {
+    context.video = true;
+    context.video_options.fps = *options.video_fps;
+    // Large videos are decoded from their file-system path: only when every source is a folder
+    // (an item of a disk image has no such path; it then records that its frames were not hashed).
+    context.video_local_paths =
+        std::all_of(infos.begin(), infos.end(), [](const SourceInfo& i) { return i.kind == "directory"; });
+  }
 
   RunInfo run;
   run.started_utc = now_utc();

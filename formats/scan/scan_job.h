@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -32,6 +33,7 @@ struct ScanJobOptions {
   CaseDetails case_details;           // --case-ref, --exhibit-ref, --examiner, --organisation
   bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
   bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
+  std::optional<double> video_fps;    // --video-fps: video metadata and frame PDQ hashes (0 = every frame)
 };
 
 struct ScanCounts {

@@ -1,0 +1,55 @@
+#pragma once
+// Videos to metadata and per-frame PDQ hashes (vPDQ-style) through FFmpeg's libavformat,
+// libavcodec and libswscale. The only folder that includes FFmpeg headers.
+//
+// Frames are decoded and converted exactly as the vPDQ reference (facebook/ThreatExchange
+// vpdq/cpp, hashing/filehasher.cpp + ffmpegwrapper.cpp) does, so that the same FFmpeg build gives
+// the same bits: the first video stream; frames numbered 0, 1, 2... in the order the decoder
+// returns them; frame n is sampled when n % frame_step == 0 with frame_step =
+// int(frame_rate / fps) (at least 1; fps 0 = every frame); each sampled frame converted from the
+// codec's pixel format to RGB24 at the stream's width x height with sws_getContext(..., SWS_AREA)
+// into a packed buffer (no row padding); timestamp = float(n) / float(frame_rate), with
+// frame_rate = the stream's avg_frame_rate, else its r_frame_rate.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+#include "core/pdq/pdq.h"
+#include "core/result.h"
+
+namespace triage {
+
+// How many frames to hash, and when to give up on a file.
+struct VideoOptions {
+  double fps = 1.0;  // sampled frames per second of video; 0 = every frame
+  std::uint64_t max_frames = 1'000'000;  // decoded-frame budget (about 9 hours at 30 fps)
+  std::chrono::milliseconds max_time{300'000};  // wall-clock budget for one video
+  std::uint64_t max_pixels = 64'000'000;  // larger frames are not decoded
+};
+
+struct VideoHashes {
+  VideoInfo info;
+  std::vector<VideoFrameHash> frames;  // in frame order
+  std::uint64_t decoded_frames = 0;
+  // Set when decoding stopped early or skipped damaged data (budget exceeded, corrupt packets,
+  // read error): the frames before it are kept. Stage "video".
+  std::optional<Error> incomplete;
+};
+
+// Metadata only (no frame decoded beyond what stream probing needs). Error (stage "video") when
+// the data is not a video FFmpeg can open or has no video stream.
+Result<VideoInfo> probe_video_file(const std::string& path, const VideoOptions& options = {});
+Result<VideoInfo> probe_video_buffer(std::span<const std::byte> content, const VideoOptions& options = {});
+
+// Metadata and sampled frame hashes. Error (stage "video") when the video cannot be opened or
+// not one frame could be decoded; a partial result carries `incomplete`. Never hangs: every
+// FFmpeg call is bounded by options.max_time and the loop by options.max_frames.
+Result<VideoHashes> hash_video_file(const std::string& path, const VideoOptions& options = {});
+Result<VideoHashes> hash_video_buffer(std::span<const std::byte> content, const VideoOptions& options = {});
+
+}  // namespace triage
