@@ -32,24 +32,6 @@ bool DigestMatcher::add_stored_digests(std::uint32_t set, DigestKind kind, std::
   return index_.add_entries(kind, entries, sets_[set].first_ref, sets_[set].record_count);
 }
 
-std::uint32_t DigestMatcher::intern(std::string_view s) {
-  // Texts go into one pool (offset + length): ten million records need no ten million strings.
-  if (s.empty()) return 0;
-  if (texts_.empty()) texts_.push_back({0, 0});  // index 0 is the empty text
-  if (texts_.size() > 1) {
-    const Text& last = texts_.back();
-    if (std::string_view(pool_).substr(last.offset, last.length) == s) return static_cast<std::uint32_t>(texts_.size() - 1);
-  }
-  texts_.push_back({pool_.size(), static_cast<std::uint32_t>(s.size())});
-  pool_.append(s);
-  return static_cast<std::uint32_t>(texts_.size() - 1);
-}
-
-std::string DigestMatcher::text(std::uint32_t id) const {
-  if (id == 0 || id >= texts_.size()) return {};
-  return pool_.substr(texts_[id].offset, texts_[id].length);
-}
-
 bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::string_view sha1,
                                std::string_view sha256, std::string_view media_id, std::string_view category) {
   if (next_ref_ == std::numeric_limits<std::uint32_t>::max())
@@ -72,7 +54,7 @@ bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::str
   if (any) {
     if (ranges_.empty() || ranges_.back().stored)
       ranges_.push_back({ref, 0, static_cast<std::uint32_t>(records_.size()), false});
-    records_.push_back({set, intern(media_id), intern(category)});
+    records_.push_back({set, texts_.intern(media_id), texts_.intern(category)});
     ++next_ref_;
   }
   return ok && any;
@@ -80,7 +62,7 @@ bool DigestMatcher::add_record(std::uint32_t set, std::string_view md5, std::str
 
 void DigestMatcher::build() {
   index_.build();
-  pool_.shrink_to_fit();
+  texts_.shrink_to_fit();
 }
 
 ItemMatch DigestMatcher::describe(std::uint32_t ref, DigestKind kind) const {
@@ -101,8 +83,8 @@ ItemMatch DigestMatcher::describe(std::uint32_t ref, DigestKind kind) const {
   m.set = set.ref.name;
   m.role = set.ref.role;
   m.hash_type = to_string(kind);
-  m.media_id = text(r.media_id);
-  m.category = text(r.category);
+  m.media_id = texts_.view(r.media_id);
+  m.category = texts_.view(r.category);
   return m;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/item.h"
 #include "core/match/exact_index.h"
+#include "core/match/text_pool.h"
 
 namespace triage {
 
@@ -62,12 +63,8 @@ class DigestMatcher {
   };
   struct Record {  // a record added by add_record()
     std::uint32_t set;
-    std::uint32_t media_id;  // index into texts_
-    std::uint32_t category;  // index into texts_
-  };
-  struct Text {
-    std::size_t offset;
-    std::uint32_t length;
+    std::uint32_t media_id;  // TextPool ids
+    std::uint32_t category;
   };
   // Consecutive references of one kind: a stored set's, or records added one by one.
   struct RefRange {
@@ -76,16 +73,13 @@ class DigestMatcher {
     std::uint32_t first_record;   // otherwise: index into records_ of first_ref
     bool stored;
   };
-  std::uint32_t intern(std::string_view s);  // 0 is the empty text
-  std::string text(std::uint32_t id) const;
   ItemMatch describe(std::uint32_t ref, DigestKind kind) const;
 
   std::vector<Set> sets_;
   std::vector<Record> records_;
   std::vector<RefRange> ranges_;  // by first_ref
   std::uint32_t next_ref_ = 0;
-  std::string pool_;         // media ids and categories, back to back
-  std::vector<Text> texts_;  // where each text sits in pool_
+  TextPool texts_;  // media ids and categories of records added one by one
   ExactIndex index_;
 };
 
