@@ -46,9 +46,13 @@ void add_store(const std::filesystem::path& file, ScanHashSets& out) {
     auto records = std::make_shared<StoredSetRecords>(shared, info.id);
     out.record_sources.push_back(records);
     const auto set = out.matcher.add_stored_set({info.name, info.role}, info.record_count, *records);
-    for (const auto& [kind, stored, count] : {std::tuple{DigestKind::md5, StoredDigest::md5, info.md5_count},
-                                              std::tuple{DigestKind::sha1, StoredDigest::sha1, info.sha1_count},
-                                              std::tuple{DigestKind::sha256, StoredDigest::sha256, info.sha256_count}}) {
+    for (const auto& entry : {std::tuple{DigestKind::md5, StoredDigest::md5, info.md5_count},
+                              std::tuple{DigestKind::sha1, StoredDigest::sha1, info.sha1_count},
+                              std::tuple{DigestKind::sha256, StoredDigest::sha256, info.sha256_count}}) {
+      // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in the lambda.
+      const DigestKind kind = std::get<0>(entry);
+      const StoredDigest stored = std::get<1>(entry);
+      const auto count = std::get<2>(entry);
       if (count == 0) continue;
       out.matcher.reserve(kind, count);
       shared->store->for_each_digest_block(info.id, stored, [&](std::span<const std::uint8_t> entries, std::size_t) {

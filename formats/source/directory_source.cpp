@@ -94,8 +94,10 @@ class Walker {
   Walker(WalkSink& sink, const ContentPolicy& policy, WalkTotals* totals = nullptr)
       : sink_(sink), policy_(policy), totals_(totals) {}
 
-  // The root is followed if it is a link (the user named it); nothing below it is.
-  void walk_entry(const std::string& path, bool follow_link = false) {
+  // The root is followed if it is a link (the user named it); nothing below it is. `depth` counts
+  // folders above the entry: the walk recurses, so a hostile tree thousands of levels deep is
+  // recorded at kMaxDepth instead of exhausting the stack.
+  void walk_entry(const std::string& path, bool follow_link = false, int depth = 0) {
     struct statx st {};
     if (!stat_entry(path, st, follow_link)) {
       report(path, "unreadable", fmt::format("cannot stat: {}", std::strerror(errno)));
@@ -105,7 +107,11 @@ class Walker {
     if (S_ISREG(mode)) {
       walk_file(path, st, follow_link);
     } else if (S_ISDIR(mode)) {
-      walk_directory(path, st);
+      if (depth >= kMaxDepth) {
+        report(path, "too_deep", fmt::format("folder nested more than {} levels deep: not descended", kMaxDepth));
+        return;
+      }
+      walk_directory(path, st, depth);
     } else if (S_ISLNK(mode)) {
       std::string target(4096, '\0');
       const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
@@ -127,7 +133,8 @@ class Walker {
     sink_.problem(std::move(p));
   }
 
-  void walk_file(const std::string& path, const struct statx& st, bool follow_link) {
+  // Not inlined into walk_entry: its large frame would otherwise be on the stack at every level.
+  [[gnu::noinline]] void walk_file(const std::string& path, const struct statx& st, bool follow_link) {
     if (totals_ != nullptr) {
       totals_->files += 1;
       totals_->bytes += st.stx_size;
@@ -154,7 +161,7 @@ class Walker {
     sink_.item(std::move(walked));
   }
 
-  void walk_directory(const std::string& path, const struct statx& st) {
+  void walk_directory(const std::string& path, const struct statx& st, int depth) {
     // A directory seen twice (bind mount) would loop: walk it once.
     if (!visited_.insert({makedev(st.stx_dev_major, st.stx_dev_minor), st.stx_ino}).second) {
       report(path, "directory_loop", "directory already walked (bind mount or loop)");
@@ -178,9 +185,11 @@ class Walker {
     std::sort(names.begin(), names.end());  // byte order: the walk is deterministic
     for (const auto& name : names) {
       if (sink_.stopping()) return;
-      walk_entry(join(path, name));
+      walk_entry(join(path, name), false, depth + 1);
     }
   }
+
+  static constexpr int kMaxDepth = 512;
 
   WalkSink& sink_;
   const ContentPolicy& policy_;
