@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -15,16 +19,13 @@ namespace triage::match {
 
 namespace {
 
-constexpr std::size_t kChunkValues = std::size_t{1} << kChunkBits;  // 65,536 buckets per chunk
-constexpr std::size_t kOffsetsPerChunk = kChunkValues + 1;          // CSR: one past each bucket
-
-// Cost model for SearchMethod::automatic, in units of one brute-force comparison (a sequential
-// 32-byte read and four popcounts). A probe reads two offsets at random in a 4 MB table; a
-// candidate is a copied id plus one random read of a hash, a cache miss on large databases; a
-// search has a fixed cost besides. Fitted to tests/bench/mih_bench.sh, whose table prints the
-// cost of a query in these units (random databases of 20k to 10M hashes, thresholds 0..64:
-// about 2.7 to 3.7 units per candidate, 3 to 6 per probe, 50 to 100 per search). Either path is
-// exact: a wrong guess costs time, never results.
+// Cost model for SearchMethod::automatic and for the choice of layout, in units of one
+// brute-force comparison (a sequential 32-byte read and four popcounts). A probe reads two
+// offsets at random and then its bucket's ids; a candidate is a copied id plus one random read of
+// a hash, a cache miss on large databases; a search has a fixed cost besides. Fitted to
+// tests/bench/mih_bench.sh, whose table prints the cost of a query in these units (random
+// databases of 20k to 10M hashes, thresholds 0..64: about 2.7 to 3.7 units per candidate, 3 to 6
+// per probe, 50 to 100 per search). Either path is exact: a wrong guess costs time, never results.
 constexpr std::uint64_t kSearchCost = 64;
 constexpr std::uint64_t kProbeCost = 5;
 constexpr std::uint64_t kCandidateCost = 3;
@@ -41,45 +42,62 @@ constexpr std::size_t kScratchKeepLimit = std::size_t{1} << 22;
 constexpr std::size_t kHugePageBytes = std::size_t{1} << 21;
 constexpr std::size_t kCacheLineBytes = 64;
 
-// All 16-bit masks ordered by popcount, so "every value within r bits of c" is c ^ masks[i] for
-// i below masks_within[r]: the probe list of one chunk is a prefix of this table.
-struct MaskTable {
-  std::array<std::uint16_t, kChunkValues> masks{};
-  std::array<std::size_t, kChunkBits + 1> masks_within{};  // masks of popcount <= r
-};
+// Offset tables may take this many bytes per database hash (16 chunks of 16 bits always allowed).
+constexpr std::size_t kOffsetBytesPerHash = 16;
 
-const MaskTable& mask_table() {
-  static const MaskTable table = [] {
-    MaskTable t;
-    std::array<std::size_t, kChunkBits + 2> next{};  // counting sort by popcount
-    for (std::size_t m = 0; m < kChunkValues; ++m) {
-      ++next[static_cast<std::size_t>(std::popcount(m)) + 1];
-    }
-    std::partial_sum(next.begin(), next.end(), next.begin());
-    for (std::size_t r = 0; r <= kChunkBits; ++r) t.masks_within[r] = next[r + 1];
-    for (std::size_t m = 0; m < kChunkValues; ++m) {
-      t.masks[next[static_cast<std::size_t>(std::popcount(m))]++] = static_cast<std::uint16_t>(m);
-    }
-    return t;
-  }();
-  return table;
+int chunk_width(int chunks, int k) { return kHashBits / chunks + (k < kHashBits % chunks ? 1 : 0); }
+
+// Bits [start, start + width) of the hash, counted from its most significant bit (width <= 32).
+inline std::uint32_t chunk_value(const Hash256& h, int start, int width) noexcept {
+  const std::size_t word = static_cast<std::size_t>(start / 64);
+  const int offset = start % 64;
+  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  if (offset + width <= 64) return static_cast<std::uint32_t>((h.w[word] >> (64 - offset - width)) & mask);
+  const int spill = offset + width - 64;  // low bits taken from the next word
+  return static_cast<std::uint32_t>(((h.w[word] << spill) | (h.w[word + 1] >> (64 - spill))) & mask);
 }
 
-std::size_t values_within(int radius) {
+// Values within `radius` bits of a `width`-bit chunk value: sum of C(width, i), i <= radius.
+std::uint64_t values_within(int width, int radius) {
   if (radius < 0) return 0;
-  return mask_table().masks_within[static_cast<std::size_t>(std::min(radius, kChunkBits))];
+  if (radius >= width) return std::uint64_t{1} << width;
+  std::uint64_t total = 0, binomial = 1;  // C(width, i)
+  for (int i = 0; i <= radius; ++i) {
+    total += binomial;
+    binomial = binomial * static_cast<std::uint64_t>(width - i) / static_cast<std::uint64_t>(i + 1);
+  }
+  return total;
 }
 
-// Search radius of each chunk for threshold `limit` (0..256). Plain pigeonhole gives r =
-// floor(limit / 16) for every chunk; counting more closely, with limit = 16r + a (0 <= a <= 15),
-// chunks 0..a need radius r and the others only r - 1 (none at all when r = 0): were every chunk
-// k <= a off by >= r + 1 bits and every other by >= r, the distance would be >= (a + 1)(r + 1) +
-// (15 - a)r = limit + 1. At limit 16 that is one probe list of 17 values and 15 exact lookups
-// instead of 16 lists of 17; at 31 (a = 15) it changes nothing.
-void plan_radii(int limit, int (&radius_of_chunk)[kChunkCount]) {
-  const int r = limit / kChunkCount;
-  const int a = limit % kChunkCount;
-  for (int k = 0; k < kChunkCount; ++k) radius_of_chunk[k] = k <= a ? r : r - 1;
+// Radii for threshold `limit` (0..256): any radii with sum(r_k + 1) >= limit + 1 are exact (were
+// every chunk off by more than its radius, the distance would be >= limit + 1). Greedy on the
+// estimated cost: each step widens the chunk whose next radius adds the fewest probes and
+// candidates, so wide chunks (few ids per value) take the larger radii. With 16 equal chunks that
+// is radius floor(limit / 16) or one less, as the plain pigeonhole argument gives.
+std::uint64_t plan_radii(const int* widths, int chunks, std::size_t n, int limit, int* radius) {
+  const auto cost_of = [&](int k, int r) {
+    const std::uint64_t values = values_within(widths[k], r);
+    if (r >= widths[k]) return std::uint64_t{kProbeCost} + n * kCandidateCost;  // the whole chunk, one bucket
+    return values * kProbeCost + (values * n >> widths[k]) * kCandidateCost;
+  };
+  int covered = 0;  // sum(r_k + 1)
+  for (int k = 0; k < chunks; ++k) radius[k] = -1;
+  std::uint64_t total = 0;
+  while (covered < limit + 1) {
+    int best = -1;
+    std::uint64_t best_step = 0;
+    for (int k = 0; k < chunks; ++k) {
+      if (radius[k] >= widths[k]) continue;  // already the whole chunk
+      const std::uint64_t now = radius[k] < 0 ? 0 : cost_of(k, radius[k]);
+      const std::uint64_t step = std::max(cost_of(k, radius[k] + 1), now) - now;
+      if (best < 0 || step < best_step) best = k, best_step = step;
+    }
+    if (best < 0) break;  // every chunk whole: every hash is a candidate, which is exact too
+    ++radius[best];
+    ++covered;
+    total += best_step;
+  }
+  return total;
 }
 
 inline void prefetch_for_read(const void* address) noexcept {
@@ -212,48 +230,91 @@ std::vector<Match> brute_force_search(std::span<const Hash256> database, const H
   return matches;
 }
 
+MihLayout MihLayout::for_database(std::size_t n, int planned_distance) {
+  const int limit = std::clamp(planned_distance, 0, kHashBits);
+  MihLayout best;
+  std::uint64_t best_cost = 0;
+  for (int chunks = kMaxChunks; chunks >= kMinChunks; --chunks) {
+    int widths[kMaxChunks];
+    std::size_t offset_bytes = 0;
+    for (int k = 0; k < chunks; ++k) {
+      widths[k] = chunk_width(chunks, k);
+      offset_bytes += ((std::size_t{1} << widths[k]) + 1) * sizeof(std::uint32_t);
+    }
+    if (chunks != kMaxChunks && offset_bytes > n * kOffsetBytesPerHash) continue;
+    int radius[kMaxChunks];
+    const std::uint64_t cost = plan_radii(widths, chunks, n, limit, radius);
+    if (chunks == kMaxChunks || cost < best_cost) best.chunks = chunks, best_cost = cost;
+  }
+  return best;
+}
+
+MihIndex::MihIndex(std::vector<Hash256> hashes, int planned_distance)
+    : layout_(MihLayout::for_database(hashes.size(), planned_distance)) {
+  build(hashes);
+}
+
+MihIndex::MihIndex(std::vector<Hash256> hashes, MihLayout layout) : layout_(layout) { build(hashes); }
+
 // Counting sort per chunk, two passes: count bucket sizes and prefix-sum them into offsets, then
 // scatter the ids. Ids are scattered in increasing order, so each bucket lists its ids sorted.
-MihIndex::MihIndex(std::vector<Hash256> hashes) : hashes_(hashes.begin(), hashes.end()) {
+// One chunk at a time, so its offsets (up to 64 MB at 24 bits) are all the random writes touch.
+void MihIndex::build(std::vector<Hash256>& hashes) {
+  hashes_.assign(hashes.begin(), hashes.end());
   std::vector<Hash256>().swap(hashes);  // copied into huge-page storage; free before the tables
   check_id_range(hashes_.size());
+  if (layout_.chunks < MihLayout::kMinChunks || layout_.chunks > MihLayout::kMaxChunks) {
+    throw std::invalid_argument("multi-index layout needs 11 to 16 chunks");
+  }
+  std::size_t offsets = 0;
+  int start = 0;
+  for (int k = 0; k < layout_.chunks; ++k) {
+    Chunk& chunk = chunks_[k];
+    chunk.start = start;
+    chunk.width = chunk_width(layout_.chunks, k);
+    chunk.offsets = offsets;
+    start += chunk.width;
+    offsets += (std::size_t{1} << chunk.width) + 1;
+  }
+  bucket_offsets_.assign(offsets, 0);
+  bucket_ids_.resize(static_cast<std::size_t>(layout_.chunks) * hashes_.size());
+  // Chunks are independent (disjoint offsets and ids): one worker per core takes them in turn.
+  // Large databases only; a thread costs more than a small table.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = hashes_.size() < (std::size_t{1} << 18) ? 1u : std::min(cores, static_cast<unsigned>(layout_.chunks));
+  std::atomic<int> next_chunk{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  const auto work = [&] {
+    try {
+      std::vector<std::uint32_t> cursor;
+      for (int k = next_chunk++; k < layout_.chunks; k = next_chunk++) build_chunk(static_cast<std::size_t>(k), cursor);
+    } catch (...) {
+      const std::lock_guard<std::mutex> hold(failure_lock);
+      failure = std::current_exception();
+      next_chunk = layout_.chunks;  // the others stop after their current chunk
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned i = 1; i < workers; ++i) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+void MihIndex::build_chunk(std::size_t k, std::vector<std::uint32_t>& cursor) {
+  const Chunk& chunk = chunks_[k];
   const std::size_t n = hashes_.size();
-
-  // Pass 1, all chunks in one sweep: the size of bucket v goes to slot v + 1, so the inclusive
-  // prefix sum below leaves slot v = start of bucket v and slot 65,536 = n.
-  bucket_offsets_.assign(kChunkCount * kOffsetsPerChunk, 0);
-  for (const Hash256& hash : hashes_) {
-    for (int k = 0; k < kChunkCount; ++k) {
-      ++bucket_offsets_[static_cast<std::size_t>(k) * kOffsetsPerChunk + chunk16(hash, k) + 1];
-    }
-  }
-  for (std::size_t k = 0; k < kChunkCount; ++k) {
-    const auto first = bucket_offsets_.begin() + static_cast<std::ptrdiff_t>(k * kOffsetsPerChunk);
-    std::partial_sum(first, first + static_cast<std::ptrdiff_t>(kOffsetsPerChunk), first);
-  }
-
-  // Pass 2, the four chunks of one 64-bit word per sweep: their 4 x 65,536 write cursors (1 MB)
-  // stay in cache, and the hashes are read 4 times instead of 16.
-  bucket_ids_.resize(kChunkCount * n);
-  constexpr int kChunksPerWord = 64 / kChunkBits;
-  std::vector<std::uint32_t> cursor(kChunksPerWord * kChunkValues);
-  for (std::size_t word = 0; word < 4; ++word) {
-    std::uint32_t* ids[kChunksPerWord];
-    for (std::size_t j = 0; j < kChunksPerWord; ++j) {
-      const std::size_t chunk = word * kChunksPerWord + j;
-      std::copy_n(bucket_offsets_.begin() + static_cast<std::ptrdiff_t>(chunk * kOffsetsPerChunk),
-                  kChunkValues, cursor.begin() + static_cast<std::ptrdiff_t>(j * kChunkValues));
-      ids[j] = bucket_ids_.data() + chunk * n;
-    }
-    for (std::size_t id = 0; id < n; ++id) {
-      const std::uint64_t bits = hashes_[id].w[word];
-      for (std::size_t j = 0; j < kChunksPerWord; ++j) {
-        // Chunk 4 * word + j, as chunk16 reads it.
-        const int shift = 48 - kChunkBits * static_cast<int>(j);
-        const std::size_t value = static_cast<std::uint16_t>(bits >> shift);
-        ids[j][cursor[j * kChunkValues + value]++] = static_cast<std::uint32_t>(id);
-      }
-    }
+  const std::size_t values = std::size_t{1} << chunk.width;
+  std::uint32_t* offsets = bucket_offsets_.data() + chunk.offsets;
+  // The size of bucket v goes to slot v + 1, so the inclusive prefix sum leaves slot v = start
+  // of bucket v and slot 2^width = n.
+  for (const Hash256& hash : hashes_) ++offsets[chunk_value(hash, chunk.start, chunk.width) + 1];
+  std::partial_sum(offsets, offsets + values + 1, offsets);
+  cursor.assign(offsets, offsets + values);
+  std::uint32_t* ids = bucket_ids_.data() + k * n;
+  for (std::size_t id = 0; id < n; ++id) {
+    ids[cursor[chunk_value(hashes_[id], chunk.start, chunk.width)]++] = static_cast<std::uint32_t>(id);
   }
 }
 
@@ -265,25 +326,38 @@ std::size_t MihIndex::memory_bytes() const noexcept {
 // Only loads of the offsets here and no branch on what they hold, so the out-of-order core
 // overlaps the cache misses of many probes (copying each bucket right away, branching on its
 // size, cost about 100 ns per probe on a 100k database). Each bucket's first ids are prefetched
-// for the copy that follows.
-std::size_t MihIndex::probe_buckets(const Hash256& query, const int (&radius_of_chunk)[kChunkCount],
-                                    std::vector<Bucket>& out) const {
-  const MaskTable& table = mask_table();
+// for the copy that follows. Masks of each popcount come in increasing order (Gosper's hack).
+std::size_t MihIndex::probe_buckets(const Hash256& query, const int* radius, std::vector<Bucket>& out) const {
   const std::size_t n = hashes_.size();
   std::size_t total = 0;
-  for (int k = 0; k < kChunkCount; ++k) {
-    const std::size_t chunk = static_cast<std::size_t>(k);
-    const std::uint32_t* offsets = bucket_offsets_.data() + chunk * kOffsetsPerChunk;
-    const std::uint32_t* ids = bucket_ids_.data() + chunk * n;
-    const std::uint16_t query_chunk = chunk16(query, k);
-    const std::size_t value_count = values_within(radius_of_chunk[k]);
-    for (std::size_t i = 0; i < value_count; ++i) {
-      const std::size_t value = static_cast<std::uint16_t>(query_chunk ^ table.masks[i]);
+  for (int k = 0; k < layout_.chunks; ++k) {
+    const Chunk& chunk = chunks_[k];
+    const std::uint32_t* ids = bucket_ids_.data() + static_cast<std::size_t>(k) * n;
+    if (radius[k] < 0) continue;
+    if (radius[k] >= chunk.width) {  // every value: the chunk's whole id list
+      out.push_back({ids, static_cast<std::uint32_t>(n)});
+      total += n;
+      continue;
+    }
+    const std::uint32_t* offsets = bucket_offsets_.data() + chunk.offsets;
+    const std::uint32_t query_chunk = chunk_value(query, chunk.start, chunk.width);
+    const std::uint32_t limit = std::uint32_t{1} << chunk.width;  // width <= 24
+    const auto probe = [&](std::uint32_t mask) {
+      const std::uint32_t value = query_chunk ^ mask;
       const std::uint32_t begin = offsets[value];
       const std::uint32_t size = offsets[value + 1] - begin;
       prefetch_for_read(ids + begin);
       out.push_back({ids + begin, size});
       total += size;
+    };
+    probe(0);
+    for (int bits = 1; bits <= radius[k]; ++bits) {
+      for (std::uint32_t mask = (std::uint32_t{1} << bits) - 1; mask < limit;) {
+        probe(mask);
+        const std::uint32_t lowest = mask & (~mask + 1);  // next mask with as many bits set
+        const std::uint32_t ripple = mask + lowest;
+        mask = (((ripple ^ mask) >> 2) / lowest) | ripple;
+      }
     }
   }
   return total;
@@ -302,22 +376,22 @@ std::vector<Match> MihIndex::search(const Hash256& query, int max_distance, Sear
   // Beyond 256 every hash matches; 256 keeps the radii finite.
   const int limit = std::min(max_distance, kHashBits);
 
-  int radius_of_chunk[kChunkCount];
-  plan_radii(limit, radius_of_chunk);
-  std::size_t planned_probes = 0;
-  for (const int radius : radius_of_chunk) planned_probes += values_within(radius);
-
+  int widths[MihLayout::kMaxChunks];
+  for (int k = 0; k < layout_.chunks; ++k) widths[k] = chunks_[k].width;
+  int radius[MihLayout::kMaxChunks];
   // Cost estimate: the index pays per probe and per candidate, brute force per hash (n). Before
-  // any probe, assume uniform chunk values (n / 65,536 ids per bucket); then check the true count
+  // any probe, assume uniform chunk values (n / 2^width ids per bucket); then check the true count
   // of candidates before verifying them, so a skewed database (many equal chunks) still falls back.
+  const std::uint64_t planned_cost = kSearchCost + plan_radii(widths, layout_.chunks, n, limit, radius);
+  std::size_t planned_probes = 0;
+  for (int k = 0; k < layout_.chunks; ++k) {
+    planned_probes += radius[k] >= widths[k] ? 1 : static_cast<std::size_t>(values_within(widths[k], radius[k]));
+  }
   const auto index_cost = [](std::size_t probes, std::size_t candidates) {
     return kSearchCost + std::uint64_t{probes} * kProbeCost +
            std::uint64_t{candidates} * kCandidateCost;
   };
-  if (method == SearchMethod::automatic &&
-      index_cost(planned_probes, planned_probes * n / kChunkValues) >= n) {
-    method = SearchMethod::brute_force;
-  }
+  if (method == SearchMethod::automatic && planned_cost >= n) method = SearchMethod::brute_force;
 
   thread_local std::vector<Bucket> buckets;
   thread_local std::vector<std::uint32_t> candidates;
@@ -325,7 +399,7 @@ std::vector<Match> MihIndex::search(const Hash256& query, int max_distance, Sear
   if (method != SearchMethod::brute_force) {
     buckets.clear();
     buckets.reserve(planned_probes);
-    candidate_count = probe_buckets(query, radius_of_chunk, buckets);
+    candidate_count = probe_buckets(query, radius, buckets);
     report.probes = buckets.size();
     if (method == SearchMethod::automatic && index_cost(buckets.size(), candidate_count) >= n) {
       method = SearchMethod::brute_force;  // skewed chunks: more candidates than a scan is worth

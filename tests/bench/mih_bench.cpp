@@ -134,8 +134,9 @@ void run(std::size_t database_size, std::uint64_t seed, bool with_table) {
   const MihIndex index(std::move(database));
   const double build_seconds = seconds_since(build_start);
   const double build_cpu_seconds = static_cast<double>(std::clock() - build_cpu_start) / CLOCKS_PER_SEC;
-  std::printf("build            %.2f s wall, %.2f s CPU   (target <= 10 s at 10M)\n", build_seconds,
-              build_cpu_seconds);
+  std::printf("build            %.2f s wall, %.2f s CPU   (target <= 10 s at 10M); layout %d chunks of %d-%d bits\n",
+              build_seconds, build_cpu_seconds, index.layout().chunks, 256 / index.layout().chunks,
+              (256 + index.layout().chunks - 1) / index.layout().chunks);
   std::printf("index memory     %.1f MiB computed (hashes %.1f + chunk tables %.1f)\n",
               static_cast<double>(index.memory_bytes()) / 1048576.0,
               static_cast<double>(index.size() * sizeof(Hash256)) / 1048576.0,
@@ -211,7 +212,7 @@ int main(int argc, char** argv) {
     }
   }
   if (sizes.empty()) sizes = {1000000, 10000000};
-  std::printf("mih_bench: 256-bit hashes, 16 chunks of 16 bits, single-threaded queries\n");
+  std::printf("mih_bench: 256-bit hashes, single-threaded queries (layout per database below)\n");
   for (std::size_t i = 0; i < sizes.size(); ++i) run(sizes[i], 0x5eed0000u + i, with_table);
   std::printf("\npeak RSS of the whole run (VmHWM) %s\n", proc_value("/proc/self/status", "VmHWM:").c_str());
   return 0;

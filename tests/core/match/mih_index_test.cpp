@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <stdexcept>
 
 using namespace triage::match;
 
@@ -105,7 +106,13 @@ TEST_CASE("popcount distance counts differing bits") {
   for (int d = 0; d <= 256; d += 17) CHECK(popcount_distance(zeros, flip_random_bits(zeros, d, rng)) == d);
 }
 
-TEST_CASE("multi-index search equals brute force for every threshold 0..63") {
+namespace {
+
+// Random hashes plus neighbours planted at 0..40 bits from a few seeds; every threshold 0..63
+// (and a few beyond) searched through the index of the given layout, forced and automatic, must
+// return exactly what a brute-force scan returns.
+void check_layout_against_brute_force(MihLayout layout) {
+  CAPTURE(layout.chunks);
   std::mt19937_64 rng(20120616);
   constexpr int kRandomHashes = 10000;
   constexpr int kSeeds = 6;
@@ -132,8 +139,9 @@ TEST_CASE("multi-index search equals brute force for every threshold 0..63") {
   std::shuffle(entries.begin(), entries.end(), rng);  // planted ids spread over the whole range
   std::vector<Hash256> database;
   for (const Entry& entry : entries) database.push_back(entry.hash);
-  const MihIndex index(database);
+  const MihIndex index(database, layout);
   REQUIRE(index.size() == database.size());
+  REQUIRE(index.layout().chunks == layout.chunks);
 
   std::vector<std::vector<std::uint32_t>> planted_near(kSeeds);  // ids of each seed's neighbours
   for (std::size_t id = 0; id < entries.size(); ++id) {
@@ -170,6 +178,29 @@ TEST_CASE("multi-index search equals brute force for every threshold 0..63") {
     CHECK(index.search(queries[q], 31, SearchMethod::brute_force) ==
           brute_force_search(database, queries[q], 31));
   }
+}
+
+}  // namespace
+
+TEST_CASE("multi-index search equals brute force for every threshold 0..63: 16 chunks of 16 bits") {
+  check_layout_against_brute_force(MihLayout{16});
+}
+
+TEST_CASE("multi-index search equals brute force for every threshold 0..63: wider chunks") {
+  // 15 chunks (one of 18 bits, 14 of 17), 13 (20 and 19 bits) and 12 (22 and 21 bits: the
+  // layout of ten million hashes), whose chunks straddle the 64-bit words of the hash.
+  for (const int chunks : {15, 13, 12}) check_layout_against_brute_force(MihLayout{chunks});
+}
+
+TEST_CASE("layout choice: 16 chunks of 16 bits for small databases, wider chunks for large ones") {
+  CHECK(MihLayout::for_database(0, 31).chunks == 16);
+  CHECK(MihLayout::for_database(10'000, 31).chunks == 16);
+  CHECK(MihLayout::for_database(1'000'000, 31).chunks >= 15);
+  const MihLayout large = MihLayout::for_database(10'000'000, 31);
+  CHECK(large.chunks < 16);
+  CHECK(large.chunks >= MihLayout::kMinChunks);
+  CHECK_THROWS_AS(MihIndex({}, MihLayout{10}), std::invalid_argument);
+  CHECK_THROWS_AS(MihIndex({}, MihLayout{17}), std::invalid_argument);
 }
 
 TEST_CASE("thresholds at the edges: negative, 256 and beyond") {
