@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -191,45 +192,51 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   MESSAGE("kill moments: seed " << seed << " (TRIAGE_RESUME_SEED replays it); uninterrupted scan "
                                 << reference_seconds << " s");
   std::mt19937 random(seed);
-  // A moment: once the case holds at least `target` items (0: from the start), a further
-  // 0-60 ms; targets stay below 60% of the items so the scan is still running when killed.
-  std::uniform_real_distribution<double> fraction(0.0, 0.6);
-  std::uniform_int_distribution<int> delay_ms(0, 60);
-  std::bernoulli_distribution at_start(0.25);
-
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  auto after = [&](double seconds) {
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
+  };
+  // Two kinds of moment, scaled by the uninterrupted scan's time D so that the scan is still
+  // running: "early", 0 to D/10 after the start (start-up, reading the case back, passing over
+  // the committed positions, the first new items); "later", once the case holds a random number
+  // of items more than it did (spread so that 30% of the walk is left at the end), then 0 to
+  // D/30 more. The early ones need no progress; the later ones make it.
+  const auto limit = static_cast<std::uint64_t>(0.7 * files);
   const fs::path killed = tmp / "killed";
   const fs::path db_file = killed / "case.db";
-  int kills = 0, mid_scan = 0, attempts = 0;
+  int kills = 0, early = 0, mid_scan = 0;
   std::uint64_t before = 0;
-  while (kills < 20 && attempts < 40) {
-    ++attempts;
-    const auto target = at_start(random) ? std::uint64_t{0}
-                                         : static_cast<std::uint64_t>(fraction(random) * static_cast<double>(files));
-    const pid_t pid = spawn(args_for(killed, attempts > 1), tmp / "killed.log");
+  for (int left = 20; left > 0; --left) {
+    const bool kill_early = unit(random) < 0.3 || before + 1 >= limit;
+    const std::uint64_t target =
+        kill_early ? 0
+                   : std::min<std::uint64_t>(limit, before + 1 + static_cast<std::uint64_t>(
+                                                             unit(random) * 2.0 * static_cast<double>(limit - before) /
+                                                             (left + 1)));
+    const pid_t pid = spawn(args_for(killed, kills > 0), tmp / "killed.log");
     int status = 0;
     bool exited = false;
-    while (!exited && committed_items(db_file) < target) {
+    while (!kill_early && !exited && committed_items(db_file) < target) {
       exited = ::waitpid(pid, &status, WNOHANG) == pid;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     if (!exited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+      after(unit(random) * reference_seconds / (kill_early ? 10.0 : 30.0));
       ::kill(pid, SIGKILL);
       status = wait_exit(pid);
     }
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-      ++kills;
-    } else {
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
       FAIL("the scan was not killed: it ended first, exit status " << status << " (see killed.log)");
-    }
+    ++kills;
+    early += kill_early ? 1 : 0;
     const KillState state = check_after_kill(killed, tmp / "scratch");
     CHECK(state.items >= before);  // nothing committed is lost
     if (state.items > before) ++mid_scan;
     before = state.items;
   }
   CHECK(kills == 20);
-  MESSAGE(kills << " kills; " << mid_scan << " of them after new items had been committed; " << before
-                << " of " << files << " items committed before the last resume");
+  MESSAGE(kills << " kills (" << early << " early); " << mid_scan << " of them after new items had been committed; "
+                << before << " of " << files << " items committed before the last resume");
   CHECK(mid_scan >= 1);
 
   const auto t1 = Clock::now();
@@ -248,18 +255,19 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   const auto resumes = query(db_file, "SELECT count(*) FROM resumes");
   REQUIRE(resumes.size() == 1);
   CHECK(std::stoi(resumes[0]) >= 1);
-  CHECK(std::stoi(resumes[0]) <= attempts);
+  CHECK(std::stoi(resumes[0]) <= kills);
 
-  // SIGINT: the scan drains, exits 130, marks its run interrupted; --resume finishes it.
+  // SIGINT 0 to D/5 after the run began: the walk stops, what was queued is written, exit 130.
   const fs::path stopped = tmp / "stopped";
   const pid_t pid = spawn(args_for(stopped, false), tmp / "stopped.log");
   int status = 0;
   bool exited = false;
-  while (!exited && committed_items(stopped / "case.db") < static_cast<std::uint64_t>(files) / 3) {
+  while (!exited && query(stopped / "case.db", "SELECT id FROM runs").empty()) {
     exited = ::waitpid(pid, &status, WNOHANG) == pid;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   REQUIRE_FALSE(exited);
+  after(unit(random) * reference_seconds / 5.0);
   ::kill(pid, SIGINT);
   status = wait_exit(pid);
   REQUIRE(WIFEXITED(status));
