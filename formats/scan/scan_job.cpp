@@ -396,7 +396,14 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
       ScanOutcome outcome;
       outcome.already_complete = true;
       CountingSink counting(outcome, diagnostics, nullptr);
-      replay_committed(*store, counting);
+      FanOutSink replay;
+      replay.add(&counting);
+      std::unique_ptr<StreamSink> stream;
+      if (options.format != StreamFormat::summary) {
+        stream = std::make_unique<StreamSink>(results, options.format);
+        replay.add(stream.get());
+      }
+      replay_committed(*store, replay);
       store.reset();
       write_case_outputs(options.case_dir);
       outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();

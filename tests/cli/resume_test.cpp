@@ -310,6 +310,7 @@ TEST_CASE("--resume: refused with other options, a new scan without a case, noth
   CHECK(complete.exit_code == 0);
   CHECK(fs::exists(fs::path(out) / "SHA256SUMS"));
   CHECK(complete.err.find("had completed") != std::string::npos);
+  CHECK(test::parse_lines(complete.out).size() == first_lines.size());
 
   // Other options or sources than the recorded run's are refused (exit 2), the case untouched.
   const auto before = content_of(fs::path(out) / "case.db");
