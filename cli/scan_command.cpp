@@ -37,6 +37,9 @@ struct ScanOptions {
   bool no_source_hash = false;
   bool no_carve = false;
   std::optional<double> video_fps;
+  bool resume = false;
+  std::uint64_t max_pixels = 64'000'000;
+  std::optional<double> item_timeout;
 };
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
@@ -59,7 +62,7 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
   return true;
 }
 
-std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::string>& sources) {
+std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::string>& sources, bool resume) {
   for (const auto& s : sources)
     if (is_within(case_dir, s))
       return fmt::format("case directory '{}' lies inside source '{}': nothing may be written inside evidence",
@@ -69,9 +72,11 @@ std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::st
   if (ec) return fmt::format("cannot create case directory '{}': {}", case_dir.string(), ec.message());
   if (::access(case_dir.c_str(), W_OK | X_OK) != 0)
     return fmt::format("cannot write case directory '{}': {}", case_dir.string(), std::strerror(errno));
-  if (fs::exists(case_dir / "case.db"))
-    return fmt::format("case directory '{}' already holds a case (case.db); choose a new --out",
-                       case_dir.string());
+  if (!resume && fs::exists(case_dir / "case.db"))
+    return fmt::format(
+        "case directory '{}' already holds a case (case.db); choose a new --out, or add --resume to finish "
+        "an interrupted scan with the same sources and options",
+        case_dir.string());
   return {};
 }
 
@@ -105,7 +110,10 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.format = o.format == "jsonl" ? StreamFormat::jsonl : o.format == "csv" ? StreamFormat::csv : StreamFormat::summary;
   job.command_line = command_line;
   job.case_details = o.case_details;
-  if (auto problem = case_dir_problem(job.case_dir, o.sources); !problem.empty()) {
+  job.resume = o.resume;
+  job.max_pixels = o.max_pixels;
+  job.item_timeout = o.item_timeout;
+  if (auto problem = case_dir_problem(job.case_dir, o.sources, o.resume); !problem.empty()) {
     fmt::print(io.err, "triage: {}\n", problem);
     return kExitCaseUnwritable;
   }
@@ -116,6 +124,9 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   } catch (const ScanInputError& e) {
     fmt::print(io.err, "triage: {}\n", e.what());
     return kExitSourceUnreadable;
+  } catch (const ScanResumeError& e) {
+    fmt::print(io.err, "triage: {}\n", e.what());
+    return kExitUsage;
   } catch (const std::exception& e) {
     fmt::print(io.err, "triage: case not written: {}\n", e.what());
     return kExitCaseUnwritable;
@@ -159,6 +170,18 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "Decode videos: metadata and PDQ hashes of N frames per second of video (0 = every frame) into "
                   "case.db's videos and frames tables; without it videos are digested only")
       ->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--max-pixels", opts->max_pixels,
+                  "Images and video frames with more pixels than this (width x height from the header, before "
+                  "decoding) are not decoded: an error row says so (decompression bombs)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--item-timeout", opts->item_timeout,
+                  "Seconds of work per item: when they are spent the item's remaining stages (EXIF, PDQ, video "
+                  "frames) are skipped and an error row (time_budget) says which; default: none (videos: 300 s)")
+      ->check(CLI::Range(0.000001, 86400.0));
+  cmd->add_flag("--resume", opts->resume,
+                "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
+                "it committed is not examined again. Starts the scan when --out holds none yet");
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

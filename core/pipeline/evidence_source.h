@@ -32,6 +32,13 @@ class WalkSink {
   virtual void problem(WalkProblem&& problem) = 0;
   // True once an interruption was requested: the walker stops at the next entry.
   virtual bool stopping() const = 0;
+  // Asked before an item's content is read: true when the item at the next walk position was
+  // committed by the interrupted run being resumed (--resume). The position is then taken and
+  // item() must not be called for it. A walker that never asks is still correct, only slower.
+  virtual bool skip_committed(const std::string& path) {
+    (void)path;
+    return false;
+  }
 };
 
 // Builds a WalkProblem and hands it to the sink (the walk order is the sink's to assign).

@@ -16,6 +16,7 @@ using Result_ = std::variant<ItemRecord, WalkProblem>;
 // Results arrive from the workers in any order; the writer restores walk order.
 class ResultChannel {
  public:
+  explicit ResultChannel(std::uint64_t first_seq) : next_seq_(first_seq) {}
   void put(std::uint64_t seq, Result_ result) {
     std::lock_guard lock(mutex_);
     pending_.emplace(seq, std::move(result));
@@ -48,34 +49,51 @@ class ResultChannel {
   std::map<std::uint64_t, Result_> pending_;
   std::uint64_t next_seq_ = 0;
   bool closed_ = false;
+
 };
 
 class QueueingSink final : public WalkSink {
  public:
-  QueueingSink(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, const std::atomic<bool>& stop)
-      : queue_(queue), results_(results), stop_(stop) {}
+  QueueingSink(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, const std::atomic<bool>& stop,
+               const std::vector<std::uint64_t>& committed)
+      : queue_(queue), results_(results), stop_(stop), committed_(committed) {}
 
   void set_source(std::uint32_t index) { source_index_ = index; }
 
   void item(WalkedItem&& walked) override {
+    if (pass_committed(walked.record.path)) return;
     walked.record.seq = seq_++;
     walked.record.source_index = source_index_;
     const std::size_t bytes = walked.content.bytes.size() + sizeof(WalkedItem);
     queue_.push(std::move(walked), bytes);
   }
   void problem(WalkProblem&& problem) override {
+    if (pass_committed(problem.path)) return;
     problem.seq = seq_++;
     problem.source_index = source_index_;
     const auto seq = problem.seq;
     results_.put(seq, std::move(problem));
   }
   bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
+  bool skip_committed(const std::string& path) override { return pass_committed(path); }
   std::uint64_t count() const { return seq_; }
 
  private:
+  // True (and the position taken) when the next position was committed by the resumed run.
+  bool pass_committed(const std::string& path) {
+    if (seq_ >= committed_.size()) return false;
+    if (path_fingerprint(path) != committed_[seq_])
+      throw ResumeError("walk position " + std::to_string(seq_) + " is now '" + path +
+                        "', not what the interrupted run recorded there: the source changed since; scan it into a "
+                        "new case directory");
+    ++seq_;
+    return true;
+  }
+
   ByteBudgetQueue<WalkedItem>& queue_;
   ResultChannel& results_;
   const std::atomic<bool>& stop_;
+  const std::vector<std::uint64_t>& committed_;
   std::uint32_t source_index_ = 0;
   std::uint64_t seq_ = 0;
 };
@@ -100,6 +118,15 @@ void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, Ite
 
 }  // namespace
 
+std::uint64_t path_fingerprint(std::string_view path) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64-bit offset basis and prime
+  for (const char c : path) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 unsigned default_jobs() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores > 1 ? cores - 1 : 1;
@@ -108,8 +135,8 @@ unsigned default_jobs() {
 PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
                            RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop) {
   ByteBudgetQueue<WalkedItem> queue(options.queue_bytes);
-  ResultChannel results;
-  QueueingSink walk_sink(queue, results, stop);
+  ResultChannel results(options.committed.size());
+  QueueingSink walk_sink(queue, results, stop, options.committed);
 
   const unsigned jobs = options.jobs == 0 ? 1 : options.jobs;
   std::vector<std::unique_ptr<ItemProcessor>> processors;
@@ -167,6 +194,10 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
 
   stats.interrupted = stop.load();
   if (walk_failure) std::rethrow_exception(walk_failure);
+  if (!stats.interrupted && walk_sink.count() < options.committed.size())
+    throw ResumeError("the walk now ends after " + std::to_string(walk_sink.count()) +
+                      " positions, but the interrupted run committed " + std::to_string(options.committed.size()) +
+                      ": the source changed since; scan it into a new case directory");
   if (writer_failure) std::rethrow_exception(writer_failure);
   return stats;
 }

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/pipeline/evidence_source.h"
@@ -32,11 +35,27 @@ class RecordSink {
   virtual void flush() = 0;
 };
 
+// A walk position committed by an interrupted run: the path fingerprint recorded there.
+std::uint64_t path_fingerprint(std::string_view path);  // FNV-1a 64: stable across processes
+
 struct PipelineOptions {
   unsigned jobs = 1;
   std::size_t queue_bytes = 96u << 20;
   std::size_t batch_items = 512;
-  std::chrono::milliseconds batch_interval{500};
+  // A commit at least this often: what a kill or power cut can lose. WAL with synchronous=NORMAL
+  // does not sync on commit, so frequent commits cost little.
+  std::chrono::milliseconds batch_interval{100};
+  // Resuming (--resume): positions [0, committed.size()) were written by the interrupted run.
+  // The walk passes over them without handing them on (each must still have the path recorded
+  // there: the walk is deterministic, so a difference means the source changed), and the sink
+  // receives positions from committed.size() on.
+  std::vector<std::uint64_t> committed;  // path_fingerprint of each committed position
+};
+
+// The walk no longer matches what the interrupted run committed: it cannot be resumed.
+class ResumeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct PipelineStats {
@@ -47,6 +66,7 @@ struct PipelineStats {
 
 // Walks the sources one after another (walk order = seq order) and processes every item.
 // When `stop` becomes true the walk ends early, queued items are still processed and written.
+// Throws ResumeError when options.committed does not match the walk.
 PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
                            RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop);
 

@@ -1,5 +1,8 @@
 #include "formats/analysis/media_analyzer.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <iterator>
 #include <string_view>
 
@@ -20,6 +23,31 @@ std::string_view file_name_of(std::string_view path) {
   const auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
+
+// The item's time budget: spent() records, once, which stage it stopped before.
+class ItemBudget {
+ public:
+  ItemBudget(std::chrono::microseconds budget, ItemRecord& record)
+      : budget_(budget), record_(record), start_(std::chrono::steady_clock::now()) {}
+  bool spent(const char* next_stage) {
+    if (budget_.count() <= 0) return false;
+    if (stopped_) return true;
+    const auto used = std::chrono::steady_clock::now() - start_;
+    if (used <= budget_) return false;
+    stopped_ = true;
+    record_.problems.push_back(
+        {"time_budget", fmt::format("item time budget of {:.3f} s (--item-timeout) spent after {:.3f} s: {} not done",
+                                    std::chrono::duration<double>(budget_).count(),
+                                    std::chrono::duration<double>(used).count(), next_stage)});
+    return true;
+  }
+
+ private:
+  std::chrono::microseconds budget_;
+  ItemRecord& record_;
+  std::chrono::steady_clock::time_point start_;
+  bool stopped_ = false;
+};
 
 }  // namespace
 
@@ -50,6 +78,7 @@ void MediaAnalyzer::hash_video(WalkedItem& item) {
 void MediaAnalyzer::process(WalkedItem& item) {
   ItemRecord& record = item.record;
   const ItemContent& content = item.content;
+  ItemBudget budget(context_.item_budget, record);
   const MediaKind kind = sniff_media(content.bytes);
   record.media_type = kind.type;
   record.mime = kind.type == MediaType::other ? magic_->mime_of(content.bytes) : std::string(kind.mime);
@@ -57,7 +86,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
 
   if (content.streamed_digests) {
     record.digests = *content.streamed_digests;
-  } else if (content.complete && (context_.all_files || kind.type != MediaType::other)) {
+  } else if (content.complete && (context_.all_files || kind.type != MediaType::other) && !budget.spent("digests")) {
     // Large buffers are digested over two threads (MD5 beside SHA-1 + SHA-256): one file's
     // three digests then take about the time of its MD5 alone.
     if (content.bytes.size() >= kTwoThreadDigestBytes) {
@@ -69,7 +98,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
-  if (kind.type == MediaType::image && !content.bytes.empty()) {
+  if (kind.type == MediaType::image && !content.bytes.empty() && !budget.spent("EXIF")) {
     // A streamed (very large) image still has its head here, which holds a JPEG's EXIF.
     auto exif = read_exif(kind, content.bytes);
     if (exif) {
@@ -83,10 +112,10 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
-  if (kind.type == MediaType::video && context_.video) hash_video(item);
+  if (kind.type == MediaType::video && context_.video && !budget.spent("video frames")) hash_video(item);
 
   std::vector<ItemMatch> probable;
-  if (kind.type == MediaType::image && content.complete && context_.perceptual) {
+  if (kind.type == MediaType::image && content.complete && context_.perceptual && !budget.spent("PDQ")) {
     if (context_.pdq_matcher != nullptr && !context_.pdq_matcher->empty()) {
       auto pdq = image_pdq_variants(kind, content.bytes, context_.max_pixels);
       if (pdq) {

@@ -1,6 +1,7 @@
 #pragma once
 // The worker stages for one item: identification, digests, EXIF. One analyzer per worker
 // (it owns a libmagic handle, which is not thread-safe).
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -25,6 +26,10 @@ struct AnalysisContext {
   const CategoryProfile* profile = nullptr;  // null: items get no category
   bool perceptual = true;                    // PDQ for still images
   std::uint64_t max_pixels = 64'000'000;     // larger images are not decoded (decompression bombs)
+  // Per-item wall-clock budget (--item-timeout; zero: none). Checked between stages: when it is
+  // spent the remaining stages are skipped and the item gets a "time_budget" problem. A video's
+  // decoding is bounded by it too (VideoOptions::max_time); one image decode by max_pixels.
+  std::chrono::microseconds item_budget{0};
   bool video = false;                        // video metadata and sampled frame PDQ hashes
   VideoOptions video_options;                // sampling rate and per-video budgets
   // Item paths are file-system paths (triage hash): a video too large to be handed over in

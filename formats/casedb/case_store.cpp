@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "formats/report/json_text.h"
 #include "triage/version.h"
 
@@ -68,6 +70,10 @@ CREATE TABLE frames (
   id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
   frame INTEGER NOT NULL, timestamp REAL NOT NULL, pdq TEXT NOT NULL, pdq_quality INTEGER NOT NULL);
 CREATE INDEX frames_item ON frames(item_id);
+CREATE TABLE resumes (
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+  resumed_utc TEXT NOT NULL, command_line TEXT NOT NULL, jobs INTEGER NOT NULL,
+  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, committed_positions INTEGER NOT NULL);
 CREATE TABLE errors (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -116,12 +122,23 @@ MediaType media_type_from(const std::string& s) {
 CaseStore::CaseStore(sqlite::Db db) : db_(std::move(db)) {}
 
 std::unique_ptr<CaseStore> CaseStore::create(const std::filesystem::path& file) {
+  auto store = open_or_create(file);
+  if (store->last_run()) throw sqlite::Error("the case database already holds a scan");
+  return store;
+}
+
+std::unique_ptr<CaseStore> CaseStore::open_or_create(const std::filesystem::path& file) {
   auto db = sqlite::open(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
   sqlite::exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   {
-    sqlite::Statement has_tables(db.get(), "SELECT count(*) FROM sqlite_master WHERE name='runs'");
+    sqlite::Statement has_tables(db.get(), "SELECT count(*) FROM sqlite_master WHERE name='db_info'");
     has_tables.step();
-    if (has_tables.int64(0) != 0) throw sqlite::Error("the case database already holds a scan");
+    if (has_tables.int64(0) != 0) {
+      sqlite::Statement version(db.get(), "SELECT value FROM db_info WHERE key='schema_version'");
+      if (!version.step() || version.text(0) != std::to_string(kCaseSchemaVersion))
+        throw sqlite::Error("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
+      return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
+    }
   }
   sqlite::exec(db.get(), "BEGIN");
   sqlite::exec(db.get(), kSchema);
@@ -183,7 +200,82 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
         .run();
   }
   sqlite::exec(db_.get(), "COMMIT");
+  prepare_writes();
+  return run_id_;
+}
 
+std::optional<RunSummary> CaseStore::last_run() const {
+  auto all = runs();
+  if (all.empty()) return std::nullopt;
+  return all.back();
+}
+
+void CaseStore::resume_run(const RunInfo& resumed, std::uint64_t committed) {
+  const auto run = last_run();
+  if (!run) throw sqlite::Error("the case holds no run to resume");
+  run_id_ = run->id;
+  sqlite::exec(db_.get(), "BEGIN");
+  // A case made before the table existed gets it now (additive to schema 2).
+  sqlite::exec(db_.get(),
+               "CREATE TABLE IF NOT EXISTS resumes (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES "
+               "runs(id), resumed_utc TEXT NOT NULL, command_line TEXT NOT NULL, jobs INTEGER NOT NULL, "
+               "tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, committed_positions INTEGER NOT NULL)");
+  // Source verification rows come after the walk; the resumed run records them again.
+  sqlite::Statement drop(db_.get(), "DELETE FROM errors WHERE run_id = ? AND stage = 'source_integrity'");
+  drop.bind(1, run_id_).run();
+  sqlite::Statement status(db_.get(), "UPDATE runs SET status = 'running', ended_utc = NULL WHERE id = ?");
+  status.bind(1, run_id_).run();
+  sqlite::Statement insert(db_.get(),
+                           "INSERT INTO resumes(run_id, resumed_utc, command_line, jobs, tool_version, git_commit, "
+                           "committed_positions) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, run_id_)
+      .bind_text(2, resumed.started_utc)
+      .bind_text(3, resumed.command_line)
+      .bind(4, static_cast<std::int64_t>(resumed.jobs))
+      .bind_text(5, kToolVersion)
+      .bind_text(6, kGitCommit)
+      .bind(7, static_cast<std::int64_t>(committed))
+      .run();
+  sqlite::exec(db_.get(), "COMMIT");
+  prepare_writes();
+}
+
+std::uint64_t CaseStore::for_each_committed_position(const std::function<void(const std::string&)>& visit) const {
+  // Every walk position is an item (items.id) or a walk problem (errors.seq, no item): the
+  // writer commits them in walk order, so what a killed run left is a prefix [0, n).
+  sqlite::Statement q(db_.get(),
+                      "SELECT id, path FROM items UNION ALL "
+                      "SELECT seq, path FROM errors WHERE item_id IS NULL AND stage != 'source_integrity' "
+                      "ORDER BY 1");
+  std::uint64_t next = 0;
+  while (q.step()) {
+    const auto seq = static_cast<std::uint64_t>(q.int64(0));
+    if (seq != next)
+      throw sqlite::Error(fmt::format("walk position {} is missing or repeated in the case: it cannot be resumed",
+                                      std::min(seq, next)));
+    visit(q.text(1));
+    ++next;
+  }
+  return next;
+}
+
+void CaseStore::for_each_walk_problem(const std::function<void(const WalkProblem&)>& visit) const {
+  sqlite::Statement q(db_.get(),
+                      "SELECT seq, source_index, path, stage, message, is_error FROM errors WHERE item_id IS NULL "
+                      "ORDER BY seq, id");
+  while (q.step()) {
+    WalkProblem p;
+    p.seq = static_cast<std::uint64_t>(q.int64(0));
+    p.source_index = static_cast<std::uint32_t>(q.int64(1));
+    p.path = q.text(2);
+    p.kind = q.text(3);
+    p.message = q.text(4);
+    p.is_error = q.int64(5) != 0;
+    visit(p);
+  }
+}
+
+void CaseStore::prepare_writes() {
   insert_item_ = std::make_unique<sqlite::Statement>(
       db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
   insert_match_ = std::make_unique<sqlite::Statement>(
@@ -199,7 +291,6 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
       db_.get(),
       "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  return run_id_;
 }
 
 void CaseStore::add_hash_set(const CaseHashSet& set) {

@@ -62,10 +62,20 @@ class CaseStore {
  public:
   // Creates a new case database; throws sqlite::Error if one with a run already exists.
   static std::unique_ptr<CaseStore> create(const std::filesystem::path& file);
+  // Opens a case database for writing, creating its schema when the file is new or empty
+  // (--resume: a scan killed before its run was recorded left such a file).
+  static std::unique_ptr<CaseStore> open_or_create(const std::filesystem::path& file);
   // Opens an existing case read-only (for reports).
   static std::unique_ptr<CaseStore> open_read_only(const std::filesystem::path& file);
 
   std::int64_t begin_run(const RunInfo& run, const std::vector<SourceInfo>& sources);
+  // --resume: the last run continues (status back to running, source verification rows
+  // dropped to be made again); `resumed` is recorded in the resumes table.
+  void resume_run(const RunInfo& resumed, std::uint64_t committed);
+  std::optional<RunSummary> last_run() const;
+  // Visits the path at each walk position committed so far, in walk order, and returns their
+  // count; throws sqlite::Error when they are not a prefix [0, n) (no case a triage writer left).
+  std::uint64_t for_each_committed_position(const std::function<void(const std::string&)>& visit) const;
   void add_hash_set(const CaseHashSet& set);                        // after begin_run
   void add_profile(const std::string& name, const std::string& json);  // the profile in force
   void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
@@ -80,6 +90,7 @@ class CaseStore {
   // Reading back, in walk order.
   void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
   void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
+  void for_each_walk_problem(const std::function<void(const WalkProblem&)>& visit) const;  // no item's
   std::vector<RunSummary> runs() const;
   std::vector<CaseHashSet> hash_sets() const;
   CaseDetails case_details() const;  // empty fields when not recorded (or a case made before case_info)
@@ -89,6 +100,7 @@ class CaseStore {
  private:
   explicit CaseStore(sqlite::Db db);
   void begin_batch();
+  void prepare_writes();  // the insert statements of a run being written
 
   sqlite::Db db_;
   std::int64_t run_id_ = 0;

@@ -1,6 +1,12 @@
 #include "formats/scan/scan_job.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -25,6 +31,7 @@
 #include "formats/scan/scan_hash_sets.h"
 #include "formats/source/source_integrity.h"
 #include "formats/source/source_kind.h"
+#include "triage/version.h"
 
 namespace triage {
 namespace fs = std::filesystem;
@@ -180,6 +187,8 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("source_hash", o.source_hash)
       .boolean("carve", o.carve)
       .optional("video_fps", o.video_fps)
+      .number("max_pixels", o.max_pixels)
+      .optional("item_timeout", o.item_timeout)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -197,6 +206,25 @@ class OwnerOnlyUmask {
 
  private:
   mode_t saved_;
+};
+
+// One scan writes a case at a time: an advisory lock on the case directory (flock, which
+// SQLite's own POSIX locks on case.db do not disturb), held until the outputs are written.
+class CaseDirLock {
+ public:
+  explicit CaseDirLock(const fs::path& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error(fmt::format("{}: {}", dir.string(), std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw std::runtime_error(fmt::format("{}: another triage process is writing this case", dir.string()));
+    }
+  }
+  ~CaseDirLock() { ::close(fd_); }
+  CaseDirLock(const CaseDirLock&) = delete;
+  CaseDirLock& operator=(const CaseDirLock&) = delete;
+
+ private:
+  int fd_;
 };
 
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
@@ -260,6 +288,81 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
   return std::nullopt;
 }
 
+// The recorded hash sets as "name (role, sha256)" lines, for comparison and messages.
+std::vector<std::string> hash_set_keys(const std::vector<CaseHashSet>& sets) {
+  std::vector<std::string> out;
+  for (const auto& s : sets) out.push_back(fmt::format("{} ({}, {})", s.name, s.role, s.source_sha256));
+  return out;
+}
+
+// --resume continues a run only with what produced its committed items: the same sources and
+// options (jobs aside: it changes no result), profile, hash sets, case details and tool version.
+// What the run had not recorded yet when it was killed (profile, hash sets) is recorded now.
+void check_resumable(const ScanJobOptions& options, const RunSummary& run, CaseStore& store,
+                     const ScanHashSets* hash_sets) {
+  auto refuse = [&](const std::string& why) {
+    throw ScanResumeError(fmt::format("cannot resume the scan in '{}': {}", options.case_dir.string(), why));
+  };
+  if (run.tool_version != kToolVersion)
+    refuse(fmt::format("it was made by triage {}, this is {}", run.tool_version, kToolVersion));
+  ScanJobOptions same_jobs = options;
+  same_jobs.jobs = static_cast<unsigned>(run.jobs);
+  if (const std::string now = options_json(same_jobs); now != run.options_json)
+    refuse(fmt::format("the sources or options differ from the interrupted run's (recorded {}, now {})",
+                       run.options_json, now));
+  const std::string profile_text = profile_source_text(options.profile);
+  const auto profiles = store.profiles();
+  if (!profiles.empty() && profiles.back().json != profile_text)
+    refuse(fmt::format("the profile differs from the one recorded ('{}')", profiles.back().name));
+  const auto recorded_sets = hash_set_keys(store.hash_sets());
+  const auto now_sets = hash_sets ? hash_set_keys(hash_sets->used) : std::vector<std::string>{};
+  if (!recorded_sets.empty() && recorded_sets != now_sets)
+    refuse(fmt::format("the hash sets differ from those recorded ({})", fmt::join(recorded_sets, "; ")));
+  const CaseDetails recorded = store.case_details();
+  const CaseDetails& d = options.case_details;
+  for (const auto& [name, was, now] : {std::tuple{"--case-ref", recorded.case_ref, d.case_ref},
+                                       {"--exhibit-ref", recorded.exhibit_ref, d.exhibit_ref},
+                                       {"--examiner", recorded.examiner, d.examiner},
+                                       {"--organisation", recorded.organisation, d.organisation}})
+    if (!was.empty() && was != now) refuse(fmt::format("{} differs from the recorded '{}'", name, was));
+  store.set_case_details(d);
+  if (profiles.empty()) store.add_profile(load_profile(options.profile).name, profile_text);
+  if (recorded_sets.empty() && hash_sets)
+    for (const auto& set : hash_sets->used) store.add_hash_set(set);
+}
+
+// A source as the interrupted run recorded it, ready for the verification after the walk: its
+// digests from before the first walk stand (the image is not read twice before).
+SourceInfo recorded_source(const std::vector<SourceInfo>& recorded, std::uint32_t index) {
+  for (const auto& s : recorded) {
+    if (s.index != index) continue;
+    SourceInfo info = s;
+    if (info.kind == "directory" || info.integrity == "skipped") return info;
+    if (!info.media.empty()) {
+      info.integrity = "pending";
+    } else {
+      info.integrity = "unreadable";
+      info.integrity_note = "the image could not be hashed before the scan";
+    }
+    return info;
+  }
+  throw ScanResumeError(fmt::format("the case records no source {}: it cannot be resumed", index));
+}
+
+// Hands what the case holds to `sink` in walk order: the committed part of a resumed run, so
+// that counts and the stdout stream cover the whole run.
+void replay_committed(const CaseStore& store, RecordSink& sink) {
+  std::vector<WalkProblem> problems;
+  store.for_each_walk_problem([&](const WalkProblem& p) { problems.push_back(p); });
+  auto next = problems.begin();
+  store.for_each_item([&](const ItemRecord& item) {
+    for (; next != problems.end() && next->seq < item.seq; ++next) sink.on_problem(*next);
+    sink.on_item(item);
+  });
+  for (; next != problems.end(); ++next) sink.on_problem(*next);
+  sink.flush();
+}
+
 }  // namespace
 
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
@@ -269,6 +372,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   std::error_code ec;
   fs::permissions(options.case_dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // 0700
   if (ec) throw std::runtime_error(fmt::format("{}: {}", options.case_dir.string(), ec.message()));
+  const CaseDirLock lock(options.case_dir);
   std::unique_ptr<ScanHashSets> hash_sets;
   if (!options.hashsets.empty() || !options.known_hashsets.empty()) {
     try {
@@ -279,10 +383,32 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   }
   const fs::path db_file = options.case_dir / "case.db";
   std::unique_ptr<CaseStore> store;
+  std::optional<RunSummary> previous;  // --resume: the run to continue
   try {
-    store = CaseStore::create(db_file);
+    store = options.resume ? CaseStore::open_or_create(db_file) : CaseStore::create(db_file);
+    if (options.resume) previous = store->last_run();
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: {}", db_file.string(), e.what()));
+  }
+  if (previous) {
+    check_resumable(options, *previous, *store, hash_sets.get());
+    if (previous->status == "completed") {  // killed while writing the outputs, or run twice
+      ScanOutcome outcome;
+      outcome.already_complete = true;
+      CountingSink counting(outcome, diagnostics, nullptr);
+      FanOutSink replay;
+      replay.add(&counting);
+      std::unique_ptr<StreamSink> stream;
+      if (options.format != StreamFormat::summary) {
+        stream = std::make_unique<StreamSink>(results, options.format);
+        replay.add(stream.get());
+      }
+      replay_committed(*store, replay);
+      store.reset();
+      write_case_outputs(options.case_dir);
+      outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return outcome;
+    }
   }
 
   ContentPolicy policy;
@@ -290,12 +416,17 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   std::vector<std::unique_ptr<EvidenceSource>> owned;
   std::vector<EvidenceSource*> sources;
   std::vector<SourceInfo> infos;
+  const std::vector<SourceInfo> recorded_sources = previous ? store->sources() : std::vector<SourceInfo>{};
   for (std::size_t i = 0; i < options.sources.size(); ++i) {
     const auto& path = options.sources[i];
     auto kind = classify_source(path);
     if (!kind) throw ScanInputError(kind.error().message);
     owned.push_back(make_source(path, *kind, policy, options.carve));
     sources.push_back(owned.back().get());
+    if (previous) {
+      infos.push_back(recorded_source(recorded_sources, static_cast<std::uint32_t>(i)));
+      continue;
+    }
     SourceInfo info;
     info.index = static_cast<std::uint32_t>(i);
     info.path = path;
@@ -313,6 +444,13 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     context.matcher = &hash_sets->matcher;
     context.pdq_matcher = &hash_sets->pdq;
   }
+  context.max_pixels = options.max_pixels;
+  context.video_options.max_pixels = options.max_pixels;
+  if (options.item_timeout) {
+    context.item_budget = std::chrono::microseconds(static_cast<std::int64_t>(*options.item_timeout * 1e6));
+    context.video_options.max_time = std::min(
+        context.video_options.max_time, std::chrono::ceil<std::chrono::milliseconds>(context.item_budget));
+  }
   context.pdq_options.max_distance = options.pdq_max_distance;
   context.pdq_options.min_quality = options.pdq_min_quality;
   if (options.video_fps) {
@@ -329,13 +467,23 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   run.command_line = options.command_line;
   run.options_json = options_json(options);
   run.jobs = options.jobs;
-  store->begin_run(run, infos);
-  store->set_case_details(options.case_details);
-  store->add_profile(profile.name, profile_source_text(options.profile));
-  if (hash_sets)
-    for (const auto& set : hash_sets->used) store->add_hash_set(set);
+  PipelineOptions pipeline;
+  pipeline.jobs = options.jobs;
+  if (previous) {
+    // The walk is deterministic: what was committed is a prefix of it, known by its paths.
+    const std::uint64_t committed = store->for_each_committed_position(
+        [&](const std::string& path) { pipeline.committed.push_back(path_fingerprint(path)); });
+    store->resume_run(run, committed);
+  } else {
+    store->begin_run(run, infos);
+    store->set_case_details(options.case_details);
+    store->add_profile(profile.name, profile_source_text(options.profile));
+    if (hash_sets)
+      for (const auto& set : hash_sets->used) store->add_hash_set(set);
+  }
 
   ScanOutcome outcome;
+  outcome.resumed_from = pipeline.committed.size();
   StoreSink store_sink(*store);
   // On a terminal a quick count of the sources, alongside the scan, gives the progress line an ETA.
   WalkTotals totals;
@@ -357,15 +505,24 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     fan_out.add(stream.get());
   }
 
-  PipelineOptions pipeline;
-  pipeline.jobs = options.jobs;
-  auto stats = run_pipeline(
-      sources, [&context] { return std::make_unique<MediaAnalyzer>(context); }, fan_out, pipeline, interrupted);
+  if (previous) {  // counts and the stdout stream cover the whole run, committed part first
+    FanOutSink replay;
+    replay.add(&counting);
+    if (stream) replay.add(stream.get());
+    replay_committed(*store, replay);
+  }
+  PipelineStats stats;
+  try {
+    stats = run_pipeline(
+        sources, [&context] { return std::make_unique<MediaAnalyzer>(context); }, fan_out, pipeline, interrupted);
+  } catch (const ResumeError& e) {
+    throw ScanResumeError(fmt::format("cannot resume the scan in '{}': {}", options.case_dir.string(), e.what()));
+  }
   counting.finish();
   stop_counting = true;
   if (counter.joinable()) counter.join();
   outcome.interrupted = stats.interrupted;
-  std::uint64_t next_seq = stats.items + stats.problems;
+  std::uint64_t next_seq = pipeline.committed.size() + stats.items + stats.problems;
   for (const auto& info : infos) {
     if (info.kind == "directory") continue;
     if (stats.interrupted) {  // the examiner asked to stop: no second full read, and the case says so
@@ -396,8 +553,13 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
 
 void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome) {
   const ScanCounts& c = outcome.counts;
-  fmt::print(out, "triage scan {}\n", outcome.interrupted ? "INTERRUPTED (resume with the same command)" : "complete");
+  fmt::print(out, "triage scan {}\n", outcome.interrupted ? "INTERRUPTED (finish it: the same command with --resume)" : "complete");
   fmt::print(out, "  case directory      {}\n", options.case_dir.string());
+  if (outcome.already_complete)
+    fmt::print(out, "  resumed             nothing to do: the scan had completed (outputs written again)\n");
+  else if (options.resume && outcome.resumed_from > 0)
+    fmt::print(out, "  resumed             after {} walk positions committed before the interruption\n",
+               outcome.resumed_from);
   fmt::print(out, "  files examined      {} ({:.1f} MB) in {:.2f} s\n", c.items, static_cast<double>(c.bytes) / 1e6,
              outcome.seconds);
   fmt::print(out, "  still images        {}\n", c.images);

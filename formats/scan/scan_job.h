@@ -34,6 +34,11 @@ struct ScanJobOptions {
   bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
   bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
   std::optional<double> video_fps;    // --video-fps: video metadata and frame PDQ hashes (0 = every frame)
+  // --resume: continue the interrupted run of case_dir/case.db (same sources and options),
+  // passing over the walk positions it committed; a new scan when there is none yet.
+  bool resume = false;
+  std::uint64_t max_pixels = 64'000'000;  // --max-pixels: larger images and video frames are not decoded
+  std::optional<double> item_timeout;     // --item-timeout: seconds of work per item
 };
 
 struct ScanCounts {
@@ -51,6 +56,8 @@ struct ScanCounts {
 struct ScanOutcome {
   ScanCounts counts;
   bool interrupted = false;
+  std::uint64_t resumed_from = 0;   // --resume: walk positions the interrupted run had committed
+  bool already_complete = false;    // --resume of a case whose run had completed: outputs rewritten
   double seconds = 0;
   std::vector<std::string> first_errors;  // a few, for the summary
   std::vector<std::string> integrity;     // one line per disk image: its digests and the verdict
@@ -63,9 +70,16 @@ class ScanInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// --resume cannot continue the case's run: other sources or options, another tool version, or
+// sources whose walk no longer matches what was committed (the reason is in the message).
+class ScanResumeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Throws ScanInputError for unusable inputs (a source that is no folder or readable disk image
-// included), std::runtime_error (with the path and reason)
-// when the case cannot be written.
+// included), ScanResumeError when --resume cannot continue the case, std::runtime_error (with
+// the path and reason) when the case cannot be written.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);
 

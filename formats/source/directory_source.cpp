@@ -140,6 +140,7 @@ class Walker {
       totals_->bytes += st.stx_size;
       return;
     }
+    if (sink_.skip_committed(path)) return;  // --resume: committed before the interruption
     WalkedItem walked;
     walked.record.path = path;
     walked.record.size = st.stx_size;

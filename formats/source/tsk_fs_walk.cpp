@@ -143,13 +143,15 @@ class FileSystemWalker {
     const std::uint64_t readable = readable_size(data, r.size);
     const std::uint64_t full_size = r.size;
     r.size = readable;
-    TskAttributeReader reader(data);
-    auto content = load_content(reader, r, policy_);
-    r.size = full_size;
-    if (content) walked.content = std::move(*content);
-    else r.problems.push_back({content.error().stage, content.error().message});
     const std::string path = r.path;
-    sink_.item(std::move(walked));
+    if (!sink_.skip_committed(path)) {  // --resume: not read again when committed before
+      TskAttributeReader reader(data);
+      auto content = load_content(reader, r, policy_);
+      r.size = full_size;
+      if (content) walked.content = std::move(*content);
+      else r.problems.push_back({content.error().stage, content.error().message});
+      sink_.item(std::move(walked));
+    }
     if (readable < full_size)
       problem(path, "uninitialised_tail",
               fmt::format("only the first {} of {} bytes are initialised (NTFS initialised size); the digests "

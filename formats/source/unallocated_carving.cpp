@@ -96,6 +96,7 @@ void carve_unallocated(TSK_FS_INFO* fs, const std::string& prefix, const Content
                              decoded.error().message));
           continue;
         }
+        if (sink.skip_committed(path)) continue;  // --resume: committed before the interruption
         WalkedItem walked;
         walked.record.path = path;
         walked.record.size = hit.length;

@@ -94,4 +94,32 @@ std::optional<fs::path> require_corpus(const std::string& sub) {
   return std::nullopt;
 }
 
+std::vector<std::byte> pattern_bmp(unsigned seed, int width, int height) {
+  // BITMAPFILEHEADER + BITMAPINFOHEADER (54 bytes), bottom-up BGR rows padded to 4 bytes.
+  const int row = (width * 3 + 3) & ~3;
+  const auto pixels = static_cast<std::uint32_t>(row * height);
+  std::vector<std::byte> b(54 + pixels);
+  auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (std::size_t i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>((v >> (8 * i)) & 0xFF);
+  };
+  b[0] = std::byte{'B'};
+  b[1] = std::byte{'M'};
+  put32(2, 54 + pixels);
+  put32(10, 54);
+  put32(14, 40);
+  put32(18, static_cast<std::uint32_t>(width));
+  put32(22, static_cast<std::uint32_t>(height));
+  b[26] = std::byte{1};   // planes
+  b[28] = std::byte{24};  // bits per pixel
+  put32(34, pixels);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const auto at = static_cast<std::size_t>(54 + y * row + x * 3);
+      b[at] = static_cast<std::byte>((static_cast<unsigned>(x) * (seed % 7 + 1) + seed) & 0xFF);
+      b[at + 1] = static_cast<std::byte>((static_cast<unsigned>(y) * (seed % 5 + 2)) & 0xFF);
+      b[at + 2] = static_cast<std::byte>((static_cast<unsigned>(x ^ y) * 8 + seed / 3) & 0xFF);
+    }
+  return b;
+}
+
 }  // namespace triage::test

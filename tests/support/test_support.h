@@ -31,6 +31,10 @@ void write_text(const std::filesystem::path& file, const std::string& text);
 // copy's path (name without .gz). Throws when the copy fails.
 std::filesystem::path unpack_into(const std::filesystem::path& file, const std::filesystem::path& dir);
 
+// A 24-bit BMP of width x height pixels whose pattern depends on `seed`: a small, valid,
+// benign still image (distinct digests per seed).
+std::vector<std::byte> pattern_bmp(unsigned seed, int width, int height);
+
 // The project's source folder (for samples/ and golden files).
 std::filesystem::path source_dir();
 

@@ -127,3 +127,72 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
   CHECK(items[0].fs.orphan);
   CHECK(items[0].fs.reallocated);
 }
+
+TEST_CASE("a resumed run continues the same run after its committed walk positions") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  auto item_at = [](std::uint64_t seq, std::string path) {
+    ItemRecord item;
+    item.seq = seq;
+    item.path = std::move(path);
+    item.mime = "text/plain";
+    return item;
+  };
+  {
+    auto store = CaseStore::create(file);
+    CHECK_FALSE(store->last_run());
+    SourceInfo folder;
+    folder.path = "x";
+    folder.kind = "directory";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
+    store->add_item(item_at(0, "x/a"));
+    WalkProblem p;
+    p.seq = 1;
+    p.path = "x/fifo";
+    p.kind = "special_file";
+    store->add_problem(p);
+    store->add_item(item_at(2, "x/b"));
+    store->commit();
+    store->add_item(item_at(3, "x/c"));  // never committed: the process "dies" here
+  }
+  auto store = CaseStore::open_or_create(file);
+  const auto run = store->last_run();
+  REQUIRE(run);
+  CHECK(run->status == "running");
+  std::vector<std::string> paths;
+  const auto committed = store->for_each_committed_position([&](const std::string& p) { paths.push_back(p); });
+  CHECK(committed == 3);
+  CHECK(paths == std::vector<std::string>{"x/a", "x/fifo", "x/b"});
+  store->resume_run({"2026-01-02T00:00:00Z", "triage scan x --out y --resume", "{}", 4}, committed);
+  store->add_item(item_at(3, "x/c"));
+  store->end_run("completed", "2026-01-02T00:00:01Z");
+  store.reset();
+
+  auto done = CaseStore::open_read_only(file);
+  const auto runs = done->runs();
+  REQUIRE(runs.size() == 1);  // the same run, finished
+  CHECK(runs[0].status == "completed");
+  CHECK(runs[0].started_utc == "2026-01-01T00:00:00Z");
+  std::vector<std::uint64_t> seqs;
+  done->for_each_item([&](const ItemRecord& r) { seqs.push_back(r.seq); });
+  CHECK(seqs == std::vector<std::uint64_t>{0, 2, 3});
+  std::vector<std::string> walk_problems;
+  done->for_each_walk_problem([&](const WalkProblem& w) { walk_problems.push_back(w.path); });
+  CHECK(walk_problems == std::vector<std::string>{"x/fifo"});
+  CHECK_THROWS_AS(CaseStore::create(file), sqlite::Error);
+}
+
+TEST_CASE("open_or_create makes the schema in an empty file and refuses a foreign database") {
+  test::TempDir dir;
+  {
+    auto store = CaseStore::open_or_create(dir / "new.db");
+    CHECK_FALSE(store->last_run());
+    CHECK(store->for_each_committed_position([](const std::string&) {}) == 0);
+  }
+  CHECK_NOTHROW(CaseStore::open_or_create(dir / "new.db"));
+  {
+    auto db = sqlite::open((dir / "other.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite::exec(db.get(), "CREATE TABLE db_info (key TEXT, value TEXT); INSERT INTO db_info VALUES ('schema_version', '99')");
+  }
+  CHECK_THROWS_AS(CaseStore::open_or_create(dir / "other.db"), sqlite::Error);
+}
