@@ -9,6 +9,12 @@
 
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
+#include "formats/hashset/vpdq_reader.h"
+#include "core/digest/digests.h"
+#include "core/text/time_format.h"
+
+#include <fstream>
+#include <iterator>
 
 namespace triage {
 namespace {
@@ -82,6 +88,20 @@ std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) 
   return HashSetStore::open_or_create(cache_db);
 }
 
+// A vPDQ file's known videos into the video matcher: one set named by the file's stem, its
+// provenance (SHA-256 of the file; record_count = known videos) for the case record.
+void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHashSets& out) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw ImportError(fmt::format("{}: cannot be read", file.string()));
+  const auto videos = hashset::read_vpdq_file(file);
+  const std::string name = file.stem().string();
+  const std::uint32_t set = out.videos.add_set({name, to_string(role)});
+  for (const auto& v : videos) (void)out.videos.add_video(set, v.media_id, v.category, v.frames, VideoMatchOptions{}.min_quality);
+  const auto digests = digest_buffer(std::as_bytes(std::span(bytes.data(), bytes.size())));
+  out.used.push_back({name, to_string(role), "vpdq", "", file.string(), digests.sha256, videos.size(), now_utc()});
+}
+
 bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
 
 }  // namespace
@@ -94,6 +114,8 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   for (const auto& f : files) {
     if (HashSetStore::is_hashset_store(f)) {
       add_store(f, *out);
+    } else if (hashset::is_vpdq_file(f)) {
+      add_vpdq_file(f, HashSetRole::alert, *out);
     } else {
       (is_nsrl(hashset::detect_format(f)) ? raw_known : raw_alert).push_back(f);
     }
@@ -101,6 +123,8 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   for (const auto& f : known_files) {
     if (HashSetStore::is_hashset_store(f)) {
       add_store(f, *out);
+    } else if (hashset::is_vpdq_file(f)) {
+      add_vpdq_file(f, HashSetRole::known, *out);
     } else {
       raw_known.push_back(f);
     }
@@ -118,6 +142,7 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   }
   out->matcher.build();
   out->pdq.build();
+  out->videos.build();
   return out;
 }
 

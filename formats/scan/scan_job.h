@@ -15,7 +15,8 @@
 
 namespace triage {
 
-enum class StreamFormat { summary, jsonl, csv };
+// vpdq: `triage hash` only, videos' frame hashes as a vPDQ file (formats/hashset/vpdq_reader.h).
+enum class StreamFormat { summary, jsonl, csv, vpdq };
 
 struct ScanJobOptions {
   std::vector<std::string> sources;
@@ -34,6 +35,8 @@ struct ScanJobOptions {
   bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
   bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)
   std::optional<double> video_fps;    // --video-fps: video metadata and frame PDQ hashes (0 = every frame)
+  double video_match_percent = 80.0;
+  bool video_keyframes = false;       // --video-keyframes: decode and hash key frames only  // --video-match-percent: share of a known video's frames found
 };
 
 struct ScanCounts {
