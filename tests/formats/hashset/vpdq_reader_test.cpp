@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
 #include "tests/support/test_support.h"
 
@@ -48,6 +49,13 @@ TEST_CASE("vpdq file: several videos with categories") {
   CHECK(videos[1].media_id == "second");
   CHECK(videos[1].category.empty());
   CHECK(videos[1].frames.size() == 2);
+  // Not for a store: format detection names it and refuses it.
+  try {
+    (void)hashset::detect_format(file);
+    FAIL("detected as a store format");
+  } catch (const ImportError& e) {
+    CHECK(std::string(e.what()).find("vPDQ") != std::string::npos);
+  }
 }
 
 TEST_CASE("vpdq file: other formats are not vPDQ; a malformed frame line is an error with its line") {
