@@ -2,19 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <span>
 #include <tuple>
 
+#include "core/digest/digests.h"
+#include "core/text/time_format.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
 #include "formats/hashset/vpdq_reader.h"
-#include "core/digest/digests.h"
-#include "core/text/time_format.h"
-
-#include <fstream>
-#include <iterator>
 
 namespace triage {
 namespace {
@@ -88,18 +86,30 @@ std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) 
   return HashSetStore::open_or_create(cache_db);
 }
 
-// A vPDQ file's known videos into the video matcher: one set named by the file's stem, its
-// provenance (SHA-256 of the file; record_count = known videos) for the case record.
-void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHashSets& out) {
+std::string file_sha256(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) throw ImportError(fmt::format("{}: cannot be read", file.string()));
+  if (!in) throw ImportError(fmt::format("{}: cannot be read", file.string()));
+  MultiDigest digest;
+  std::vector<char> chunk(1 << 20);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    digest.update(std::as_bytes(std::span(chunk.data(), got)));
+  }
+  if (!in.eof()) throw ImportError(fmt::format("{}: read error", file.string()));
+  return digest.finish().sha256;
+}
+
+// A vPDQ file's known videos into the video matcher: one set named by the file's stem, its
+// provenance (SHA-256 of the file; record_count = known videos) for the case record. Known
+// frames below the reference's quality threshold (50) are dropped here.
+void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHashSets& out) {
   const auto videos = hashset::read_vpdq_file(file);
   const std::string name = file.stem().string();
   const std::uint32_t set = out.videos.add_set({name, to_string(role)});
-  for (const auto& v : videos) (void)out.videos.add_video(set, v.media_id, v.category, v.frames, VideoMatchOptions{}.min_quality);
-  const auto digests = digest_buffer(std::as_bytes(std::span(bytes.data(), bytes.size())));
-  out.used.push_back({name, to_string(role), "vpdq", "", file.string(), digests.sha256, videos.size(), now_utc()});
+  for (const auto& v : videos)
+    (void)out.videos.add_video(set, v.media_id, v.category, v.frames, VideoMatchOptions{}.min_quality);
+  out.used.push_back({name, to_string(role), "vpdq", "", file.string(), file_sha256(file), videos.size(), now_utc()});
 }
 
 bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
