@@ -20,6 +20,7 @@ struct HashOptions {
   std::string format = "jsonl";
   unsigned jobs = 0;
   double video_fps = 1.0;
+  bool video_keyframes = false;
 };
 
 int run_hash(const HashOptions& o, Io& io) {
@@ -30,9 +31,11 @@ int run_hash(const HashOptions& o, Io& io) {
       return kExitSourceUnreadable;
     }
   }
-  const auto format = o.format == "csv" ? StreamFormat::csv : StreamFormat::jsonl;
+  const auto format = o.format == "csv"    ? StreamFormat::csv
+                      : o.format == "vpdq" ? StreamFormat::vpdq
+                                           : StreamFormat::jsonl;
   const auto errors = run_hash_job(o.files, format, o.jobs == 0 ? default_jobs() : o.jobs, io.out, io.interrupted,
-                                   o.video_fps);
+                                   o.video_fps, o.video_keyframes);
   if (io.interrupted.load()) return kExitInterrupted;
   return errors > 0 ? kExitItemErrors : kExitClean;
 }
@@ -43,8 +46,9 @@ void setup_hash(CLI::App& app, Io& io, int& exit_code) {
   auto opts = std::make_shared<HashOptions>();
   CLI::App* cmd = app.add_subcommand("hash", "Digests, media type, EXIF and video frame hashes of loose files (folders are walked)");
   cmd->add_option("FILE", opts->files, "Files or folders")->required();
-  cmd->add_option("--format", opts->format, "jsonl or csv")
-      ->check(CLI::IsMember({"jsonl", "csv"}))
+  cmd->add_option("--format", opts->format,
+                  "jsonl, csv, or vpdq (videos' frame hashes as a vPDQ file, a known-video set for scan --hashset)")
+      ->check(CLI::IsMember({"jsonl", "csv", "vpdq"}))
       ->capture_default_str();
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
@@ -52,6 +56,8 @@ void setup_hash(CLI::App& app, Io& io, int& exit_code) {
                   "Video frames hashed per second of video (PDQ); 0 hashes every frame")
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
+  cmd->add_flag("--video-keyframes", opts->video_keyframes,
+                "Hash only the videos' key frames, decoding nothing else (fast; --video-fps is ignored)");
   cmd->callback([opts, &io, &exit_code] { exit_code = run_hash(*opts, io); });
 }
 

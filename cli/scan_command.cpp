@@ -40,6 +40,8 @@ struct ScanOptions {
   bool resume = false;
   std::uint64_t max_pixels = 64'000'000;
   std::optional<double> item_timeout;
+  double video_match_percent = 80.0;
+  bool video_keyframes = false;
 };
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
@@ -101,6 +103,8 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.source_hash = !o.no_source_hash;
   job.carve = !o.no_carve;
   job.video_fps = o.video_fps;
+  job.video_match_percent = o.video_match_percent;
+  job.video_keyframes = o.video_keyframes;
   job.hashsets = o.hashsets;
   job.known_hashsets = o.known_hashsets;
   job.sources = o.sources;
@@ -182,6 +186,13 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_flag("--resume", opts->resume,
                 "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
                 "it committed is not examined again. Starts the scan when --out holds none yet");
+  cmd->add_flag("--video-keyframes", opts->video_keyframes,
+                "With --video-fps: hash only the videos' key frames, decoding nothing else (fast triage)");
+  cmd->add_option("--video-match-percent", opts->video_match_percent,
+                  "A video matches a known video of a vPDQ set when at least this share (percent) of the known "
+                  "video's distinct frames is found in it")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,

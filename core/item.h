@@ -63,8 +63,17 @@ struct ItemMatch {
   std::optional<int> distance;
   std::string variant;
   std::optional<int> quality;
+  // A still-image record seen in a video (hash_type "pdq"): the sampled frame that came closest
+  // (ties: the earliest) and its timestamp in seconds.
+  std::optional<std::int64_t> frame;
+  std::optional<double> timestamp;
+  // A known video (hash_type "vpdq", vPDQ frame coverage): the share (percent) of this video's
+  // distinct good frames that are near a frame of the known video, and the reverse share.
+  std::optional<double> seized_percent;
+  std::optional<double> known_percent;
 
-  bool probable() const { return hash_type == "pdq"; }
+  // PDQ and vPDQ hits say "looks like" and need a human to confirm them.
+  bool probable() const { return hash_type == "pdq" || hash_type == "vpdq"; }
 };
 
 // The category the profile gives an item, and why.

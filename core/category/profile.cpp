@@ -20,9 +20,18 @@ int CategoryProfile::uncategorised_severity() const {
 namespace {
 
 std::string reason_of(const ItemMatch& m) {
-  std::string r = m.probable() ? fmt::format("probable match (PDQ distance {}, variant {}) in set '{}'",
-                                             m.distance.value_or(-1), m.variant, m.set)
-                               : fmt::format("{} match in set '{}'", m.hash_type, m.set);
+  std::string r;
+  if (m.hash_type == "vpdq") {
+    r = fmt::format("probable video match (vPDQ: {:.2f}% of the known video's frames found, {:.2f}% of this "
+                    "video's frames in it) in set '{}'",
+                    m.known_percent.value_or(0), m.seized_percent.value_or(0), m.set);
+  } else if (m.probable()) {
+    r = fmt::format("probable match (PDQ distance {}, variant {}", m.distance.value_or(-1), m.variant);
+    if (m.timestamp) r += fmt::format(", video frame {} at {:.3f} s", m.frame.value_or(-1), *m.timestamp);
+    r += fmt::format(") in set '{}'", m.set);
+  } else {
+    r = fmt::format("{} match in set '{}'", m.hash_type, m.set);
+  }
   if (!m.media_id.empty()) r += fmt::format(", record {}", m.media_id);
   if (!m.category.empty()) r += fmt::format(", category code {}", m.category);
   return r;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <iterator>
 #include <string_view>
@@ -75,6 +77,36 @@ void MediaAnalyzer::hash_video(WalkedItem& item) {
   if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
 }
 
+std::vector<ItemMatch> MediaAnalyzer::match_frames(const ItemRecord& record) const {
+  std::vector<ItemMatch> out;
+  if (record.frames.empty()) return out;
+  if (context_.pdq_matcher != nullptr && !context_.pdq_matcher->empty()) {
+    // Each sampled frame as it is (no dihedral variants: a video shows a still upright); per
+    // record the closest frame is kept, ties to the earliest.
+    for (const auto& frame : record.frames) {
+      std::array<PdqHash, 8> variants;
+      variants.fill(frame.pdq.hash);
+      for (auto& m : context_.pdq_matcher->match(variants, frame.pdq.quality, context_.pdq_options)) {
+        m.frame = frame.frame;
+        m.timestamp = frame.timestamp;
+        auto same = std::find_if(out.begin(), out.end(), [&](const ItemMatch& o) {
+          return o.set == m.set && o.media_id == m.media_id && o.category == m.category;
+        });
+        if (same == out.end()) {
+          out.push_back(std::move(m));
+        } else if (m.distance < same->distance) {
+          *same = std::move(m);
+        }
+      }
+    }
+  }
+  if (context_.video_matcher != nullptr && !context_.video_matcher->empty()) {
+    auto videos = context_.video_matcher->match(record.frames, context_.video_match_options);
+    std::move(videos.begin(), videos.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
 void MediaAnalyzer::process(WalkedItem& item) {
   ItemRecord& record = item.record;
   const ItemContent& content = item.content;
@@ -135,6 +167,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
       }
     }
   }
+
+  if (kind.type == MediaType::video) probable = match_frames(record);
 
   if (context_.matcher != nullptr) record.matches = context_.matcher->match(record.digests);
   // Exact matches first, then the probable ones, each in load order.

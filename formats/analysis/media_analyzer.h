@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/match/pdq_matcher.h"
+#include "core/match/video_matcher.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/video/video_decoder.h"
 
@@ -35,6 +36,10 @@ struct AnalysisContext {
   // Item paths are file-system paths (triage hash): a video too large to be handed over in
   // memory is decoded from its path instead.
   bool video_local_paths = false;
+  // Known videos' frame hashes (vPDQ); null or empty when none. Sampled frames are also matched
+  // against pdq_matcher (a known still image inside a video).
+  const VideoMatcher* video_matcher = nullptr;
+  VideoMatchOptions video_match_options;
 };
 
 class MediaAnalyzer final : public ItemProcessor {
@@ -45,6 +50,7 @@ class MediaAnalyzer final : public ItemProcessor {
 
  private:
   void hash_video(WalkedItem& item);
+  std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
 
   const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;

@@ -59,7 +59,8 @@ CREATE TABLE matches (
   id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
   set_name TEXT NOT NULL, role TEXT NOT NULL, hash_type TEXT NOT NULL,
   media_id TEXT NOT NULL, category TEXT NOT NULL,
-  distance INTEGER, variant TEXT, quality INTEGER);
+  distance INTEGER, variant TEXT, quality INTEGER,
+  frame INTEGER, timestamp REAL, seized_percent REAL, known_percent REAL);
 CREATE INDEX matches_item ON matches(item_id);
 CREATE TABLE videos (
   item_id INTEGER PRIMARY KEY REFERENCES items(id),
@@ -279,8 +280,9 @@ void CaseStore::prepare_writes() {
   insert_item_ = std::make_unique<sqlite::Statement>(
       db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
   insert_match_ = std::make_unique<sqlite::Statement>(
-      db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category, distance, variant, quality) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category, distance, variant, quality, "
+      "frame, timestamp, seized_percent, known_percent) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert_video_ = std::make_unique<sqlite::Statement>(
       db_.get(),
       "INSERT INTO videos(item_id, container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
@@ -417,8 +419,12 @@ void CaseStore::add_item(const ItemRecord& item) {
         .bind_text(5, m.media_id)
         .bind_text(6, m.category)
         .bind_optional(7, m.distance)
-        .bind_optional(8, m.probable() ? std::optional(m.variant) : std::nullopt)
+        .bind_optional(8, m.variant.empty() ? std::nullopt : std::optional(m.variant))
         .bind_optional(9, m.quality)
+        .bind_optional(10, m.frame)
+        .bind_optional(11, m.timestamp)
+        .bind_optional(12, m.seized_percent)
+        .bind_optional(13, m.known_percent)
         .run();
   }
   if (item.video) {
@@ -531,7 +537,8 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
   sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
   sqlite::Statement matches(db_.get(),
-                            "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality "
+                            "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality, "
+                            "frame, timestamp, seized_percent, known_percent "
                             "FROM matches WHERE item_id = ? ORDER BY id");
   while (q.step()) {
     ItemRecord r;
@@ -597,6 +604,10 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
       if (auto d = matches.optional_int64(5)) m.distance = static_cast<int>(*d);
       m.variant = matches.optional_text(6).value_or("");
       if (auto q2 = matches.optional_int64(7)) m.quality = static_cast<int>(*q2);
+      m.frame = matches.optional_int64(8);
+      m.timestamp = matches.optional_real(9);
+      m.seized_percent = matches.optional_real(10);
+      m.known_percent = matches.optional_real(11);
       r.matches.push_back(std::move(m));
     }
     matches.reset();

@@ -12,6 +12,7 @@
 
 #include "formats/casedb/sqlite_handle.h"
 #include "formats/hashset/hashset_reader.h"
+#include "formats/hashset/vpdq_reader.h"
 
 namespace triage::hashset {
 namespace {
@@ -57,6 +58,10 @@ bool starts_with_icase(std::string_view text, std::string_view prefix) {
 std::string detect_format(const std::filesystem::path& file) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
   if (!in) throw ImportError(file.string() + ": cannot open: " + std::strerror(errno));
+  // Known videos' frame hashes are matched by coverage, not record by record: no store holds them.
+  if (is_vpdq_file(file))
+    throw ImportError(file.string() + ": a vPDQ frame-hash file (known videos): not imported into a store; "
+                                      "give it to 'triage scan --hashset' as it is");
   std::string head(kHead, '\0');
   head.resize(std::fread(head.data(), 1, head.size(), in.get()));
   if (head.empty()) fail(file, {0, 0}, "empty file: no hash-set format to detect");

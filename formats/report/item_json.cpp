@@ -108,7 +108,10 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
           .string("media_id", m.media_id)
           .string("category", m.category)
           .boolean("probable", m.probable());
-      if (m.probable()) mo.optional("distance", m.distance).string("variant", m.variant).optional("quality", m.quality);
+      if (m.hash_type == "pdq") mo.optional("distance", m.distance).string("variant", m.variant).optional("quality", m.quality);
+      mo.optional("frame", m.frame);  // a still seen in a video: the closest frame
+      if (m.timestamp) mo.number("timestamp", milliseconds(*m.timestamp));
+      mo.optional("seized_percent", m.seized_percent).optional("known_percent", m.known_percent);  // vPDQ
     }
     matches += ']';
     o.raw("matches", matches);

@@ -97,13 +97,17 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.text(item.category ? item.category->code : std::string());
   row.text(item.category ? item.category->reason : std::string());
   row.plain(item.category && item.category->known_good ? "true" : "false");
-  // set:role:hash_type:media_id:category, plus :distance:variant for a PDQ (probable) match;
+  // set:role:hash_type:media_id:category, plus :distance:variant for a PDQ (probable) match
+  // (and @TIMESTAMP when the still was seen in a video frame), :SEIZED%:KNOWN% for a vPDQ one;
   // separated by "; ".
   std::string matches;
   for (const auto& m : item.matches) {
     if (!matches.empty()) matches += "; ";
     matches += m.set + ":" + m.role + ":" + m.hash_type + ":" + m.media_id + ":" + m.category;
-    if (m.probable()) matches += fmt::format(":{}:{}", m.distance.value_or(-1), m.variant);
+    if (m.hash_type == "pdq") matches += fmt::format(":{}:{}", m.distance.value_or(-1), m.variant);
+    if (m.timestamp) matches += fmt::format("@{:.3f}", *m.timestamp);
+    if (m.hash_type == "vpdq")
+      matches += fmt::format(":{:.2f}%:{:.2f}%", m.seized_percent.value_or(0), m.known_percent.value_or(0));
   }
   row.text(matches);
   std::string errors;

@@ -261,9 +261,16 @@ void integrity(Html& h, const CaseReport& r) {
 }
 
 void match_basis(Html& h, const ItemMatch& m) {
-  if (m.probable()) {
+  if (m.hash_type == "vpdq") {
+    h.raw("<span class=\"probable\">probable: video frames (vPDQ), ");
+    h.raw(fmt::format("{:.2f}% of the known video's frames found here, {:.2f}% of this video's frames in it",
+                      m.known_percent.value_or(0), m.seized_percent.value_or(0)))
+        .raw("</span>");
+  } else if (m.probable()) {
     h.raw("<span class=\"probable\">probable: PDQ distance ").raw(fmt::format("{}", m.distance.value_or(-1)));
-    h.raw(", variant ").text(m.variant).raw(fmt::format(", quality {}", m.quality.value_or(-1))).raw("</span>");
+    h.raw(", variant ").text(m.variant).raw(fmt::format(", quality {}", m.quality.value_or(-1)));
+    if (m.frame) h.raw(fmt::format(", video frame {} at {:.3f} s", *m.frame, m.timestamp.value_or(0)));
+    h.raw("</span>");
   } else {
     h.raw("exact ").text(m.hash_type).raw(" digest");
   }

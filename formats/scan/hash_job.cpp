@@ -4,6 +4,7 @@
 
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/analysis/media_analyzer.h"
+#include "formats/hashset/vpdq_reader.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/source/directory_source.h"
@@ -17,15 +18,22 @@ class HashOutputSink final : public RecordSink {
     if (format_ == StreamFormat::csv) out_ << items_csv_header();
   }
   void on_item(const ItemRecord& item) override {
-    if (format_ == StreamFormat::csv) append_item_csv_row(buffer_, item);
-    else {
+    if (format_ == StreamFormat::csv) {
+      append_item_csv_row(buffer_, item);
+    } else if (format_ == StreamFormat::vpdq) {
+      // One "# video:" block per video with frames: a known-video set `scan --hashset` reads.
+      if (!item.frames.empty()) {
+        buffer_ += "# video: " + item.path + "\n";
+        for (const auto& f : item.frames) buffer_ += hashset::format_vpdq_line(f) + "\n";
+      }
+    } else {
       append_item_json_line(buffer_, item);
       append_frame_json_lines(buffer_, item);
     }
     if (!item.problems.empty()) ++errors;
   }
   void on_problem(const WalkProblem& problem) override {
-    if (format_ != StreamFormat::csv) append_problem_json_line(buffer_, problem);
+    if (format_ == StreamFormat::jsonl) append_problem_json_line(buffer_, problem);
     if (problem.is_error) ++errors;
   }
   void flush() override {
@@ -43,7 +51,8 @@ class HashOutputSink final : public RecordSink {
 }  // namespace
 
 std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat format, unsigned jobs,
-                           std::ostream& results, const std::atomic<bool>& interrupted, double video_fps) {
+                           std::ostream& results, const std::atomic<bool>& interrupted, double video_fps,
+                           bool video_keyframes) {
   ContentPolicy policy;
   policy.all_files = true;
   std::vector<std::unique_ptr<EvidenceSource>> owned;
@@ -59,6 +68,7 @@ std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat f
   context.all_files = true;
   context.video = true;
   context.video_options.fps = video_fps;
+  context.video_options.keyframes_only = video_keyframes;
   context.video_local_paths = true;  // DirectorySource paths are file-system paths
   run_pipeline(sources, [&] { return std::make_unique<MediaAnalyzer>(context); }, sink, options, interrupted);
   return sink.errors;

@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <span>
 #include <tuple>
 
+#include "core/digest/digests.h"
+#include "core/text/time_format.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
+#include "formats/hashset/vpdq_reader.h"
 
 namespace triage {
 namespace {
@@ -82,6 +86,32 @@ std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) 
   return HashSetStore::open_or_create(cache_db);
 }
 
+std::string file_sha256(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ImportError(fmt::format("{}: cannot be read", file.string()));
+  MultiDigest digest;
+  std::vector<char> chunk(1 << 20);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    digest.update(std::as_bytes(std::span(chunk.data(), got)));
+  }
+  if (!in.eof()) throw ImportError(fmt::format("{}: read error", file.string()));
+  return digest.finish().sha256;
+}
+
+// A vPDQ file's known videos into the video matcher: one set named by the file's stem, its
+// provenance (SHA-256 of the file; record_count = known videos) for the case record. Known
+// frames below the reference's quality threshold (50) are dropped here.
+void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHashSets& out) {
+  const auto videos = hashset::read_vpdq_file(file);
+  const std::string name = file.stem().string();
+  const std::uint32_t set = out.videos.add_set({name, to_string(role)});
+  for (const auto& v : videos)
+    (void)out.videos.add_video(set, v.media_id, v.category, v.frames, VideoMatchOptions{}.min_quality);
+  out.used.push_back({name, to_string(role), "vpdq", "", file.string(), file_sha256(file), videos.size(), now_utc()});
+}
+
 bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
 
 }  // namespace
@@ -94,6 +124,8 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   for (const auto& f : files) {
     if (HashSetStore::is_hashset_store(f)) {
       add_store(f, *out);
+    } else if (hashset::is_vpdq_file(f)) {
+      add_vpdq_file(f, HashSetRole::alert, *out);
     } else {
       (is_nsrl(hashset::detect_format(f)) ? raw_known : raw_alert).push_back(f);
     }
@@ -101,6 +133,8 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   for (const auto& f : known_files) {
     if (HashSetStore::is_hashset_store(f)) {
       add_store(f, *out);
+    } else if (hashset::is_vpdq_file(f)) {
+      add_vpdq_file(f, HashSetRole::known, *out);
     } else {
       raw_known.push_back(f);
     }
@@ -118,6 +152,7 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
   }
   out->matcher.build();
   out->pdq.build();
+  out->videos.build();
   return out;
 }
 

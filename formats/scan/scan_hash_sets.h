@@ -9,6 +9,7 @@
 
 #include "core/match/digest_matcher.h"
 #include "core/match/pdq_matcher.h"
+#include "core/match/video_matcher.h"
 #include "formats/casedb/case_store.h"
 
 namespace triage {
@@ -19,12 +20,14 @@ struct ScanHashSets {
   std::vector<std::shared_ptr<const MatchRecordSource>> record_sources;
   DigestMatcher matcher;
   PdqMatcher pdq;  // the records that carry a PDQ hash
+  VideoMatcher videos;  // known videos' frame hashes (vPDQ files)
   std::vector<CaseHashSet> used;  // in load order
 };
 
-// Each of `files` is a triage HASHSET.db (used as it is, every set with its own role) or a raw
-// export, imported first into `cache_db`: NSRL RDS formats as known-good, anything else as
-// an alert set; each of `known_files` that is a raw export is imported as known-good.
+// Each of `files` is a triage HASHSET.db (used as it is, every set with its own role), a vPDQ
+// frame-hash file (known videos, read as it is into `videos`, alert role) or a raw export,
+// imported first into `cache_db`: NSRL RDS formats as known-good, anything else as an alert set;
+// each of `known_files` that is a raw export is imported as known-good.
 // Throws ImportError or sqlite::Error naming the file on failure.
 std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>& files,
                                                   const std::vector<std::string>& known_files,

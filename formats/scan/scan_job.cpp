@@ -189,6 +189,8 @@ std::string options_json(const ScanJobOptions& o) {
       .optional("video_fps", o.video_fps)
       .number("max_pixels", o.max_pixels)
       .optional("item_timeout", o.item_timeout)
+      .number("video_match_percent", o.video_match_percent)
+      .boolean("video_keyframes", o.video_keyframes)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -443,6 +445,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   if (hash_sets) {
     context.matcher = &hash_sets->matcher;
     context.pdq_matcher = &hash_sets->pdq;
+    context.video_matcher = &hash_sets->videos;
   }
   context.max_pixels = options.max_pixels;
   context.video_options.max_pixels = options.max_pixels;
@@ -453,9 +456,15 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   }
   context.pdq_options.max_distance = options.pdq_max_distance;
   context.pdq_options.min_quality = options.pdq_min_quality;
+  context.video_match_options.max_distance = options.pdq_max_distance;
+  context.video_match_options.min_quality = options.pdq_min_quality;
+  context.video_match_options.min_known_percent = options.video_match_percent;
+  if (hash_sets && !hash_sets->videos.empty() && !options.video_fps)
+    diagnostics << "triage: warning: video frame-hash sets are matched only when videos are decoded (--video-fps)\n";
   if (options.video_fps) {
     context.video = true;
     context.video_options.fps = *options.video_fps;
+    context.video_options.keyframes_only = options.video_keyframes;
     // Large videos are decoded from their file-system path: only when every source is a folder
     // (an item of a disk image has no such path; it then records that its frames were not hashed).
     context.video_local_paths =
@@ -575,7 +584,7 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
     for (const auto& [key, counts] : c.categories)
       fmt::print(out, "    {:<36} {:>8} {:>8}\n", key.second, counts.first, counts.second);
   }
-  fmt::print(out, "  hash-set matches    {} items ({} probable only: PDQ, to be confirmed by eye)\n", c.matched,
+  fmt::print(out, "  hash-set matches    {} items ({} probable only: PDQ or video frames, to be confirmed by eye)\n", c.matched,
              c.probable);
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} notices (links not followed, deleted names only, unpartitioned space)\n",
              c.item_errors, c.walk_errors, c.notices);

@@ -15,7 +15,8 @@
 
 namespace triage {
 
-enum class StreamFormat { summary, jsonl, csv };
+// vpdq: `triage hash` only, videos' frame hashes as a vPDQ file (formats/hashset/vpdq_reader.h).
+enum class StreamFormat { summary, jsonl, csv, vpdq };
 
 struct ScanJobOptions {
   std::vector<std::string> sources;
@@ -39,6 +40,8 @@ struct ScanJobOptions {
   bool resume = false;
   std::uint64_t max_pixels = 64'000'000;  // --max-pixels: larger images and video frames are not decoded
   std::optional<double> item_timeout;     // --item-timeout: seconds of work per item
+  double video_match_percent = 80.0;  // --video-match-percent: share of a known video's frames found
+  bool video_keyframes = false;       // --video-keyframes: decode and hash key frames only
 };
 
 struct ScanCounts {

@@ -262,7 +262,11 @@ class FrameHasher {
         note_damage(fmt::format("read error: {}", av_error_text(rc)));
         break;
       }
-      if (packet->stream_index == video_.stream_index()) send(packet.get());
+      // Key-frame mode: other packets are skipped before the decoder sees them (intra frames
+      // decode on their own), which is where the time goes.
+      if (packet->stream_index == video_.stream_index() &&
+          (!options_.keyframes_only || (packet->flags & AV_PKT_FLAG_KEY) != 0))
+        send(packet.get());
       av_packet_unref(packet.get());
     }
     if (!stopped_) send(nullptr);  // flush the decoder's delayed frames
@@ -297,7 +301,11 @@ class FrameHasher {
         return;
       }
       const auto number = static_cast<std::int64_t>(out_.decoded_frames++);
-      if (number % step_ == 0) hash_frame(number);
+      if (options_.keyframes_only) {
+        hash_frame(std::llround(presentation_seconds(frame_.get()) * video_.info().frame_rate));
+      } else if (number % step_ == 0) {
+        hash_frame(number);
+      }
       av_frame_unref(frame_.get());
       if (stopped_) return;
       if (out_.decoded_frames >= options_.max_frames) return stop("frame budget exceeded");
@@ -342,6 +350,14 @@ class FrameHasher {
       hash.pdq = pdq_from_rgb(packed.data(), info.height, info.width);
     }
     out_.frames.push_back(hash);
+  }
+
+  // Seconds from the stream's start (key-frame mode numbers frames by it).
+  double presentation_seconds(const AVFrame* f) const {
+    const AVStream* s = video_.stream();
+    if (f->best_effort_timestamp == AV_NOPTS_VALUE) return 0.0;
+    const std::int64_t start = s->start_time == AV_NOPTS_VALUE ? 0 : s->start_time;
+    return std::max(0.0, static_cast<double>(f->best_effort_timestamp - start) * av_q2d(s->time_base));
   }
 
   double best_effort_seconds(const AVFrame* f) const {

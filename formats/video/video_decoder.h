@@ -30,6 +30,9 @@ struct VideoOptions {
   std::uint64_t max_frames = 1'000'000;  // decoded-frame budget (about 9 hours at 30 fps)
   std::chrono::milliseconds max_time{300'000};  // wall-clock budget for one video
   std::uint64_t max_pixels = 64'000'000;  // larger frames are not decoded
+  // Key frames only (fast triage): packets not flagged as key frames are never decoded, every
+  // key frame is hashed (fps is ignored), its number is round(presentation time x frame rate).
+  bool keyframes_only = false;
 };
 
 struct VideoHashes {

@@ -1,10 +1,14 @@
 // `triage scan --video-fps N`: video metadata in case.db's videos table and one row per sampled
-// frame in its frames table; without the option videos are digested only (no such rows).
+// frame in its frames table; without the option videos are digested only (no such rows). With
+// hash sets, sampled frames are matched against still-image PDQ hashes and against known videos
+// of a vPDQ file made by `triage hash --format vpdq`.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_runner.h"
 #include "tests/support/test_support.h"
@@ -55,6 +59,64 @@ TEST_CASE("scan video: --video-fps fills the videos and frames tables; without i
   CHECK(without.exit_code == 0);
   CHECK(query_text(tmp / "without" / "case.db", "SELECT count(*) FROM frames") == "0");
   CHECK(query_text(tmp / "without" / "case.db", "SELECT count(*) FROM videos") == "0");
+}
+
+TEST_CASE("scan video: frames match a known still (frame, timestamp) and a known video (both shares)") {
+  auto dir = test::require_corpus("vpdq-threatexchange");
+  if (!dir) return;
+  test::TempDir tmp;
+  fs::create_directories(tmp / "src");
+  fs::create_directories(tmp / "known");
+  fs::copy_file(*dir / "videos" / "doorknob-hd-no-bar.mp4", tmp / "src" / "doorknob.mp4");
+  fs::copy_file(*dir / "videos" / "test-padded-dimensions.mp4", tmp / "known" / "padded.mp4");
+  fs::copy_file(*dir / "videos" / "test-padded-dimensions.mp4", tmp / "src" / "padded-copy.mp4");
+
+  // The known video's frame hashes as this tool exports them.
+  auto exported = test::run_cli({"hash", (tmp / "known" / "padded.mp4").string(), "--format", "vpdq"});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.out.rfind("# video: ", 0) == 0);
+  test::write_text(tmp / "known-videos.vpdq", exported.out + "# category: 1\n");
+  // A known still: the doorknob's frame 30 (quality 68) as the reference hashed it (expected/local-debian12).
+  const auto lines = test::read_text(*dir / "expected" / "local-debian12" / "doorknob-hd-no-bar.txt");
+  const auto line30 = lines.substr(lines.find("\n30,") + 1);
+  const std::string pdq30 = line30.substr(line30.find(',', 3) + 1, 64);
+  test::write_text(tmp / "stills.txt", pdq30 + " 2\n");
+
+  auto run = test::run_cli({"scan", (tmp / "src").string(), "--out", (tmp / "case").string(), "--hashset",
+                            (tmp / "known-videos.vpdq").string(), "--hashset", (tmp / "stills.txt").string(),
+                            "--video-fps", "1", "--format", "jsonl", "-j", "1"});
+  CHECK(run.exit_code == 0);
+  bool still_seen = false, video_seen = false;
+  for (const auto& item : test::parse_lines(run.out)) {
+    if (!item.contains("matches")) continue;
+    for (const auto& m : item["matches"]) {
+      if (m["hash_type"] == "pdq") {
+        CHECK(item["path"].get<std::string>().find("doorknob.mp4") != std::string::npos);
+        CHECK(m["frame"] == 30);
+        CHECK(m["timestamp"] == 1.0);
+        CHECK(m["distance"] == 0);
+        CHECK(m["probable"] == true);
+        still_seen = true;
+      }
+      if (m["hash_type"] == "vpdq") {
+        CHECK(item["path"].get<std::string>().find("padded-copy.mp4") != std::string::npos);
+        CHECK(m["set"] == "known-videos");
+        CHECK(m["category"] == "1");
+        CHECK(m["seized_percent"] == 100.0);
+        CHECK(m["known_percent"] == 100.0);
+        CHECK(m["probable"] == true);
+        CHECK(item["category_probable"] == true);
+        video_seen = true;
+      }
+    }
+  }
+  CHECK(still_seen);
+  CHECK(video_seen);
+  const auto db = tmp / "case" / "case.db";
+  CHECK(query_text(db, "SELECT frame || ' ' || timestamp FROM matches WHERE hash_type = 'pdq'") == "30 1.0");
+  CHECK(query_text(db, "SELECT seized_percent || ' ' || known_percent FROM matches WHERE hash_type = 'vpdq'") ==
+        "100.0 100.0");
+  CHECK(query_text(db, "SELECT format || ' ' || record_count FROM hash_sets WHERE name = 'known-videos'") == "vpdq 1");
 }
 
 }  // namespace triage

@@ -11,6 +11,7 @@
 #include "core/media/sniff.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/hashset/hashset_reader.h"
+#include "formats/hashset/vpdq_reader.h"
 #include "formats/image/image_pdq.h"
 
 namespace triage::fuzz {
@@ -104,6 +105,12 @@ void hashset_text(const std::uint8_t* data, std::size_t size) {
   read_quietly([&](auto& sink) { hashset::read_hashkeeper(p, sink); });
   read_quietly([&](auto& sink) { hashset::read_plain_list(p, sink); });
   read_quietly([&](auto& sink) { hashset::read_pdq_list(p, sink); });
+  if (hashset::is_vpdq_file(p)) {
+    try {
+      (void)hashset::read_vpdq_file(p);
+    } catch (const ImportError&) {
+    }
+  }
   try {
     (void)hashset::detect_format(p);
   } catch (const ImportError&) {
