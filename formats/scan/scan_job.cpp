@@ -330,7 +330,9 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   run.options_json = options_json(options);
   run.jobs = options.jobs;
   store->begin_run(run, infos);
-  store->set_case_details(options.case_details);
+  CaseDetails details = options.case_details;
+  details.time_zone = local_time_zone();  // reports give UTC and name the examiner's zone
+  store->set_case_details(details);
   store->add_profile(profile.name, profile_source_text(options.profile));
   if (hash_sets)
     for (const auto& set : hash_sets->used) store->add_hash_set(set);
@@ -420,7 +422,7 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
   for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
   if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
-  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, SHA256SUMS{}\n",
+  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS{}\n",
              fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
 }
 
