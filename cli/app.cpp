@@ -42,6 +42,7 @@ int run(int argc, const char* const* argv, Io io) {
   setup_hashset(app, io, exit_code);
   setup_report(app, io, exit_code);
   setup_verify(app, io, exit_code);
+  setup_grade(app, io, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -316,14 +316,15 @@ void CaseStore::add_profile(const std::string& name, const std::string& json) {
   insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
 }
 
-// case_info keys: case_ref, exhibit_ref, examiner, organisation (additive to schema 1: a case
+// case_info keys: case_ref, exhibit_ref, examiner, organisation, time_zone (additive to schema 1: a case
 // made before the table existed reads as "not recorded").
 void CaseStore::set_case_details(const CaseDetails& d) {
   sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)");
   for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"case_ref", d.case_ref},
                                    {"exhibit_ref", d.exhibit_ref},
                                    {"examiner", d.examiner},
-                                   {"organisation", d.organisation}})
+                                   {"organisation", d.organisation},
+                                   {"time_zone", d.time_zone}})
     if (!value.empty()) insert.bind_text(1, key).bind_text(2, value).run();
 }
 
@@ -338,6 +339,7 @@ CaseDetails CaseStore::case_details() const {
     else if (key == "exhibit_ref") d.exhibit_ref = q.text(1);
     else if (key == "examiner") d.examiner = q.text(1);
     else if (key == "organisation") d.organisation = q.text(1);
+    else if (key == "time_zone") d.time_zone = q.text(1);
   }
   return d;
 }
@@ -514,7 +516,7 @@ std::vector<SourceInfo> CaseStore::sources() const {
   std::vector<SourceInfo> out;
   sqlite::Statement q(db_.get(),
                       "SELECT source_index, path, kind, image_format, media_size, md5, sha1, sha256, ewf_stored_md5, "
-                      "integrity, integrity_note FROM sources ORDER BY id");
+                      "integrity, integrity_note, verified_md5, verified_sha1, verified_sha256 FROM sources ORDER BY id");
   while (q.step()) {
     SourceInfo s;
     s.index = static_cast<std::uint32_t>(q.int64(0));
@@ -528,6 +530,9 @@ std::vector<SourceInfo> CaseStore::sources() const {
     s.stored_md5 = q.optional_text(8);
     s.integrity = q.text(9);
     s.integrity_note = q.optional_text(10).value_or("");
+    s.verified.md5 = q.optional_text(11).value_or("");
+    s.verified.sha1 = q.optional_text(12).value_or("");
+    s.verified.sha256 = q.optional_text(13).value_or("");
     out.push_back(std::move(s));
   }
   return out;

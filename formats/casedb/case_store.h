@@ -33,6 +33,7 @@ struct SourceInfo {
   std::vector<std::string> segments;   // every file the image was read from
   std::optional<std::uint64_t> media_size;
   Digests media;                       // whole-media digests before the walk (empty when not hashed)
+  Digests verified;                    // the re-read after the walk (read back from case.db only)
   std::optional<std::string> stored_md5;  // E01: MD5 recorded at acquisition
   // "not_applicable" (folders), "skipped" (--no-source-hash), "verified", "changed", "unreadable"
   std::string integrity = "not_applicable";

@@ -17,6 +17,7 @@
 #include "formats/report/report_html.h"
 #include "formats/report/report_json.h"
 #include "formats/report/report_model.h"
+#include "formats/report/vics_export.h"
 
 namespace triage {
 namespace fs = std::filesystem;
@@ -26,6 +27,7 @@ const char* case_output_name(CaseOutput output) {
     case CaseOutput::csv: return "items.csv";
     case CaseOutput::html: return "report.html";
     case CaseOutput::json: return "report.json";
+    case CaseOutput::vics: return "export.vics.json";
   }
   return "";
 }
@@ -41,6 +43,7 @@ std::string render(const CaseReport& report, CaseOutput output) {
     }
     case CaseOutput::html: return render_report_html(report);
     case CaseOutput::json: return render_report_json(report);
+    case CaseOutput::vics: return render_vics_export(report);
   }
   return {};
 }
@@ -53,6 +56,10 @@ bool is_hex64(std::string_view s) {
 
 std::string render_case_output(const fs::path& case_dir, CaseOutput output) {
   return render(load_case_report(case_dir / "case.db"), output);
+}
+
+std::string render_graded_vics(const fs::path& case_dir) {
+  return render_vics_export(load_case_report(case_dir / "case.db"), VicsScope::graded_only);
 }
 
 void write_private_file(const fs::path& file, const std::string& text) {
@@ -85,10 +92,10 @@ std::string sha256_of_file(const fs::path& file) {
 
 void write_case_outputs(const fs::path& case_dir) {
   const CaseReport report = load_case_report(case_dir / "case.db");
-  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json})
+  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics})
     write_private_file(case_dir / case_output_name(o), render(report, o));
   std::string sums;
-  for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json"})
+  for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json"})
     if (fs::exists(case_dir / name))  // hashsets.db only when raw exports were imported
       sums += fmt::format("{}  {}\n", sha256_of_file(case_dir / name), name);
   write_private_file(case_dir / "SHA256SUMS", sums);

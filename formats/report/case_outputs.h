@@ -1,6 +1,6 @@
 #pragma once
 // The case directory's derived outputs, all rendered from case.db: items.csv, report.html,
-// report.json, and SHA256SUMS over them (and over case.db and hashsets.db). Every file is
+// report.json, export.vics.json, and SHA256SUMS over them (and over case.db and hashsets.db). Every file is
 // written owner-only (0600).
 #include <filesystem>
 #include <string>
@@ -8,13 +8,17 @@
 
 namespace triage {
 
-enum class CaseOutput { csv, html, json };
+enum class CaseOutput { csv, html, json, vics };
 
-// The file name of an output in the case directory ("items.csv", "report.html", "report.json").
+// The file name of an output in the case directory ("items.csv", "report.html", "report.json",
+// "export.vics.json").
 const char* case_output_name(CaseOutput output);
 
 // The output's bytes, rendered from CASE_DIR/case.db; throws std::runtime_error naming the problem.
 std::string render_case_output(const std::filesystem::path& case_dir, CaseOutput output);
+
+// CASE_DIR's media with an analyst grade, as a VICS export of hashes only (report --only graded).
+std::string render_graded_vics(const std::filesystem::path& case_dir);
 
 // Writes `text` to `file` with mode 0600 (also when the file existed); throws std::runtime_error.
 void write_private_file(const std::filesystem::path& file, const std::string& text);

@@ -74,6 +74,7 @@ void case_header(Html& h, const CaseReport& r) {
         "suffix Z) unless marked as camera local time.</p>\n<table class=\"kv\">\n");
   h.kv("Case reference", d.case_ref).kv("Exhibit reference(s)", d.exhibit_ref).kv("Examiner", d.examiner);
   h.kv("Organisation", d.organisation);
+  h.kv("Local time zone", d.time_zone.empty() ? std::string() : d.time_zone + " at the scan; the times below are UTC");
   h.kv("Tool", "triage " + r.run.tool_version).kv("Git commit", r.run.git_commit);
   h.raw(kRunMetadataBegin).raw("\n");
   h.kv("Scan started (UTC)", r.run.started_utc).kv("Scan ended (UTC)", r.run.ended_utc);
@@ -102,6 +103,32 @@ void counts_table(Html& h, const CaseReport& r, std::optional<std::uint32_t> sou
   h.raw("</tbody></table>\n");
 }
 
+// Analyst grades: each with who and when, and what it did to each item with its hash.
+void grades_table(Html& h, const CaseReport& r) {
+  if (r.grades.empty()) return;
+  h.raw("<h3>Analyst grades</h3>\n<p>Grades recorded with <em>triage grade</em> for items no hash set categorised. "
+        "A grade never replaces a hash-set category: where one exists the grade is shown as agreeing or "
+        "disagreeing with it, and the hash-set category stands.</p>\n");
+  h.raw("<table>\n<thead><tr><th>Hash</th><th>Grade</th><th>Grader</th><th>Recorded (UTC)</th><th>Note</th>"
+        "<th>Outcome</th></tr></thead>\n<tbody>\n");
+  for (const auto& g : r.grades) {
+    h.raw("<tr><td class=\"mono\">").text(g.grade.hash_type).raw(" ").text(g.grade.hash).raw("</td><td>");
+    h.text(g.label).raw(" (code ").text(g.grade.code).raw(")</td><td>").text(g.grade.grader).raw("</td><td>");
+    h.text(g.grade.graded_utc).raw("</td><td>").text(g.grade.note).raw("</td><td>");
+    if (g.superseded) h.raw("superseded by a later grade of the same hash");
+    for (std::size_t i = 0; i < g.items.size(); ++i) {
+      const auto& io = g.items[i];
+      if (i) h.raw("<br>");
+      h.raw("item ").raw(num(io.seq)).raw(": ");
+      if (io.outcome == "applied") h.raw("applied");
+      else if (io.outcome == "agrees") h.raw("agrees with the hash-set category ").text(io.database_category);
+      else h.raw("<strong>disagrees</strong> with the hash-set category ").text(io.database_category).raw(", which stands");
+    }
+    h.raw("</td></tr>\n");
+  }
+  h.raw("</tbody></table>\n");
+}
+
 void summary(Html& h, const CaseReport& r) {
   h.raw("<section id=\"summary\">\n<h2>2. Summary</h2>\n");
   h.raw("<p class=\"rule\">Counting rule: ").text(kCountingRule).raw("</p>\n");
@@ -119,6 +146,17 @@ void summary(Html& h, const CaseReport& r) {
          fmt::format("{} instances ({} unique)", k->all[kStill].instances + k->all[kMoving].instances,
                      k->all[kStill].unique + k->all[kMoving].unique));
   h.kv("Not examined (see section 7)", num(r.errors.size()));
+  if (!r.grades.empty()) {
+    std::size_t applied = 0, disagree = 0;
+    for (const auto& g : r.grades)
+      for (const auto& i : g.items) {
+        if (i.outcome == "applied") ++applied;
+        if (i.outcome == "disagrees") ++disagree;
+      }
+    h.kv("Analyst grades (triage grade)",
+         fmt::format("{} recorded; applied to {} items; {} disagreeing with a hash-set category (see below)",
+                     r.grades.size(), applied, disagree));
+  }
   h.raw("</table>\n<h3>All sources</h3>\n");
   counts_table(h, r, std::nullopt);
   if (r.sources.size() > 1) {
@@ -127,6 +165,7 @@ void summary(Html& h, const CaseReport& r) {
       counts_table(h, r, s.index);
     }
   }
+  grades_table(h, r);
   h.raw("</section>\n");
 }
 
@@ -168,7 +207,8 @@ void timeline_chart(Html& h, const Timeline& t) {
   for (const auto& b : t.bins) max = std::max(max, b.exif + b.mtime);
   const int plot_h = 140, top = 14, bottom = 40;
   const int bar_w = std::max(2, std::min(24, 640 / static_cast<int>(t.bins.size())));
-  const int width = 40 + bar_w * static_cast<int>(t.bins.size()) + 10;
+  // Room on the right for the last period label, which is drawn rotated down to the right.
+  const int width = 40 + bar_w * static_cast<int>(t.bins.size()) + 56;
   const std::size_t label_every = std::max<std::size_t>(1, t.bins.size() / 12);
   h.raw(fmt::format("<svg role=\"img\" width=\"{}\" height=\"{}\" "
                     "viewBox=\"0 0 {} {}\">\n<title>Capture dates</title>\n",
@@ -247,15 +287,43 @@ void method(Html& h, const CaseReport& r) {
   h.raw("</section>\n");
 }
 
+// A source's whole-media digests, one per line; why not, when they were not taken.
+void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
+  if (!d.empty()) {
+    h.raw("<span class=\"mono\">MD5 ").text(d.md5).raw("<br>SHA-1 ").text(d.sha1).raw("<br>SHA-256 ").text(d.sha256);
+    h.raw("</span>");
+  } else if (s.kind == "directory") {
+    h.raw("<em>not applicable: a folder; each file is digested (section 6)</em>");
+  } else if (s.integrity == "skipped") {
+    h.raw("<em>not taken (--no-source-hash)</em>");
+  } else {
+    h.raw(after ? "<em>not re-read</em>" : "<em>not recorded</em>");
+  }
+}
+
 void integrity(Html& h, const CaseReport& r) {
   h.raw("<section id=\"integrity\">\n<h2>5. Evidence integrity</h2>\n");
-  h.raw("<p>Sources were opened read-only and never written. This version records no digest of a source as a "
-        "whole: where the table says <em>not recorded</em>, integrity rests on the acquisition's own "
-        "verification.</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Source</th><th>Kind</th>"
-        "<th>Digest before</th><th>Digest after</th><th>Image verification (E01)</th></tr></thead>\n<tbody>\n");
+  h.raw("<p>Sources were opened read-only and never written. The whole media of a disk image or device is digested "
+        "before the walk and read again after it; the two must agree, and an E01 image's own MD5 (recorded at "
+        "acquisition) must agree with the first. A folder has no media digest: each file in it is digested "
+        "instead.</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Source</th><th>Kind</th>"
+        "<th>Digests before</th><th>Digests after</th><th>Result</th></tr></thead>\n<tbody>\n");
   for (const auto& s : r.sources) {
     h.raw("<tr><td class=\"n\">").raw(num(s.index)).raw("</td><td>").path(s.path).raw("</td><td>").text(s.kind);
-    h.raw("</td><td><em>not recorded</em></td><td><em>not recorded</em></td><td><em>not applicable</em></td></tr>\n");
+    if (!s.image_format.empty()) h.raw(" (").text(s.image_format).raw(")");
+    if (s.media_size) h.raw("<br>").raw(fmt::format("{} bytes", *s.media_size));
+    h.raw("</td><td>");
+    media_digests(h, s, s.media, false);
+    h.raw("</td><td>");
+    media_digests(h, s, s.verified, true);
+    h.raw("</td><td>");
+    const bool bad = s.integrity == "changed" || s.integrity == "unreadable" || s.integrity == "acquisition_mismatch";
+    std::string verdict = s.integrity;  // "not_applicable" reads as "not applicable"
+    std::replace(verdict.begin(), verdict.end(), '_', ' ');
+    h.raw(bad ? "<strong>" : "").text(verdict).raw(bad ? "</strong>" : "");
+    if (s.stored_md5) h.raw("<br>E01 stored MD5 <span class=\"mono\">").text(*s.stored_md5).raw("</span>");
+    if (!s.integrity_note.empty()) h.raw("<br>").text(s.integrity_note);
+    h.raw("</td></tr>\n");
   }
   h.raw("</tbody></table>\n</section>\n");
 }
@@ -286,6 +354,7 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
   h.raw("</h3>\n<table class=\"kv\">\n<tr><th>Evidence path</th><td>").path(item.path).raw("</td></tr>\n");
   if (item.source_index < r.sources.size()) h.kv("Source", fmt::format("{}", item.source_index));
   std::string flags = item.fs.deleted ? "deleted" : "not deleted";
+  if (item_carved(r, item)) flags += "; carved from unallocated space";
   if (item.extension_mismatch) flags += "; name extension does not match content";
   h.kv("Flags", flags);
   h.kv("Type", std::string(to_string(item.media_type)) + ", " + item.mime);

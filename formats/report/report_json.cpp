@@ -51,13 +51,22 @@ std::string kinds_json(const std::array<Tally, 2>& k) {
   return out;
 }
 
+// A source's whole-media digests, or null when they were not taken (folders, --no-source-hash).
+std::string digests_json(const Digests& d) {
+  if (d.empty()) return "null";
+  std::string out;
+  JsonObject(out).string("md5", d.md5).string("sha1", d.sha1).string("sha256", d.sha256);
+  return out;
+}
+
 std::string case_json(const CaseDetails& d) {
   std::string out;
   JsonObject(out)
       .string_or_null("case_ref", d.case_ref)
       .string_or_null("exhibit_ref", d.exhibit_ref)
       .string_or_null("examiner", d.examiner)
-      .string_or_null("organisation", d.organisation);
+      .string_or_null("organisation", d.organisation)
+      .string_or_null("time_zone", d.time_zone);
   return out;
 }
 
@@ -176,7 +185,14 @@ std::string render_report_json(const CaseReport& r) {
               JsonObject so(a.next());
               so.number("index", static_cast<std::uint64_t>(src.index));
               path_keys(so, "path", src.path);
-              so.string("kind", src.kind).null("digests_before").null("digests_after");
+              so.string("kind", src.kind)
+                  .string_or_null("image_format", src.image_format)
+                  .optional("media_size", src.media_size)
+                  .raw("digests_before", digests_json(src.media))
+                  .raw("digests_after", digests_json(src.verified))
+                  .string_or_null("stored_md5", src.stored_md5.value_or(""))
+                  .string("integrity", src.integrity)
+                  .string_or_null("integrity_note", src.integrity_note);
             }
           }));
     o.raw("hash_sets", render([&](std::string& s) {
@@ -217,6 +233,31 @@ std::string render_report_json(const CaseReport& r) {
               eo.number("seq", e.seq).number("source_index", static_cast<std::uint64_t>(e.source_index));
               path_keys(eo, "path", e.path);
               eo.string("stage", e.kind).string("message", e.message).boolean("is_error", e.is_error);
+            }
+          }));
+    o.raw("grades", render([&](std::string& s) {
+            JsonArray a(s);
+            for (const auto& g : r.grades) {
+              JsonObject go(a.next());
+              go.number("id", g.grade.id)
+                  .string("hash_type", g.grade.hash_type)
+                  .string("hash", g.grade.hash)
+                  .string("code", g.grade.code)
+                  .string("label", g.label)
+                  .string("grader", g.grade.grader)
+                  .string_or_null("note", g.grade.note)
+                  .string("graded_utc", g.grade.graded_utc)
+                  .string("source_file", g.grade.source_file)
+                  .number("source_line", g.grade.source_line)
+                  .boolean("superseded", g.superseded);
+              go.raw("items", render([&](std::string& is) {
+                       JsonArray ia(is);
+                       for (const auto& io : g.items)
+                         JsonObject(ia.next())
+                             .number("seq", io.seq)
+                             .string("outcome", io.outcome)
+                             .string_or_null("database_category", io.database_category);
+                     }));
             }
           }));
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -56,6 +57,56 @@ bool is_excluded(const CategoryProfile& p, const ItemCategory& c) {
   return c.known_good || c.label == p.known_good_label || c.label == p.ignored_label;
 }
 
+std::string category_text(const ItemCategory& c) {
+  return c.code.empty() ? c.label : fmt::format("{} (code {})", c.label, c.code);
+}
+
+// Applies the case's analyst grades to its items, in the order recorded (a later grade of a hash
+// replaces an earlier one). See GradeOutcome for the rule.
+void apply_grades(CaseReport& r, const std::vector<AnalystGrade>& grades) {
+  const CategoryProfile& p = r.profile;
+  std::map<std::string, std::int64_t> latest;  // hash -> id of its last grade
+  for (const AnalystGrade& g : grades) latest[g.hash] = g.id;
+  for (const AnalystGrade& g : grades) {
+    GradeOutcome o;
+    o.grade = g;
+    const CategoryDef* def = p.find(g.code);
+    o.label = def ? def->label : g.code;
+    o.superseded = latest[g.hash] != g.id;
+    if (!o.superseded) {
+      for (ItemRecord& item : r.items) {
+        if ((g.hash_type == "sha1" ? item.digests.sha1 : item.digests.md5) != g.hash) continue;
+        GradeOutcome::ItemOutcome io;
+        io.seq = item.seq;
+        const std::string by = fmt::format("{} (code {}) by {} at {}{}", o.label, g.code, g.grader, g.graded_utc,
+                                           g.note.empty() ? "" : ": " + g.note);
+        std::optional<ItemCategory>& c = item.category;
+        const bool from_sets = c && !c->probable && c->label != p.uncategorised_label && !r.graded.count(item.seq);
+        if (from_sets) {
+          const bool agrees = !is_excluded(p, *c) && c->code == g.code;
+          io.outcome = agrees ? "agrees" : "disagrees";
+          io.database_category = category_text(*c);
+          // The hash-set category stands; the grade is shown next to it, never silently dropped.
+          c->reason += agrees ? "; confirmed by the analyst grade " + by
+                              : "; DISAGREEING analyst grade " + by + " (the hash-set category stands)";
+        } else {
+          io.outcome = "applied";
+          ItemCategory graded;
+          graded.label = o.label;
+          graded.code = g.code;
+          graded.severity = def ? def->severity : p.uncategorised_severity();
+          graded.reason = "analyst grade " + by;
+          if (c && c->probable) graded.reason += "; the probable PDQ match indicated " + category_text(*c);
+          c = graded;
+          r.graded.insert(item.seq);
+        }
+        o.items.push_back(std::move(io));
+      }
+    }
+    r.grades.push_back(std::move(o));
+  }
+}
+
 }  // namespace
 
 const CategoryRow* CaseReport::row(std::string_view label, bool probable) const {
@@ -92,6 +143,8 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   r.thresholds = thresholds_from(r.run.options_json);
   store->for_each_item([&](const ItemRecord& item) { r.items.push_back(item); });
   store->for_each_problem([&](const WalkProblem& p) { r.errors.push_back(p); });
+  store.reset();
+  apply_grades(r, analyst_grades(case_db));
 
   // Rows: every profile category (zero or not), uncategorised and known good; probable and
   // other rows as items need them.
@@ -172,6 +225,17 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
     }
   }
   return r;
+}
+
+bool item_carved(const CaseReport& report, const ItemRecord& item) {
+  if (item.fs.carved) return true;
+  const auto source = std::find_if(report.sources.begin(), report.sources.end(),
+                                   [&](const SourceInfo& s) { return s.index == item.source_index; });
+  if (source == report.sources.end() || source->kind == "directory") return false;
+  const auto slash = item.path.rfind('/');
+  const std::string_view name = std::string_view(item.path).substr(slash == std::string::npos ? 0 : slash + 1);
+  return name.starts_with("unalloc@") && name.size() > 8 &&
+         name.find_first_not_of("0123456789", 8) == std::string_view::npos;
 }
 
 }  // namespace triage

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/category/profile.h"
 #include "core/item.h"
 #include "formats/casedb/case_details.h"
+#include "formats/casedb/case_grades.h"
 #include "formats/casedb/case_store.h"
 
 namespace triage {
@@ -57,6 +59,21 @@ struct ScanThresholds {
   bool all_files = false;
 };
 
+// One analyst grade (triage grade) and what it did to each item with its hash. A grade is applied
+// to an item that no hash set categorised (uncategorised, or probable by PDQ only); it never
+// replaces a hash-set category: it agrees or disagrees with it, and that is shown.
+struct GradeOutcome {
+  AnalystGrade grade;
+  std::string label;        // the profile label of grade.code
+  bool superseded = false;  // a later grade of the same hash replaced it
+  struct ItemOutcome {
+    std::uint64_t seq = 0;
+    std::string outcome;            // "applied", "agrees" or "disagrees"
+    std::string database_category;  // agrees/disagrees: the hash-set category, "Label (code C)"
+  };
+  std::vector<ItemOutcome> items;
+};
+
 struct CaseReport {
   CaseDetails details;
   RunSummary run;  // the case's (last) run
@@ -71,9 +88,16 @@ struct CaseReport {
   std::vector<CategoryRow> categories;  // severity order; exact before probable; excluded last
   std::vector<std::size_t> findings;    // indexes into items: categorised, not excluded, severity order
   Timeline timeline;
+  std::vector<GradeOutcome> grades;  // in the order recorded
+  std::set<std::uint64_t> graded;    // seq of items whose category is an analyst grade
 
   const CategoryRow* row(std::string_view label, bool probable) const;
 };
+
+// Whether an item was carved from unallocated space. case.db keeps no carved flag, so it is read
+// from the evidence path the carver gives ("<volume>/unalloc@<byte offset>"), in disk-image
+// sources only (a folder may hold a file of that name).
+bool item_carved(const CaseReport& report, const ItemRecord& item);
 
 // Throws std::runtime_error (naming the file) when the case cannot be read.
 CaseReport load_case_report(const std::filesystem::path& case_db);

@@ -321,7 +321,8 @@ void check_resumable(const ScanJobOptions& options, const RunSummary& run, CaseS
   if (!recorded_sets.empty() && recorded_sets != now_sets)
     refuse(fmt::format("the hash sets differ from those recorded ({})", fmt::join(recorded_sets, "; ")));
   const CaseDetails recorded = store.case_details();
-  const CaseDetails& d = options.case_details;
+  CaseDetails d = options.case_details;
+  d.time_zone = recorded.time_zone.empty() ? local_time_zone() : recorded.time_zone;  // the first run's zone
   for (const auto& [name, was, now] : {std::tuple{"--case-ref", recorded.case_ref, d.case_ref},
                                        {"--exhibit-ref", recorded.exhibit_ref, d.exhibit_ref},
                                        {"--examiner", recorded.examiner, d.examiner},
@@ -485,7 +486,9 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     store->resume_run(run, committed);
   } else {
     store->begin_run(run, infos);
-    store->set_case_details(options.case_details);
+    CaseDetails details = options.case_details;
+    details.time_zone = local_time_zone();  // reports give UTC and name the examiner's zone
+    store->set_case_details(details);
     store->add_profile(profile.name, profile_source_text(options.profile));
     if (hash_sets)
       for (const auto& set : hash_sets->used) store->add_hash_set(set);
@@ -591,7 +594,7 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
   for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
   if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
-  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, SHA256SUMS{}\n",
+  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS{}\n",
              fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
 }
 

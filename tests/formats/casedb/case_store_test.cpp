@@ -66,7 +66,7 @@ TEST_CASE("case details are kept in case_info; a case without them reads as not 
   {
     auto store = CaseStore::create(dir / "case.db");
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
-    store->set_case_details({"OP-42/2026", "JB/1 <laptop>", "J. Bloggs", ""});
+    store->set_case_details({"OP-42/2026", "JB/1 <laptop>", "J. Bloggs", "", "Europe/London (UTC+00:00, GMT)"});
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
   const CaseDetails d = CaseStore::open_read_only(dir / "case.db")->case_details();
@@ -74,6 +74,7 @@ TEST_CASE("case details are kept in case_info; a case without them reads as not 
   CHECK(d.exhibit_ref == "JB/1 <laptop>");
   CHECK(d.examiner == "J. Bloggs");
   CHECK(d.organisation.empty());
+  CHECK(d.time_zone == "Europe/London (UTC+00:00, GMT)");
   {
     auto store = CaseStore::create(dir / "bare.db");
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});

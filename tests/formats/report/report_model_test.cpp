@@ -54,7 +54,7 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan a b", R"({"pdq":true,"pdq_max_distance":20,"pdq_min_quality":60})", 2},
                      {src_a, src_b});
     store->add_profile("uk", profile_source_text("uk"));
-    store->set_case_details({"OP-1", "", "", ""});
+    store->set_case_details({"OP-1", "", "", "", ""});
     const auto c = category("Category C", "3", 3);
     const auto a = category("Category A", "1", 1);
     store->add_item(media(0, 0, "c1", MediaType::image, c));

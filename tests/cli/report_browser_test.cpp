@@ -1,0 +1,124 @@
+// Acceptance: the sample case's report.html in headless Chromium (Debian `chromium`), as a
+// screenshot and printed to A4 PDF; `pdftotext` of the PDF must show the summary counts, the
+// running header and "Page x of y". Set TRIAGE_KEEP_BROWSER_OUTPUT=DIR to keep the PNG and PDF
+// for a look by eye.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "tests/cli/cli_runner.h"
+#include "tests/cli/sample_case.h"
+#include "tests/support/test_support.h"
+
+using namespace triage;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Installed by tools/setup.sh --test: missing under CI fails, elsewhere skips loudly.
+bool require_tools(std::initializer_list<const char*> tools) {
+  for (const char* tool : tools) {
+    if (std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0) continue;
+    const char* ci = std::getenv("CI");
+    const std::string name = tool;  // doctest would print a const char* as a pointer
+    if (ci != nullptr && std::string(ci) == "true") FAIL("tool missing under CI: " << name);
+    MESSAGE("SKIPPED (loudly): " << name << " not installed (tools/setup.sh --test installs it)");
+    return false;
+  }
+  return true;
+}
+
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// Runs headless Chromium with the acceptance flags (plus a private profile folder, so that runs
+// in parallel do not share one) on `page`, adding `extra`. Its chatter goes to `log`.
+void chromium(const fs::path& profile, const fs::path& page, const std::string& extra, const fs::path& log) {
+  const std::string cmd = "chromium --headless --no-sandbox --disable-gpu --no-first-run "
+                          "--disable-background-networking --user-data-dir=" + q(profile) + " " + extra +
+                          " " + q("file://" + page.string()) + " > " + q(log) + " 2>&1";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd << "\n" << test::read_text(log));
+}
+
+std::string collapse_blanks(const std::string& s) {
+  return std::regex_replace(s, std::regex("[ \t]+"), " ");
+}
+
+}  // namespace
+
+TEST_CASE("report.html renders in headless Chromium: screenshot, and an A4 PDF whose text has the summary counts") {
+  if (!require_tools({"chromium", "pdftotext", "pdfinfo"})) return;
+  test::TempDir tmp;
+  const fs::path case_dir = tmp / "case";
+  const auto run = test::scan_sample(case_dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const char* keep = std::getenv("TRIAGE_KEEP_BROWSER_OUTPUT");
+  const fs::path out_dir = keep ? fs::path(keep) : tmp.path();
+  fs::create_directories(out_dir);
+  const fs::path png = out_dir / "report.png", pdf = out_dir / "report.pdf";
+  fs::remove(png);
+  fs::remove(pdf);
+
+  const fs::path page = fs::absolute(case_dir / "report.html");
+  chromium(tmp / "profile", page, "--window-size=1200,1600 --screenshot=" + q(png), tmp / "chromium.log");
+  chromium(tmp / "profile", page, "--no-pdf-header-footer --print-to-pdf=" + q(pdf), tmp / "chromium.log");
+
+  // The screenshot is a PNG of the window size (IHDR width and height, big-endian, PNG spec 11.2.2).
+  const auto shot = test::read_bytes(png);
+  REQUIRE(shot.size() > 10000);
+  CHECK(std::memcmp(shot.data(), "\x89PNG\r\n\x1a\n", 8) == 0);
+  const auto be32 = [&](std::size_t at) {
+    return (std::to_integer<std::uint32_t>(shot[at]) << 24) | (std::to_integer<std::uint32_t>(shot[at + 1]) << 16) |
+           (std::to_integer<std::uint32_t>(shot[at + 2]) << 8) | std::to_integer<std::uint32_t>(shot[at + 3]);
+  };
+  CHECK(be32(16) == 1200);
+  CHECK(be32(20) == 1600);
+
+  // The PDF: A4 pages (595 x 842 points), several of them.
+  REQUIRE(std::system(("pdfinfo " + q(pdf) + " > " + q(tmp / "info.txt")).c_str()) == 0);
+  const std::string info = test::read_text(tmp / "info.txt");
+  CHECK(info.find("(A4)") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(info, m, std::regex("Pages:\\s+(\\d+)")));
+  const int pages = std::stoi(m[1]);
+  CHECK(pages >= 5);  // the sections start on new pages
+
+  REQUIRE(std::system(("pdftotext -layout " + q(pdf) + " " + q(tmp / "report.txt")).c_str()) == 0);
+  const std::string text = test::read_text(tmp / "report.txt");
+  const std::string flat = collapse_blanks(text);
+  // Every page carries the running header and its number ("Page x of y").
+  std::size_t headers = 0;
+  for (std::size_t at = 0; (at = text.find("Case OP-42/2026 / Exhibit JB/1", at)) != std::string::npos; ++at) ++headers;
+  CHECK(headers == static_cast<std::size_t>(pages));
+  for (int p = 1; p <= pages; ++p)
+    CHECK_MESSAGE(text.find("Page " + std::to_string(p) + " of " + std::to_string(pages)) != std::string::npos, p);
+  for (const char* section : {"1. Case", "2. Summary", "3. Charts", "4. Method", "5. Evidence integrity",
+                              "6. Findings", "7. Not examined", "8. Glossary"})
+    CHECK_MESSAGE(text.find(section) != std::string::npos, section);
+
+  // The summary counts, as report.json has them: the totals, then each category row's label
+  // followed by its four counts (still unique, instances, moving unique, instances).
+  const json report = json::parse(test::read_text(case_dir / "report.json"));
+  const json& s = report["summary"];
+  CHECK(flat.find("Files examined " + s["items"].dump() + "\n") != std::string::npos);
+  CHECK(flat.find("Still images " + s["still_images"].dump() + "\n") != std::string::npos);
+  CHECK(flat.find("Videos " + s["videos"].dump() + "\n") != std::string::npos);
+  int rows = 0;
+  for (const auto& row : s["categories"]) {
+    const json& k = row["all_sources"];
+    std::string label = row["label"];
+    if (row["probable"].get<bool>()) label += " (probable: PDQ match only)";
+    const std::string line = " " + label + " " + k["still"]["unique"].dump() + " " + k["still"]["instances"].dump() +
+                             " " + k["moving"]["unique"].dump() + " " + k["moving"]["instances"].dump() + "\n";
+    CHECK_MESSAGE(flat.find(line) != std::string::npos, line);
+    ++rows;
+  }
+  CHECK(rows >= 9);
+  // Nothing was fetched: the report stays self-contained (Chromium would log a blocked request).
+  CHECK(test::read_text(tmp / "chromium.log").find("Content Security Policy") == std::string::npos);
+}
