@@ -190,7 +190,8 @@ timed() {
 
 peer() { # the examiner's scripted pipeline, as three timed stages run back to back (the cache is
   # dropped before the first only: hashdeep and exiftool read the copy tsk_recover just wrote)
-  local run=$1 dir=$out/recovered.$run
+  local run=$1
+  local dir=$out/recovered.$run
   cold; timed tsk_recover "$run" tsk_recover -a "$image" "$dir"
   timed hashdeep "$run" hashdeep -c md5,sha1,sha256 -r "$dir"
   timed exiftool "$run" exiftool -json -r "$dir"
