@@ -24,6 +24,23 @@ class MultiDigest {
   std::unique_ptr<State> state_;
 };
 
+// Streaming SHA-256 alone (SHA-NI makes it the cheapest of the three): for re-reads whose only
+// question is "did any byte change?". finish() fills Digests::sha256 only.
+class Sha256Digest {
+ public:
+  Sha256Digest();
+  ~Sha256Digest();
+  Sha256Digest(const Sha256Digest&) = delete;
+  Sha256Digest& operator=(const Sha256Digest&) = delete;
+
+  void update(std::span<const std::byte> data);
+  Digests finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // All three digests of one buffer.
 Digests digest_buffer(std::span<const std::byte> data);
 

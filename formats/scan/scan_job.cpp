@@ -270,8 +270,8 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
     return std::nullopt;
   }
   if (info.integrity == "unreadable") return fail("unreadable", "image not hashed: " + info.integrity_note);
-  fmt::print(diagnostics, "triage: hashing {} again after the scan...\n", info.path);
-  auto after = digest_disk_image(info.path);
+  fmt::print(diagnostics, "triage: hashing {} again after the scan (SHA-256)...\n", info.path);
+  auto after = digest_disk_image(info.path, MediaDigests::sha256_only);
   if (!after) {
     outcome.source_changed = true;
     return fail("changed", "image unreadable after the scan: " + after.error().message);

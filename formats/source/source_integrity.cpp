@@ -6,7 +6,7 @@
 
 namespace triage {
 
-Result<ImageDigest> digest_disk_image(const std::string& path) {
+Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which) {
   auto opened = open_disk_image(path);
   if (!opened) return opened.error();
   ImageDigest out;
@@ -14,7 +14,7 @@ Result<ImageDigest> digest_disk_image(const std::string& path) {
   out.segments = opened->segments;
   out.media_size = opened->media_size;
   out.stored_md5 = ewf_stored_md5(opened->img.get());
-  auto media = digest_media(opened->img.get());
+  auto media = digest_media(opened->img.get(), which);
   if (!media) return media.error();
   out.media = std::move(*media);
   return out;
@@ -23,17 +23,19 @@ Result<ImageDigest> digest_disk_image(const std::string& path) {
 IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& after) {
   const Digests& b = before.media;
   const Digests& a = after.media;
-  if (a.md5 != b.md5 || a.sha1 != b.sha1 || a.sha256 != b.sha256 || after.media_size != before.media_size)
+  auto differs = [](const std::string& x, const std::string& y) { return !x.empty() && x != y; };
+  if (a.sha256 != b.sha256 || differs(a.md5, b.md5) || differs(a.sha1, b.sha1) ||
+      after.media_size != before.media_size)
     return {"changed",
             fmt::format("IMAGE CHANGED DURING THE SCAN: {} bytes, SHA-256 {} before; {} bytes, SHA-256 {} after",
                         before.media_size, b.sha256, after.media_size, a.sha256),
             true};
   std::string note = fmt::format("media SHA-256 {} unchanged after the scan", a.sha256);
-  if (after.stored_md5) {
-    if (*after.stored_md5 != a.md5)
+  const auto& stored = after.stored_md5 ? after.stored_md5 : before.stored_md5;
+  if (stored) {
+    if (*stored != b.md5)
       return {"acquisition_mismatch",
-              fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", a.md5, *after.stored_md5),
-              true};
+              fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", b.md5, *stored), true};
     note += "; equals the MD5 stored at acquisition";
   } else if (after.format == "ewf") {
     note += "; no acquisition MD5 stored in the image";

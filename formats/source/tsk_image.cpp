@@ -1,9 +1,12 @@
 #include "formats/source/tsk_image.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <future>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -30,21 +33,56 @@ Result<OpenedImage> open_disk_image(const std::string& path) {
   return out;
 }
 
-Result<Digests> digest_media(TSK_IMG_INFO* img) {
-  ParallelMultiDigest digest;
-  std::vector<char> buffer(8u << 20);
+namespace {
+
+struct ChunkRead {
+  ssize_t got = 0;
+  std::string error;  // libtsk's error text when got < 0 (its error state is per thread)
+};
+
+ChunkRead read_chunk(TSK_IMG_INFO* img, std::uint64_t offset, std::uint64_t size, std::vector<char>& buffer) {
+  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
+  ChunkRead r;
+  r.got = tsk_img_read(img, static_cast<TSK_OFF_T>(offset), buffer.data(), want);
+  if (r.got < 0) r.error = tsk::take_error();
+  return r;
+}
+
+// Double buffered: the next chunk is read on a helper thread while this one is digested, so on
+// a cold image the disk (or the E01 decompression) works while the digests do, as ewfverify's
+// read and hash stages do. Only one thread reads the image at a time.
+template <typename Digest>
+Result<Digests> digest_media_with(TSK_IMG_INFO* img, Digest& digest) {
+  std::array<std::vector<char>, 2> buffers{std::vector<char>(8u << 20), std::vector<char>(8u << 20)};
   const auto size = static_cast<std::uint64_t>(img->size);
   std::uint64_t offset = 0;
+  std::size_t current = 0;
+  ChunkRead chunk = size > 0 ? read_chunk(img, 0, size, buffers[0]) : ChunkRead{};
   while (offset < size) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
-    const ssize_t got = tsk_img_read(img, static_cast<TSK_OFF_T>(offset), buffer.data(), want);
-    if (got <= 0)
+    if (chunk.got <= 0)
       return Error{"source_hash", fmt::format("media unreadable at byte {}: {}", offset,
-                                              got < 0 ? tsk::take_error() : std::string("no data"))};
-    digest.update(std::as_bytes(std::span(buffer.data(), static_cast<std::size_t>(got))));
-    offset += static_cast<std::uint64_t>(got);
+                                              chunk.got < 0 ? chunk.error : std::string("no data"))};
+    const std::uint64_t next = offset + static_cast<std::uint64_t>(chunk.got);
+    std::future<ChunkRead> ahead;
+    if (next < size)
+      ahead = std::async(std::launch::async, read_chunk, img, next, size, std::ref(buffers[1 - current]));
+    digest.update(std::as_bytes(std::span(buffers[current].data(), static_cast<std::size_t>(chunk.got))));
+    offset = next;
+    current = 1 - current;
+    if (ahead.valid()) chunk = ahead.get();
   }
   return digest.finish();
+}
+
+}  // namespace
+
+Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which) {
+  if (which == MediaDigests::sha256_only) {
+    Sha256Digest digest;
+    return digest_media_with(img, digest);
+  }
+  ParallelMultiDigest digest;
+  return digest_media_with(img, digest);
 }
 
 std::optional<std::string> ewf_stored_md5(TSK_IMG_INFO* img) {

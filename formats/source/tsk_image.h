@@ -23,9 +23,11 @@ struct OpenedImage {
 // Opens `path` (the first segment for split raw and E01). Error names the file and the reason.
 Result<OpenedImage> open_disk_image(const std::string& path);
 
-// MD5, SHA-1 and SHA-256 of the whole media content as libtsk reads it (for E01, VHD and VMDK
-// the acquired media, not the container files).
-Result<Digests> digest_media(TSK_IMG_INFO* img);
+enum class MediaDigests { all, sha256_only };
+
+// MD5, SHA-1 and SHA-256 (or the SHA-256 alone) of the whole media content as libtsk reads it
+// (for E01, VHD and VMDK the acquired media, not the container files).
+Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which = MediaDigests::all);
 
 // The MD5 stored in an E01 at acquisition, if the image has one. libtsk 4.11 exposes it only
 // through its imgstat text ("MD5 hash of data:"), so that text is read back.

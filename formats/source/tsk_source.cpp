@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "formats/source/tsk_fs_walk.h"
@@ -84,7 +85,37 @@ class ImageWalker {
       problem(where, "encrypted_volume", fmt::format("{} encrypted volume: not examined (no key given)", *kind));
       return;
     }
-    problem(where, "no_file_system", fmt::format("no file system found (libtsk: {})", fs_error));
+    std::string message = fmt::format("no file system found (libtsk: {})", fs_error);
+    if (auto sampled = sampled_bytes(volume); sampled.size() >= kMinEntropySample) {
+      const double bits = byte_entropy(sampled);
+      if (bits >= kHighEntropy)
+        message += fmt::format("; high entropy ({:.3f} bits/byte over {} KiB sampled): possibly encrypted "
+                               "(or compressed or random data), not examined",
+                               bits, sampled.size() / 1024);
+    }
+    problem(where, "no_file_system", std::move(message));
+  }
+
+  // Up to 16 pieces of 64 KiB spread evenly over the volume, for its entropy.
+  std::vector<std::byte> sampled_bytes(const Volume& volume) const {
+    const std::uint64_t image_size = static_cast<std::uint64_t>(img_->size);
+    std::uint64_t length = image_size > volume.offset ? image_size - volume.offset : 0;
+    if (volume.part != nullptr)
+      length = std::min<std::uint64_t>(length, static_cast<std::uint64_t>(volume.part->len) *
+                                                   volume.part->vs->block_size);
+    constexpr std::uint64_t kPiece = 64u << 10, kPieces = 16;
+    std::vector<std::byte> out;
+    const std::uint64_t step = std::max<std::uint64_t>(kPiece, length / kPieces);
+    for (std::uint64_t at = 0; at < length && out.size() < kPiece * kPieces; at += step) {
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kPiece, length - at));
+      const std::size_t old = out.size();
+      out.resize(old + want);
+      const ssize_t got = tsk_img_read(img_, static_cast<TSK_OFF_T>(volume.offset + at),
+                                       reinterpret_cast<char*>(out.data() + old), want);
+      out.resize(old + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    }
+    tsk_error_reset();
+    return out;
   }
 
   // APFS container: each volume is a file system of its own (tsk/pool, tsk_fs_open_pool).

@@ -1,5 +1,8 @@
 #include "formats/source/volume_signatures.h"
 
+#include <array>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -16,6 +19,20 @@ std::optional<std::string> encrypted_volume_kind(std::span<const std::byte> head
   if (has_at(head, 3, "-FVE-FS-")) return "BitLocker";
   if (has_at(head, 0, std::string_view("LUKS\xBA\xBE", 6))) return "LUKS";
   return std::nullopt;
+}
+
+double byte_entropy(std::span<const std::byte> bytes) {
+  if (bytes.empty()) return 0.0;
+  std::array<std::uint64_t, 256> counts{};
+  for (std::byte b : bytes) ++counts[static_cast<unsigned char>(b)];
+  const double n = static_cast<double>(bytes.size());
+  double bits = 0.0;
+  for (std::uint64_t c : counts) {
+    if (c == 0) continue;
+    const double p = static_cast<double>(c) / n;
+    bits -= p * std::log2(p);
+  }
+  return bits;
 }
 
 }  // namespace triage

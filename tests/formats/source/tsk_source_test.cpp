@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <string_view>
 
+#include "core/digest/digests.h"
 #include "formats/source/source_integrity.h"
 #include "formats/source/source_kind.h"
 #include "formats/source/tsk_image.h"
@@ -84,6 +86,35 @@ TEST_CASE("an image with no file system is one error row naming the reason; LUKS
   REQUIRE(bitlocker.problems.size() == 1);
   CHECK(bitlocker.problems[0].kind == "encrypted_volume");
   CHECK(bitlocker.problems[0].message.starts_with("BitLocker"));
+}
+
+TEST_CASE("entropy: a volume of random bytes with no file system is reported as possibly encrypted; zeros are not") {
+  CHECK(byte_entropy({}) == 0.0);
+  CHECK(byte_entropy(std::vector<std::byte>(4096)) == 0.0);
+  std::vector<std::byte> all(256 * 64);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::byte>(i % 256);
+  CHECK(byte_entropy(all) == doctest::Approx(8.0));
+  std::vector<std::byte> random(1 << 20);
+  std::uint64_t x = 0x9E3779B97F4A7C15u;  // xorshift64: no structure a file system could have
+  for (auto& b : random) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    b = static_cast<std::byte>(x >> 56);
+  }
+  CHECK(byte_entropy(random) > kHighEntropy);
+  test::TempDir tmp;
+  test::write_bytes(tmp / "random.img", random);
+  test::write_bytes(tmp / "zeros.img", std::vector<std::byte>(1 << 20));
+  const auto walked = walk_image(tmp / "random.img");
+  REQUIRE(walked.problems.size() == 1);
+  CHECK(walked.problems[0].kind == "no_file_system");
+  CHECK(walked.problems[0].message.starts_with("no file system found"));
+  CHECK(walked.problems[0].message.find("possibly encrypted") != std::string::npos);
+  CHECK(walked.problems[0].message.find("over 1024 KiB sampled") != std::string::npos);
+  const auto zeros = walk_image(tmp / "zeros.img");
+  REQUIRE(zeros.problems.size() == 1);
+  CHECK(zeros.problems[0].message.find("encrypted") == std::string::npos);
 }
 
 TEST_CASE("NTFS: alternate data streams are items with fls addresses; unreadable orphan records are item errors") {
@@ -204,6 +235,56 @@ TEST_CASE("source integrity: same media verifies; any change or an E01 acquisiti
   ImageDigest no_stored = after;
   no_stored.stored_md5.reset();
   CHECK(judge_integrity(before, no_stored).note.find("no acquisition MD5 stored") != std::string::npos);
+}
+
+TEST_CASE("source integrity: the re-read after the scan computes the SHA-256 alone and still judges") {
+  ImageDigest before;
+  before.format = "ewf";
+  before.media_size = 4194304;
+  before.media = {"196066add11fb71c4c49cf1bb50d6d24", "s1", "s256"};
+  ImageDigest after;
+  after.format = "ewf";
+  after.media_size = 4194304;
+  after.media.sha256 = "s256";  // as digest_disk_image(path, MediaDigests::sha256_only) gives it
+  after.stored_md5 = "196066add11fb71c4c49cf1bb50d6d24";
+  auto same = judge_integrity(before, after);
+  CHECK_FALSE(same.failed);
+  CHECK(same.note == "media SHA-256 s256 unchanged after the scan; equals the MD5 stored at acquisition");
+
+  ImageDigest changed = after;
+  changed.media.sha256 = "other";
+  CHECK(judge_integrity(before, changed).integrity == "changed");
+
+  // The acquisition MD5 is compared with the MD5 read before the scan (same bytes: same SHA-256).
+  ImageDigest not_acquired = after;
+  not_acquired.stored_md5 = "00000000000000000000000000000000";
+  auto n = judge_integrity(before, not_acquired);
+  CHECK(n.integrity == "acquisition_mismatch");
+  CHECK(n.note.find("196066add11fb71c4c49cf1bb50d6d24") != std::string::npos);
+}
+
+TEST_CASE("digest_media: chunked, read-ahead reading gives the digests of the whole file; SHA-256 alone on request") {
+  test::TempDir tmp;
+  const fs::path raw = tmp / "media.raw";
+  std::vector<char> bytes((20u << 20) + 12345);  // spans three 8 MiB read chunks, the last partial
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+  {
+    std::ofstream out(raw, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  const Digests whole = digest_buffer(std::as_bytes(std::span(bytes.data(), bytes.size())));
+  auto opened = open_disk_image(raw.string());
+  REQUIRE(opened);
+  auto all = digest_media(opened->img.get());
+  REQUIRE(all);
+  CHECK(all->md5 == whole.md5);
+  CHECK(all->sha1 == whole.sha1);
+  CHECK(all->sha256 == whole.sha256);
+  auto only = digest_disk_image(raw.string(), MediaDigests::sha256_only);
+  REQUIRE(only);
+  CHECK(only->media.sha256 == whole.sha256);
+  CHECK(only->media.md5.empty());
+  CHECK(only->media_size == bytes.size());
 }
 
 TEST_CASE("count: the progress line's totals equal what the walk then finds, without reading content") {
