@@ -235,14 +235,14 @@ MihLayout MihLayout::for_database(std::size_t n, int planned_distance) {
   MihLayout best;
   std::uint64_t best_cost = 0;
   for (int chunks = kMaxChunks; chunks >= kMinChunks; --chunks) {
-    int widths[kMaxChunks];
+    int widths[kMaxChunks] = {};
     std::size_t offset_bytes = 0;
     for (int k = 0; k < chunks; ++k) {
       widths[k] = chunk_width(chunks, k);
       offset_bytes += ((std::size_t{1} << widths[k]) + 1) * sizeof(std::uint32_t);
     }
     if (chunks != kMaxChunks && offset_bytes > n * kOffsetBytesPerHash) continue;
-    int radius[kMaxChunks];
+    int radius[kMaxChunks] = {};
     const std::uint64_t cost = plan_radii(widths, chunks, n, limit, radius);
     if (chunks == kMaxChunks || cost < best_cost) best.chunks = chunks, best_cost = cost;
   }
@@ -376,9 +376,9 @@ std::vector<Match> MihIndex::search(const Hash256& query, int max_distance, Sear
   // Beyond 256 every hash matches; 256 keeps the radii finite.
   const int limit = std::min(max_distance, kHashBits);
 
-  int widths[MihLayout::kMaxChunks];
+  int widths[MihLayout::kMaxChunks] = {};
   for (int k = 0; k < layout_.chunks; ++k) widths[k] = chunks_[k].width;
-  int radius[MihLayout::kMaxChunks];
+  int radius[MihLayout::kMaxChunks] = {};
   // Cost estimate: the index pays per probe and per candidate, brute force per hash (n). Before
   // any probe, assume uniform chunk values (n / 2^width ids per bucket); then check the true count
   // of candidates before verifying them, so a skewed database (many equal chunks) still falls back.
