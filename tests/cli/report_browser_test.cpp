@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <regex>
 #include <sstream>
 
 #include "tests/cli/cli_runner.h"
@@ -45,8 +44,15 @@ void chromium(const fs::path& profile, const fs::path& page, const std::string& 
   REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd << "\n" << test::read_text(log));
 }
 
+// Runs of spaces and tabs as one space (no std::regex: GCC 12 warns inside it under ASan -O1).
 std::string collapse_blanks(const std::string& s) {
-  return std::regex_replace(s, std::regex("[ \t]+"), " ");
+  std::string out;
+  for (char c : s) {
+    const bool blank = c == ' ' || c == '\t';
+    if (blank && !out.empty() && out.back() == ' ') continue;
+    out += blank ? ' ' : c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -83,9 +89,9 @@ TEST_CASE("report.html renders in headless Chromium: screenshot, and an A4 PDF w
   REQUIRE(std::system(("pdfinfo " + q(pdf) + " > " + q(tmp / "info.txt")).c_str()) == 0);
   const std::string info = test::read_text(tmp / "info.txt");
   CHECK(info.find("(A4)") != std::string::npos);
-  std::smatch m;
-  REQUIRE(std::regex_search(info, m, std::regex("Pages:\\s+(\\d+)")));
-  const int pages = std::stoi(m[1]);
+  const auto pages_at = info.find("Pages:");
+  REQUIRE(pages_at != std::string::npos);
+  const int pages = std::stoi(info.substr(pages_at + 6));  // stoi skips the blanks
   CHECK(pages >= 5);  // the sections start on new pages
 
   REQUIRE(std::system(("pdftotext -layout " + q(pdf) + " " + q(tmp / "report.txt")).c_str()) == 0);
