@@ -289,9 +289,11 @@ void method(Html& h, const CaseReport& r) {
 
 // A source's whole-media digests, one per line; why not, when they were not taken.
 void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
-  if (!d.empty()) {
-    h.raw("<span class=\"mono\">MD5 ").text(d.md5).raw("<br>SHA-1 ").text(d.sha1).raw("<br>SHA-256 ").text(d.sha256);
-    h.raw("</span>");
+  if (!d.sha256.empty()) {  // the re-read after the walk computes SHA-256 alone
+    h.raw("<span class=\"mono\">");
+    if (!d.md5.empty()) h.raw("MD5 ").text(d.md5).raw("<br>");
+    if (!d.sha1.empty()) h.raw("SHA-1 ").text(d.sha1).raw("<br>");
+    h.raw("SHA-256 ").text(d.sha256).raw("</span>");
   } else if (s.kind == "directory") {
     h.raw("<em>not applicable: a folder; each file is digested (section 6)</em>");
   } else if (s.integrity == "skipped") {

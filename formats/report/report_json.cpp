@@ -53,9 +53,9 @@ std::string kinds_json(const std::array<Tally, 2>& k) {
 
 // A source's whole-media digests, or null when they were not taken (folders, --no-source-hash).
 std::string digests_json(const Digests& d) {
-  if (d.empty()) return "null";
-  std::string out;
-  JsonObject(out).string("md5", d.md5).string("sha1", d.sha1).string("sha256", d.sha256);
+  if (d.sha256.empty()) return "null";
+  std::string out;  // the re-read after the walk computes SHA-256 alone
+  JsonObject(out).string_or_null("md5", d.md5).string_or_null("sha1", d.sha1).string("sha256", d.sha256);
   return out;
 }
 
