@@ -118,6 +118,23 @@ MediaType media_type_from(const std::string& s) {
   return MediaType::other;
 }
 
+// Error rows matching `where` (an SQL condition, or empty for all), in walk order.
+void read_problems(sqlite3* db, const std::string& where,
+                   const std::function<void(const WalkProblem&)>& visit) {
+  sqlite::Statement q(db, "SELECT seq, source_index, path, stage, message, is_error FROM errors " + where +
+                              " ORDER BY seq, id");
+  while (q.step()) {
+    WalkProblem p;
+    p.seq = static_cast<std::uint64_t>(q.int64(0));
+    p.source_index = static_cast<std::uint32_t>(q.int64(1));
+    p.path = q.text(2);
+    p.kind = q.text(3);
+    p.message = q.text(4);
+    p.is_error = q.int64(5) != 0;
+    visit(p);
+  }
+}
+
 }  // namespace
 
 CaseStore::CaseStore(sqlite::Db db) : db_(std::move(db)) {}
@@ -261,19 +278,7 @@ std::uint64_t CaseStore::for_each_committed_position(const std::function<void(co
 }
 
 void CaseStore::for_each_walk_problem(const std::function<void(const WalkProblem&)>& visit) const {
-  sqlite::Statement q(db_.get(),
-                      "SELECT seq, source_index, path, stage, message, is_error FROM errors WHERE item_id IS NULL "
-                      "ORDER BY seq, id");
-  while (q.step()) {
-    WalkProblem p;
-    p.seq = static_cast<std::uint64_t>(q.int64(0));
-    p.source_index = static_cast<std::uint32_t>(q.int64(1));
-    p.path = q.text(2);
-    p.kind = q.text(3);
-    p.message = q.text(4);
-    p.is_error = q.int64(5) != 0;
-    visit(p);
-  }
+  read_problems(db_.get(), "WHERE item_id IS NULL", visit);
 }
 
 void CaseStore::prepare_writes() {
@@ -624,18 +629,7 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
 }
 
 void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& visit) const {
-  sqlite::Statement q(db_.get(),
-                      "SELECT seq, source_index, path, stage, message, is_error FROM errors ORDER BY seq, id");
-  while (q.step()) {
-    WalkProblem p;
-    p.seq = static_cast<std::uint64_t>(q.int64(0));
-    p.source_index = static_cast<std::uint32_t>(q.int64(1));
-    p.path = q.text(2);
-    p.kind = q.text(3);
-    p.message = q.text(4);
-    p.is_error = q.int64(5) != 0;
-    visit(p);
-  }
+  read_problems(db_.get(), "", visit);
 }
 
 std::vector<RunSummary> CaseStore::runs() const {

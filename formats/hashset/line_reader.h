@@ -13,6 +13,13 @@
 
 namespace triage::hashset {
 
+// `s` without leading and trailing spaces and tabs (the blanks text hash lists pad fields with).
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 class LineReader {
  public:
   static constexpr std::size_t kMaxLine = 1 << 20;

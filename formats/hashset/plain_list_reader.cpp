@@ -9,12 +9,6 @@
 namespace triage::hashset {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 void read_plain_list(const std::filesystem::path& file, ImportSink& sink) {
@@ -22,7 +16,7 @@ void read_plain_list(const std::filesystem::path& file, ImportSink& sink) {
   std::string_view line;
   ImportRecord r;
   while (in.next(line)) {
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty() || line.starts_with('#')) continue;
     r = ImportRecord{};
     if (!is_hex(line) || !assign_by_length(r.record, line)) {
@@ -38,11 +32,11 @@ void read_pdq_list(const std::filesystem::path& file, ImportSink& sink) {
   std::string_view line;
   ImportRecord r;
   while (in.next(line)) {
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty() || line.starts_with('#')) continue;
     const auto space = line.find_first_of(" \t,");
     const std::string_view hash = line.substr(0, space);
-    const std::string_view category = space == std::string_view::npos ? std::string_view() : trim(line.substr(space + 1));
+    const std::string_view category = space == std::string_view::npos ? std::string_view() : trim_blanks(line.substr(space + 1));
     if (hash.size() != 64 || !is_hex(hash)) {
       sink.reject(in.position(), fmt::format("'{}' is not a PDQ hash of 64 hex digits", hash.substr(0, 80)));
       continue;

@@ -10,12 +10,6 @@
 namespace triage::hashset {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The next comma-separated cell of `rest` (consumed).
 std::string_view next_cell(std::string_view& rest) {
   const auto comma = rest.find(',');
@@ -34,23 +28,23 @@ bool parse_number(std::string_view text, T& value) {
 // "# key: value" -> value when the comment has that key.
 bool header_value(std::string_view line, std::string_view key, std::string_view& value) {
   line.remove_prefix(1);  // '#'
-  line = trim(line);
+  line = trim_blanks(line);
   if (!line.starts_with(key) || line.size() <= key.size() || line[key.size()] != ':') return false;
-  value = trim(line.substr(key.size() + 1));
+  value = trim_blanks(line.substr(key.size() + 1));
   return true;
 }
 
 }  // namespace
 
 bool parse_vpdq_line(std::string_view line, VideoFrameHash& frame) {
-  std::string_view rest = trim(line);
+  std::string_view rest = trim_blanks(line);
   const auto number = next_cell(rest), quality = next_cell(rest), hex = next_cell(rest), time = next_cell(rest);
   if (!rest.empty() || hex.size() != 64) return false;
   std::int64_t n = 0;
   int q = 0;
   double t = 0;
-  if (!parse_number(trim(number), n) || n < 0 || !parse_number(trim(quality), q) || q < 0 || q > 100 ||
-      !parse_number(trim(time), t) || !std::isfinite(t))
+  if (!parse_number(trim_blanks(number), n) || n < 0 || !parse_number(trim_blanks(quality), q) || q < 0 || q > 100 ||
+      !parse_number(trim_blanks(time), t) || !std::isfinite(t))
     return false;
   const auto hash = PdqHash::from_hex(hex);
   if (!hash) return false;
@@ -70,7 +64,7 @@ bool is_vpdq_file(const std::filesystem::path& file) {
     LineReader in(file);
     std::string_view line;
     while (in.next(line)) {
-      line = trim(line);
+      line = trim_blanks(line);
       if (line.empty() || line.starts_with('#')) continue;
       VideoFrameHash frame;
       return parse_vpdq_line(line, frame);
@@ -85,7 +79,7 @@ std::vector<KnownVideo> read_vpdq_file(const std::filesystem::path& file) {
   std::vector<KnownVideo> out;
   std::string_view line;
   while (in.next(line)) {
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty()) continue;
     std::string_view value;
     if (line.starts_with('#')) {

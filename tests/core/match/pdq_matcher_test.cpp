@@ -7,21 +7,14 @@
 #include <random>
 
 #include "core/match/hash256.h"
+#include "tests/core/match/random_pdq.h"
 #include "tests/core/pdq/pdq_test_images.h"
 
 namespace triage {
 namespace {
 
-PdqHash random_hash(std::mt19937& rng) {
-  PdqHash h;
-  for (auto& w : h.words) w = static_cast<std::uint16_t>(rng());
-  return h;
-}
-
-PdqHash with_flipped_bits(PdqHash h, int bits) {
-  for (int k = 0; k < bits; ++k) h.words[static_cast<std::size_t>(k % 16)] ^= static_cast<std::uint16_t>(1U << (k / 16));
-  return h;
-}
+PdqHash random_hash(std::mt19937& rng) { return test::random_pdq(rng); }
+using test::with_flipped_bits;
 
 std::array<PdqHash, 8> only_original(const PdqHash& h, std::mt19937& rng) {
   std::array<PdqHash, 8> v;

@@ -8,20 +8,13 @@
 #include <random>
 
 #include "core/match/pdq_matcher.h"
+#include "tests/core/match/random_pdq.h"
 
 namespace triage {
 namespace {
 
-PdqHash random_hash(std::mt19937& rng) {
-  PdqHash h;
-  for (auto& w : h.words) w = static_cast<std::uint16_t>(rng());
-  return h;
-}
-
-PdqHash with_flipped_bits(PdqHash h, int bits) {
-  for (int k = 0; k < bits; ++k) h.words[static_cast<std::size_t>(k % 16)] ^= static_cast<std::uint16_t>(1U << (k / 16));
-  return h;
-}
+PdqHash random_hash(std::mt19937& rng) { return test::random_pdq(rng); }
+using test::with_flipped_bits;
 
 std::vector<VideoFrameHash> frames_of(const std::vector<PdqHash>& hashes, int quality = 100) {
   std::vector<VideoFrameHash> out;
