@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace triage {
 namespace {
 
@@ -57,16 +61,35 @@ void ExactIndex::Table<N>::build() {
     }
   }
   entries.shrink_to_fit();
-  // About eight entries per bucket (the directory costs half a byte per entry).
-  const unsigned bits = std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(entries.size() / 4)), 1, 30);
-  shift = 64 - bits;
-  directory.assign((std::size_t{1} << bits) + 1, 0);
-  std::size_t i = 0;
-  for (std::size_t bucket = 0; bucket + 1 < directory.size(); ++bucket) {
-    directory[bucket] = static_cast<std::uint32_t>(i);
-    while (i < entries.size() && (top64(entries[i].digest.data()) >> shift) == bucket) ++i;
+  // 8 to 16 entries per bucket on average: a bucket outgrows its line's 28 slots rarely (Poisson
+  // tail), and the lines cost 4 to 8 bytes per entry.
+  bits = std::clamp<unsigned>(static_cast<unsigned>(std::bit_width(entries.size() / 16)), 1, 28);
+  lines.assign(std::size_t{1} << bits, Line{});
+  for (std::size_t i = 0; i < entries.size();) {
+    const std::uint64_t key = top64(entries[i].digest.data());
+    Line& line = lines[bucket(key)];
+    line.start = static_cast<std::uint32_t>(i);
+    for (; i < entries.size() && bucket(top64(entries[i].digest.data())) == bucket(key); ++i) {
+      if (line.count < kLineSlots) line.fingerprint[line.count] = fingerprint(top64(entries[i].digest.data()));
+      ++line.count;
+    }
   }
-  directory.back() = static_cast<std::uint32_t>(entries.size());
+}
+
+std::uint64_t ExactIndex::fingerprint_hits(const Line& line, std::uint16_t fp, std::size_t slots) {
+  std::uint64_t hits = 0;
+#if defined(__SSE2__)
+  // 16-byte compares over the whole line (the last one also covers start and count, masked off).
+  const __m128i want = _mm_set1_epi16(static_cast<short>(fp));
+  const auto* p = reinterpret_cast<const __m128i*>(&line);
+  for (int v = 0; v < 4; ++v)
+    hits |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_load_si128(p + v), want))))
+            << (16 * v);
+#else
+  for (std::size_t i = 0; i < kLineSlots; ++i)
+    if (line.fingerprint[i] == fp) hits |= std::uint64_t{3} << (2 * i);
+#endif
+  return slots >= 32 ? hits : hits & ((std::uint64_t{1} << (2 * slots)) - 1);
 }
 
 bool ExactIndex::add(DigestKind kind, std::span<const std::uint8_t> digest, std::uint32_t ref) {

@@ -1,11 +1,14 @@
 #pragma once
 // In-memory exact-digest index for scan-time matching: built once, then shared read-only by
 // every worker. Per digest kind, entries (digest bytes + the caller's 32-bit reference) are kept
-// sorted by (digest, reference) in one flat array, with a directory on the digest's top bits
-// sized to the entry count (about eight entries per bucket: 4 MiB at ten million, small enough to
-// stay in cache). Hash-set digests are uniformly distributed, so the next bits of the digest
-// interpolate its place within the bucket: a lookup is a cached directory read plus, mostly, one
-// cache line of entries. Lookups allocate nothing.
+// sorted by (digest, reference) in one flat array. Hash-set digests are uniformly distributed,
+// so the digest's top bits name a bucket of 8 to 16 entries on average, and each bucket has one
+// 64-byte line holding where its entries start, how many there are, and a 16-bit fingerprint
+// (the next digest bits) of each of its first 28. Most lookups in a scan miss: they read that
+// one line, compare the fingerprints and stop: one cache miss per digest kind instead of a
+// directory read followed by an entry read. A fingerprint hit (or a bucket of more than 28
+// entries) then compares whole entries. Lookups allocate nothing.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -47,18 +50,15 @@ class ExactIndex {
       case DigestKind::sha256: sha256_.find(sha256_.probe(digest), digest, visit); break;
     }
   }
-  // One digest of each kind at once (empty spans are skipped): the directory reads and entry
-  // reads of the three tables are issued together, so their cache misses overlap.
+  // One digest of each kind at once (empty spans are skipped): the three tables' line reads are
+  // issued together, so their cache misses overlap.
   // visit(kind, ref) per match, kind by kind.
   template <typename Visit>
   void find_each(std::span<const std::uint8_t> md5, std::span<const std::uint8_t> sha1,
                  std::span<const std::uint8_t> sha256, Visit&& visit) const {
-    const std::uint32_t* d0 = md5_.probe(md5);
-    const std::uint32_t* d1 = sha1_.probe(sha1);
-    const std::uint32_t* d2 = sha256_.probe(sha256);
-    md5_.prefetch_entries(d0, md5);
-    sha1_.prefetch_entries(d1, sha1);
-    sha256_.prefetch_entries(d2, sha256);
+    const Line* d0 = md5_.probe(md5);
+    const Line* d1 = sha1_.probe(sha1);
+    const Line* d2 = sha256_.probe(sha256);
     md5_.find(d0, md5, [&](std::uint32_t ref) { visit(DigestKind::md5, ref); });
     sha1_.find(d1, sha1, [&](std::uint32_t ref) { visit(DigestKind::sha1, ref); });
     sha256_.find(d2, sha256, [&](std::uint32_t ref) { visit(DigestKind::sha256, ref); });
@@ -73,6 +73,18 @@ class ExactIndex {
     return v;
   }
 
+  // One bucket's line: 16-bit fingerprints of its first kLineSlots entries (in entry order, so
+  // non-decreasing), then where its entries start and how many it has.
+  static constexpr std::size_t kLineSlots = 28;
+  struct alignas(64) Line {
+    std::uint16_t fingerprint[kLineSlots];
+    std::uint32_t start;
+    std::uint32_t count;
+  };
+  static_assert(sizeof(Line) == 64);
+  // Bit mask (two bits per slot) of the line's first `slots` fingerprints equal to `fp`.
+  static std::uint64_t fingerprint_hits(const Line& line, std::uint16_t fp, std::size_t slots);
+
   template <std::size_t N>
   struct Table {
     struct Entry {  // the store's block layout on a little-endian host
@@ -80,43 +92,37 @@ class ExactIndex {
       std::uint32_t ref;
     };
     std::vector<Entry, HugePageAllocator<Entry>> entries;
-    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> directory;  // first entry per top-`bits` prefix, + end
-    unsigned shift = 64;                   // 64 - bits
+    std::vector<Line, HugePageAllocator<Line>> lines;  // one per top-`bits` prefix
+    unsigned bits = 0;
 
     void build();
-    // The directory slot for `digest` (prefetched), or null when it cannot match.
-    const std::uint32_t* probe(std::span<const std::uint8_t> digest) const {
-      if (directory.empty() || digest.size() != N) return nullptr;
-      const std::uint32_t* slot = directory.data() + (top64(digest.data()) >> shift);
-      __builtin_prefetch(slot);
-      return slot;
+    std::size_t bucket(std::uint64_t key) const { return static_cast<std::size_t>(key >> (64 - bits)); }
+    std::uint16_t fingerprint(std::uint64_t key) const { return static_cast<std::uint16_t>((key << bits) >> 48); }
+    // The bucket's line for `digest` (prefetched), or null when it cannot match.
+    const Line* probe(std::span<const std::uint8_t> digest) const {
+      if (lines.empty() || digest.size() != N) return nullptr;
+      const Line* line = lines.data() + bucket(top64(digest.data()));
+      __builtin_prefetch(line);
+      return line;
     }
-    // Where in its bucket `key` should sit: digests are uniform, so the bits below the bucket's
-    // interpolate between its first and last entry (off by a couple of entries, typically).
-    const Entry* guess(const std::uint32_t* slot, std::uint64_t key) const {
-      const std::uint64_t below = key << (64 - shift);
-      const std::uint64_t span = slot[1] - slot[0];
-      return entries.data() + slot[0] + static_cast<std::size_t>(((below >> 32) * span) >> 32);  // span < 2^32
-    }
-    void prefetch_entries(const std::uint32_t* slot, std::span<const std::uint8_t> digest) const {
-      if (slot != nullptr) __builtin_prefetch(guess(slot, top64(digest.data())));
-    }
-    static int compare(const Entry& e, std::uint64_t key, const std::uint8_t* digest) {
-      const std::uint64_t k = top64(e.digest.data());
-      if (k != key) return k < key ? -1 : 1;
-      return std::memcmp(e.digest.data() + 8, digest + 8, N - 8);
-    }
+    static int compare(const Entry& e, const std::uint8_t* digest) { return std::memcmp(e.digest.data(), digest, N); }
     template <typename Visit>
-    void find(const std::uint32_t* slot, std::span<const std::uint8_t> digest, Visit&& visit) const {
-      if (slot == nullptr || slot[0] == slot[1]) return;
-      const Entry* first = entries.data() + slot[0];
-      const Entry* last = entries.data() + slot[1];
+    void find(const Line* line, std::span<const std::uint8_t> digest, Visit&& visit) const {
+      if (line == nullptr || line->count == 0) return;
       const std::uint64_t key = top64(digest.data());
-      // From the guess to the first entry not below the digest, then every equal one.
-      const Entry* it = guess(slot, key);
-      while (it > first && compare(it[-1], key, digest.data()) >= 0) --it;
-      while (it < last && compare(*it, key, digest.data()) < 0) ++it;
-      for (; it < last && compare(*it, key, digest.data()) == 0; ++it) visit(it->ref);
+      const std::size_t slots = std::min<std::size_t>(line->count, kLineSlots);
+      const Entry* first = entries.data() + line->start;
+      // Equal digests are neighbours, so the matches are one run: in the slots, the overflow, or both.
+      for (std::uint64_t hits = fingerprint_hits(*line, fingerprint(key), slots); hits != 0; hits &= hits - 1) {
+        const auto slot = static_cast<std::size_t>(std::countr_zero(hits)) / 2;
+        hits &= hits - 1;  // each slot owns two bits
+        if (compare(first[slot], digest.data()) == 0) visit(first[slot].ref);
+      }
+      if (line->count <= kLineSlots) return;
+      const Entry* last = first + line->count;
+      const Entry* it = std::lower_bound(first + kLineSlots, last, digest.data(),
+                                         [](const Entry& e, const std::uint8_t* d) { return compare(e, d) < 0; });
+      for (; it < last && compare(*it, digest.data()) == 0; ++it) visit(it->ref);
     }
   };
 

@@ -28,7 +28,9 @@ class HugePageAllocator {
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kHugePage) {
-      if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return static_cast<T*>(p);
+      // aligned_alloc wants a size that is a multiple of the alignment (cache-line types need 64).
+      constexpr std::size_t align = alignof(T) > alignof(std::max_align_t) ? alignof(T) : alignof(std::max_align_t);
+      if (void* p = std::aligned_alloc(align, (bytes + align) / align * align)) return static_cast<T*>(p);
       throw std::bad_alloc();
     }
     const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;

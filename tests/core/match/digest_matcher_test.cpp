@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include "core/text/hex.h"
@@ -135,7 +136,7 @@ TEST_CASE("exact index merges unsorted and sorted runs into one order") {
   for (std::uint32_t i = 0; i < added.size(); i += 7) CHECK(index.find(DigestKind::sha1, added[i]) == std::vector<std::uint32_t>{i});
 }
 
-TEST_CASE("exact index stays exact when digests are not uniform (interpolation only guesses)") {
+TEST_CASE("exact index stays exact when digests are not uniform (one overfull bucket)") {
   ExactIndex index;
   std::vector<std::vector<std::uint8_t>> added;
   for (std::uint32_t i = 0; i < 3000; ++i) {
@@ -155,4 +156,41 @@ TEST_CASE("exact index stays exact when digests are not uniform (interpolation o
   std::vector<std::uint8_t> absent(32, 0);
   absent[29] = 1;
   CHECK(index.find(DigestKind::sha256, absent).empty());
+}
+
+TEST_CASE("exact index equals brute force around its bucket lines (full buckets, fingerprint collisions)") {
+  ExactIndex index;
+  std::mt19937_64 rng(23);
+  std::map<std::vector<std::uint8_t>, std::vector<std::uint32_t>> truth;
+  std::uint32_t ref = 0;
+  auto add = [&](const std::vector<std::uint8_t>& d) {
+    REQUIRE(index.add(DigestKind::md5, d, ref));
+    truth[d].push_back(ref++);
+  };
+  auto random_digest = [&] {
+    std::vector<std::uint8_t> d(16);
+    for (auto& b : d) b = static_cast<std::uint8_t>(rng());
+    return d;
+  };
+  for (int i = 0; i < 30'000; ++i) add(random_digest());
+  for (int i = 0; i < 300; ++i) {  // one bucket far beyond its line's 28 slots
+    auto d = random_digest();
+    d[0] = 0x5A, d[1] = 0x5A, d[2] = 0x5A, d[3] = 0x5A;
+    add(d);
+  }
+  for (int i = 0; i < 60; ++i) {  // same bucket and same fingerprint: only the tail differs
+    auto d = random_digest();
+    std::fill(d.begin(), d.begin() + 8, std::uint8_t{0xC3});
+    add(d);
+  }
+  const auto repeated = random_digest();  // 40 records of one digest: straddles slot 28
+  for (int i = 0; i < 40; ++i) add(repeated);
+  index.build();
+  for (const auto& [digest, refs] : truth) {
+    CHECK(index.find(DigestKind::md5, digest) == refs);
+    auto near = digest;  // a miss in the same bucket, usually with the same fingerprint
+    near[15] ^= 0x01;
+    const auto it = truth.find(near);
+    CHECK(index.find(DigestKind::md5, near) == (it == truth.end() ? std::vector<std::uint32_t>{} : it->second));
+  }
 }
