@@ -230,3 +230,28 @@ TEST_CASE("VICS malformed inputs are ImportErrors with an offset, never crashes"
     }
   }
 }
+
+TEST_CASE("VICS: brackets, quotes and backslashes inside strings at every offset of the block scanner") {
+  // The object scanner works on 64-byte blocks: strings holding brackets and escapes, of every
+  // length up to two blocks, put each of them at every position within a block.
+  test::TempDir dir;
+  const auto file = dir / "strings.json";
+  const std::string pieces[] = {"}", "]", "{", "[", "\"", "\\", "\\\"", "}}]]", "a", "\xc3\xa9"};
+  json doc = export_doc(true, false, 400);
+  std::vector<std::string> series;
+  for (int i = 0; i < 400; ++i) {
+    std::string s;
+    for (int k = 0; k < i % 131; ++k) s += pieces[static_cast<std::size_t>((i * 7 + k * 3) % 10)];
+    series.push_back(s);
+    doc["value"][static_cast<std::size_t>(i)]["Series"] = s;
+    doc["value"][static_cast<std::size_t>(i)]["MediaFiles"][0]["FilePath"] = "C:\\Users\\" + s + "{[";
+  }
+  test::write_text(file, doc.dump());
+  test::CollectingSink sink;
+  hashset::read_vics_json(file, sink);
+  REQUIRE(sink.records.size() == 400);
+  for (int i = 0; i < 400; ++i) {
+    CHECK(sink.records[static_cast<std::size_t>(i)].record.media_id == std::to_string(1000 + i));
+    CHECK(sink.records[static_cast<std::size_t>(i)].record.series == series[static_cast<std::size_t>(i)]);
+  }
+}
