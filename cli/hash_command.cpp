@@ -50,7 +50,7 @@ void setup_hash(CLI::App& app, Io& io, int& exit_code) {
                   "jsonl, csv, or vpdq (videos' frame hashes as a vPDQ file, a known-video set for scan --hashset)")
       ->check(CLI::IsMember({"jsonl", "csv", "vpdq"}))
       ->capture_default_str();
-  cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
+  cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: the number of cores)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--video-fps", opts->video_fps,
                   "Video frames hashed per second of video (PDQ); 0 hashes every frame")

@@ -193,7 +193,7 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "video's distinct frames is found in it")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
-  cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: cores - 1, at least 1)")
+  cmd->add_option("--jobs,-j", opts->jobs, "Worker threads (default: the number of cores)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--hashset", opts->hashsets,
                   "Hash set to match: a HASHSET.db from 'triage hashset import', or a raw export (VICS JSON, "

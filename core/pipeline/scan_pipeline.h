@@ -70,7 +70,7 @@ struct PipelineStats {
 PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
                            RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop);
 
-// Default worker count: cores - 1, at least 1.
+// Default worker count: the number of cores, at least 1.
 unsigned default_jobs();
 
 }  // namespace triage

@@ -13,7 +13,7 @@
 #                                                     SHA-256 before and after, every file walked,
 #                                                     images and videos digested, EXIF, PDQ of every
 #                                                     image, carving of unallocated space, case.db
-#                                                     and reports written; jobs = cores - 1
+#                                                     and reports written; jobs = cores
 #     triage-nsh the same with --no-source-hash       (fast on-site triage: no whole-image reads)
 #     triage-lean --no-source-hash --no-pdq           the peers' work: digests + EXIF (no PDQ)
 #     peer       tsk_recover -a IMAGE DIR  &&  hashdeep -c md5,sha1,sha256 -r DIR  &&  exiftool -json -r DIR

@@ -26,7 +26,7 @@
 #   page cache after one read of the whole corpus, so this measures CPU and pipeline work, not the
 #   disk. Runs of the tools are interleaved so that a change of load hits all of them alike; still,
 #   read the load averages printed at the start and the end before trusting the figures.
-#   Both sides run with their default thread counts (hashdeep: one per core; triage: cores - 1).
+#   Both sides run with their default thread counts (hashdeep: one per core; triage: one per core).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
