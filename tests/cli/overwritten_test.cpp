@@ -85,3 +85,33 @@ TEST_CASE("deleted files whose clusters a new file took: full, partial, or none 
   const std::string csv = read_text(tmp / "case" / "items.csv");
   for (const char* cell : {",full\r\n", ",partial\r\n", ",none\r\n"}) CHECK(csv.find(cell) != std::string::npos);
 }
+
+TEST_CASE("corpus exFAT image: each deleted file's overwritten state agrees with blkstat on the sectors istat lists") {
+  auto corpus = require_corpus("disk-images");
+  if (!corpus) return;
+  if (!require_tools({"istat", "blkstat"})) return;
+  TempDir tmp;
+  const fs::path image = unpack_into(*corpus / "dfir_ntfs/exfat_win.raw.gz", tmp.path());
+  auto run = run_cli({"scan", image.string(), "--out", (tmp / "case").string(), "--all-files", "--format", "jsonl"});
+  CHECK((run.exit_code == 0 || run.exit_code == 1));
+  const auto scanned = index_scan(image.string(), run.out);
+  std::map<std::string, int> states;
+  for (const auto& [key, item] : scanned.items) {
+    if (!item["deleted"].get<bool>() || item["reallocated"].get<bool>() || !item.contains("overwritten")) continue;
+    CAPTURE(item.dump());
+    const auto sectors = istat_sectors(istat(image.string(), "0", std::get<2>(key)));
+    std::size_t allocated = 0;
+    for (const std::uint64_t sector : sectors) {
+      const std::string out = command_output("blkstat '" + image.string() + "' " + std::to_string(sector));
+      if (out.find("\nAllocated") != std::string::npos) ++allocated;
+    }
+    const std::uint64_t size = item["size"];
+    const bool all = allocated == sectors.size() && sectors.size() * 512u >= size;
+    const std::string expected = allocated == 0 ? "none" : all ? "full" : "partial";
+    CHECK(item["overwritten"] == expected);
+    ++states[expected];
+  }
+  MESSAGE("exfat_win.raw deleted files: " << states["none"] << " none, " << states["partial"] << " partial, "
+                                          << states["full"] << " full (blkstat on istat's sectors)");
+  CHECK(states["full"] + states["partial"] + states["none"] > 0);
+}
