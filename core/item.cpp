@@ -11,6 +11,37 @@ const char* to_string(MediaType type) {
   return "other";
 }
 
+const char* to_string(Overwritten state) {
+  switch (state) {
+    case Overwritten::none: return "none";
+    case Overwritten::partial: return "partial";
+    case Overwritten::full: return "full";
+  }
+  return "none";
+}
+
+std::optional<Overwritten> overwritten_from(std::string_view text) {
+  for (const Overwritten state : {Overwritten::none, Overwritten::partial, Overwritten::full})
+    if (text == to_string(state)) return state;
+  return std::nullopt;
+}
+
+bool fn_times_differ(const FsFacts& fs) {
+  const auto differs = [](const std::optional<UnixNanos>& fn, const std::optional<UnixNanos>& si) {
+    return fn.has_value() && fn != si;
+  };
+  return differs(fs.fn_mtime, fs.mtime) || differs(fs.fn_atime, fs.atime) || differs(fs.fn_ctime, fs.ctime) ||
+         differs(fs.fn_btime, fs.btime);
+}
+
+bool si_time_precedes_fn(const FsFacts& fs) {
+  const auto earlier = [](const std::optional<UnixNanos>& si, const std::optional<UnixNanos>& fn) {
+    return si.has_value() && fn.has_value() && *si < *fn;
+  };
+  return earlier(fs.mtime, fs.fn_mtime) || earlier(fs.atime, fs.fn_atime) || earlier(fs.ctime, fs.fn_ctime) ||
+         earlier(fs.btime, fs.fn_btime);
+}
+
 bool ExifFields::empty() const {
   return !make && !model && !serial && !lens_model && !software && !datetime_original &&
          !offset_time_original && !datetime_digitized && !gps_datetime && !orientation &&

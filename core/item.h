@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/pdq/pdq.h"
@@ -33,6 +34,12 @@ struct ExifFields {
 // A timestamp in nanoseconds since the Unix epoch, UTC.
 using UnixNanos = std::int64_t;
 
+// How much of a deleted file's content lies in blocks the file system now allocates again
+// (to another file or to metadata): the content read there is no longer the deleted file's.
+enum class Overwritten { none, partial, full };
+const char* to_string(Overwritten state);
+std::optional<Overwritten> overwritten_from(std::string_view text);  // nullopt when not a state name
+
 // File-system facts as the source reports them.
 struct FsFacts {
   std::optional<std::uint64_t> inode;
@@ -43,7 +50,20 @@ struct FsFacts {
   bool orphan = false;      // found through TSK's $OrphanFiles: no directory names it any more
   bool reallocated = false; // deleted name whose metadata entry now belongs to another file
   bool carved = false;      // carved from unallocated space: no name, so no extension to contradict
+  // NTFS only: the $FILE_NAME attribute's MACB. Windows sets them from $STANDARD_INFORMATION
+  // (mtime..btime above) on create, rename and move only, and tools that back-date files
+  // ("timestomping") usually rewrite the latter alone, so an earlier one is worth a look.
+  std::optional<UnixNanos> fn_mtime, fn_atime, fn_ctime, fn_btime;
+  // Deleted disk-image items whose block map libtsk gives: nullopt when not checked.
+  std::optional<Overwritten> overwritten;
 };
+
+// True when any $FILE_NAME time is recorded and differs from the $STANDARD_INFORMATION one.
+bool fn_times_differ(const FsFacts& fs);
+// True when a $STANDARD_INFORMATION time is earlier than its $FILE_NAME counterpart: later is
+// normal (content or metadata changed since the name was written), earlier is what back-dating
+// leaves behind.
+bool si_time_precedes_fn(const FsFacts& fs);
 
 // A problem with one item; the item is kept, the problem recorded.
 struct ItemProblem {

@@ -10,7 +10,7 @@
 namespace triage {
 namespace {
 
-// Schema version 2 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
+// Schema version 3 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
 // bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,7 +44,8 @@ CREATE TABLE items (
   pdq TEXT, pdq_quality INTEGER,
   category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
   category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER,
-  fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0);
+  fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0,
+  fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -91,7 +92,7 @@ constexpr const char* kItemColumns =
     "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
     "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height, pdq, pdq_quality, "
     "category, category_code, category_severity, category_reason, category_conflict, known_good, category_probable, "
-    "fs_address, orphan, reallocated";
+    "fs_address, orphan, reallocated, fn_mtime_ns, fn_atime_ns, fn_ctime_ns, fn_btime_ns, overwritten";
 
 // One placeholder per column of kItemColumns.
 constexpr int kItemColumnCount = [] {
@@ -417,6 +418,11 @@ void CaseStore::add_item(const ItemRecord& item) {
   s.bind_optional(i++, non_empty(item.fs.address));
   s.bind(i++, static_cast<std::int64_t>(item.fs.orphan));
   s.bind(i++, static_cast<std::int64_t>(item.fs.reallocated));
+  s.bind_optional(i++, item.fs.fn_mtime);
+  s.bind_optional(i++, item.fs.fn_atime);
+  s.bind_optional(i++, item.fs.fn_ctime);
+  s.bind_optional(i++, item.fs.fn_btime);
+  s.bind_optional(i++, item.fs.overwritten ? std::optional<std::string>(to_string(*item.fs.overwritten)) : std::nullopt);
   s.run();
   for (const auto& m : item.matches) {
     insert_match_->bind(1, static_cast<std::int64_t>(item.seq))
@@ -603,6 +609,11 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
     r.fs.address = q.optional_text(i++).value_or("");
     r.fs.orphan = q.int64(i++) != 0;
     r.fs.reallocated = q.int64(i++) != 0;
+    r.fs.fn_mtime = q.optional_int64(i++);
+    r.fs.fn_atime = q.optional_int64(i++);
+    r.fs.fn_ctime = q.optional_int64(i++);
+    r.fs.fn_btime = q.optional_int64(i++);
+    if (auto v = q.optional_text(i++)) r.fs.overwritten = overwritten_from(*v);
     matches.bind(1, static_cast<std::int64_t>(r.seq));
     while (matches.step()) {
       ItemMatch m;

@@ -15,7 +15,7 @@
 
 namespace triage {
 
-inline constexpr int kCaseSchemaVersion = 2;  // 2: disk-image item facts, source integrity
+inline constexpr int kCaseSchemaVersion = 3;  // 2: disk-image item facts, source integrity; 3: NTFS $FILE_NAME times, overwritten
 
 struct RunInfo {
   std::string started_utc;

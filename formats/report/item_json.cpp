@@ -74,11 +74,16 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     time_key(o, "atime", item.fs.atime);
     time_key(o, "ctime", item.fs.ctime);
     time_key(o, "btime", item.fs.btime);
+    time_key(o, "fn_mtime", item.fs.fn_mtime);  // NTFS $FILE_NAME times
+    time_key(o, "fn_atime", item.fs.fn_atime);
+    time_key(o, "fn_ctime", item.fs.fn_ctime);
+    time_key(o, "fn_btime", item.fs.fn_btime);
     o.boolean("deleted", item.fs.deleted);
     if (!item.fs.address.empty())  // disk images: the entry as fls names it, and how it was found
       o.string("fs_address", item.fs.address)
           .boolean("orphan", item.fs.orphan)
           .boolean("reallocated", item.fs.reallocated);
+    if (item.fs.overwritten) o.string("overwritten", to_string(*item.fs.overwritten));
     o.string("media_type", to_string(item.media_type))
         .string("mime", item.mime)
         .boolean("extension_mismatch", item.extension_mismatch)

@@ -16,7 +16,8 @@ constexpr const char* kColumns[] = {
     "exif_software", "exif_datetime_original", "exif_offset_time_original", "exif_datetime_digitized",
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
     "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
-    "matches", "errors", "category_probable", "fs_address", "orphan", "reallocated"};
+    "matches", "errors", "category_probable", "fs_address", "orphan", "reallocated",
+    "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten"};
 
 class Row {
  public:
@@ -121,6 +122,11 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.plain(item.fs.address);
   row.plain(item.fs.orphan ? "true" : "false");
   row.plain(item.fs.reallocated ? "true" : "false");
+  row.time(item.fs.fn_mtime);
+  row.time(item.fs.fn_atime);
+  row.time(item.fs.fn_ctime);
+  row.time(item.fs.fn_btime);
+  row.plain(item.fs.overwritten ? to_string(*item.fs.overwritten) : "");
   row.end();
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/html_text.h"
 #include "formats/report/json_text.h"
@@ -349,6 +350,37 @@ void match_basis(Html& h, const ItemMatch& m) {
   if (!m.category.empty()) h.raw(", code ").text(m.category);
 }
 
+// A deleted file's blocks given to something else since: its digests may not be the original's.
+std::string overwritten_flag(Overwritten state) {
+  switch (state) {
+    case Overwritten::none: return "; content blocks not reused";
+    case Overwritten::partial: return "; content partly overwritten (some of its blocks are allocated again)";
+    case Overwritten::full: return "; content overwritten (all of its blocks are allocated again)";
+  }
+  return "";
+}
+
+// NTFS $FILE_NAME times that differ from $STANDARD_INFORMATION's. Windows rewrites the former
+// only on create, rename and move, so later $STANDARD_INFORMATION times are usual; earlier ones
+// are what back-dating tools leave, as they rewrite $STANDARD_INFORMATION alone.
+std::string fn_times_text(const FsFacts& fs) {
+  std::string out;
+  const auto pair = [&out](const char* name, const std::optional<UnixNanos>& si, const std::optional<UnixNanos>& fn) {
+    if (!fn || fn == si) return;
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} {} ($STANDARD_INFORMATION: {})", name, format_utc(*fn),
+                       si ? format_utc(*si) : std::string("not recorded"));
+  };
+  pair("modified", fs.mtime, fs.fn_mtime);
+  pair("accessed", fs.atime, fs.fn_atime);
+  pair("changed", fs.ctime, fs.fn_ctime);
+  pair("born", fs.btime, fs.fn_btime);
+  if (si_time_precedes_fn(fs))
+    return out + ". A $STANDARD_INFORMATION time earlier than the $FILE_NAME one is a possible sign that the times "
+                 "were back-dated (timestomping).";
+  return out + ". $STANDARD_INFORMATION times later than $FILE_NAME's are usual after the file changed.";
+}
+
 void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n) {
   const ItemCategory& c = *item.category;
   h.raw("<div class=\"finding\"><h3>").raw(num(n)).raw(". ").text(c.label);
@@ -358,7 +390,9 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
   std::string flags = item.fs.deleted ? "deleted" : "not deleted";
   if (item_carved(r, item)) flags += "; carved from unallocated space";
   if (item.extension_mismatch) flags += "; name extension does not match content";
+  if (item.fs.overwritten) flags += overwritten_flag(*item.fs.overwritten);
   h.kv("Flags", flags);
+  if (fn_times_differ(item.fs)) h.kv("$FILE_NAME times", fn_times_text(item.fs));
   h.kv("Type", std::string(to_string(item.media_type)) + ", " + item.mime);
   h.kv("Size", fmt::format("{} bytes", item.size));
   h.raw("<tr><th>MD5</th><td class=\"mono\">").or_not_recorded(item.digests.md5).raw("</td></tr>\n");

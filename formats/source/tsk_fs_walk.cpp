@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "formats/source/tsk_block_reuse.h"
+
 namespace triage {
 namespace {
 
@@ -130,6 +132,15 @@ class FileSystemWalker {
     r.fs.atime = nanos(meta->atime, meta->atime_nano);
     r.fs.ctime = nanos(meta->ctime, meta->ctime_nano);
     r.fs.btime = nanos(meta->crtime, meta->crtime_nano);
+    if (TSK_FS_TYPE_ISNTFS(fs_->ftype)) {
+      // libtsk already parses the $FILE_NAME attribute into time2.ntfs (the last one that is
+      // not a DOS 8.3 name: tsk/fs/ntfs.c, ntfs_proc_attrseq); the union member is NTFS's here.
+      const auto& fn = meta->time2.ntfs;
+      r.fs.fn_mtime = nanos(fn.fn_mtime, static_cast<std::uint32_t>(fn.fn_mtime_nano));
+      r.fs.fn_atime = nanos(fn.fn_atime, static_cast<std::uint32_t>(fn.fn_atime_nano));
+      r.fs.fn_ctime = nanos(fn.fn_ctime, static_cast<std::uint32_t>(fn.fn_ctime_nano));
+      r.fs.fn_btime = nanos(fn.fn_crtime, static_cast<std::uint32_t>(fn.fn_crtime_nano));
+    }
 
     const TSK_FS_ATTR* data = attr != nullptr ? attr : tsk_fs_file_attr_get(file);
     if (data == nullptr) {
@@ -138,9 +149,12 @@ class FileSystemWalker {
       sink_.item(std::move(walked));
       return;
     }
+    // A reallocated entry's content is the new file's; otherwise ask the blocks.
+    if (r.fs.deleted) r.fs.overwritten = r.fs.reallocated ? Overwritten::full : overwritten_state(data, r.size);
     // Bytes past an NTFS attribute's initialised size were never written: icat stops there
     // (e.g. $BadClus:$Bad, 64 MB with nothing initialised), and so do the digests here.
-    const std::uint64_t readable = readable_size(data, r.size);
+    const std::uint64_t readable =
+        std::min(readable_size(data, r.size), r.fs.deleted ? mapped_size(data, r.size) : r.size);
     const std::uint64_t full_size = r.size;
     r.size = readable;
     const std::string path = r.path;
@@ -152,12 +166,32 @@ class FileSystemWalker {
       else r.problems.push_back({content.error().stage, content.error().message});
       sink_.item(std::move(walked));
     }
-    if (readable < full_size)
+    const std::uint64_t mapped = r.fs.deleted ? mapped_size(data, full_size) : full_size;
+    if (readable < full_size && mapped < full_size)
+      problem(path, "unrecoverable_tail",
+              fmt::format("deleted file: only the first {} of {} bytes are mapped to blocks (on FAT, libtsk recovers "
+                          "a file whose first cluster is allocated again as that cluster alone); the digests cover "
+                          "those bytes, as icat gives them",
+                          readable, full_size),
+              false);
+    else if (readable < full_size)
       problem(path, "uninitialised_tail",
               fmt::format("only the first {} of {} bytes are initialised (NTFS initialised size); the digests "
                           "cover those bytes, as icat gives them",
                           readable, full_size),
               false);
+  }
+
+  // Bytes of content the attribute's runs reach: fewer than its size when libtsk recovered a
+  // deleted file's first cluster only (tsk/fs/fatfs_meta.c, fatfs_make_data_runs). icat, walking
+  // the runs, stops there; tsk_fs_attr_read would come up short.
+  static std::uint64_t mapped_size(const TSK_FS_ATTR* attr, std::uint64_t size) {
+    if ((attr->flags & TSK_FS_ATTR_NONRES) == 0 || (attr->flags & TSK_FS_ATTR_COMP) != 0) return size;
+    const std::uint64_t block_size = attr->fs_file->fs_info->block_size;
+    std::uint64_t blocks = 0;
+    for (const TSK_FS_ATTR_RUN* run = attr->nrd.run; run != nullptr; run = run->next) blocks += run->len;
+    const std::uint64_t reach = blocks * block_size;
+    return reach > attr->nrd.skiplen ? std::min(size, reach - attr->nrd.skiplen) : 0;
   }
 
   static std::uint64_t readable_size(const TSK_FS_ATTR* attr, std::uint64_t size) {

@@ -5,70 +5,26 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <fstream>
-#include <initializer_list>
 
 #include "core/digest/digests.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/cli/image_listing.h"
+#include "tests/cli/image_tools.h"
 #include "tests/support/test_support.h"
 
 using namespace triage;
 using nlohmann::json;
 namespace fs = std::filesystem;
+using test::item_at;
+using test::md5_of;
+using test::q;
+using test::require_tools;
+using test::sample;
+using test::scan_and_compare;
+using test::sh;
 
 namespace {
-
-// The tools are installed by tools/setup.sh --test: missing under CI fails, elsewhere skips loudly.
-bool require_tools(std::initializer_list<const char*> tools) {
-  for (const char* tool : tools) {
-    const std::string probe = std::string("PATH=$PATH:/usr/sbin:/sbin command -v ") + tool + " > /dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) continue;
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") FAIL("tool missing under CI: " << tool);
-    MESSAGE("SKIPPED (loudly): " << tool << " not installed (tools/setup.sh --test installs it)");
-    return false;
-  }
-  return true;
-}
-
-void sh(const std::string& command) {
-  const std::string full = "PATH=$PATH:/usr/sbin:/sbin MTOOLS_SKIP_CHECK=1; export PATH MTOOLS_SKIP_CHECK; " + command +
-                           " > /dev/null 2>&1";
-  REQUIRE_MESSAGE(std::system(full.c_str()) == 0, command);
-}
-
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
-
-fs::path sample(const std::string& rel) { return test::source_dir() / "samples" / "evidence" / rel; }
-
-std::string md5_of(const fs::path& file) { return digest_buffer(test::read_bytes(file)).md5; }
-
-// Scans `image` and compares it with fls/icat at each partition offset (in sectors).
-test::ScannedImage scan_and_compare(const fs::path& image, const fs::path& case_dir,
-                                    std::initializer_list<const char*> offsets) {
-  auto run = test::run_cli({"scan", image.string(), "--out", case_dir.string(), "--all-files", "--format", "jsonl"});
-  CHECK_MESSAGE((run.exit_code == 0 || run.exit_code == 1), run.err);
-  CHECK_MESSAGE(run.err.find("verified - media SHA-256") != std::string::npos, run.err);
-  const auto scanned = test::index_scan(image.string(), run.out);
-  CHECK_MESSAGE(scanned.problems.empty(), run.out);
-  std::vector<test::ExpectedFile> rows;
-  for (const char* offset : offsets)
-    for (auto& row : test::fls_listing(image.string(), offset)) rows.push_back(std::move(row));
-  const auto tally = test::match_listing(scanned, rows);
-  MESSAGE(image.filename().string() << ": " << tally.matched << "/" << tally.expected << " fls rows match, "
-                                    << tally.extra << " extra");
-  CHECK(tally.expected > 0);
-  CHECK(tally.matched == tally.expected);
-  return scanned;
-}
-
-const json* item_at(const test::ScannedImage& scanned, const std::string& offset, const std::string& path) {
-  for (const auto& [key, item] : scanned.items)
-    if (std::get<0>(key) == offset && std::get<1>(key) == path) return &item;
-  return nullptr;
-}
 
 // A DOS partition table entry (MBR or EBR): type, first sector, sector count.
 void put_entry(std::vector<char>& sector, int slot, unsigned char type, std::uint32_t start, std::uint32_t count) {

@@ -106,7 +106,16 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
     item.fs.deleted = true;
     item.fs.orphan = true;
     item.fs.reallocated = true;
+    item.fs.mtime = 978'494'706'000'000'000;
+    item.fs.fn_mtime = 1'700'000'000'123'456'700;
+    item.fs.fn_btime = 1'700'000'000'000'000'000;
+    item.fs.overwritten = Overwritten::partial;
     store->add_item(item);
+    ItemRecord plain;  // no NTFS times, nothing overwritten
+    plain.seq = 1;
+    plain.path = "exhibit.E01/p1(ntfs@1048576):/b.txt";
+    plain.mime = "text/plain";
+    store->add_item(plain);
     store->record_source_verification(0, {"m5", "s1", "s256"}, "verified", "unchanged");
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
@@ -122,11 +131,17 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
   CHECK(sources[0].integrity_note == "unchanged");
   std::vector<ItemRecord> items;
   store->for_each_item([&](const ItemRecord& r) { items.push_back(r); });
-  REQUIRE(items.size() == 1);
+  REQUIRE(items.size() == 2);
   CHECK(items[0].fs.address == "64-128-4");
   CHECK(items[0].fs.deleted);
   CHECK(items[0].fs.orphan);
   CHECK(items[0].fs.reallocated);
+  CHECK(items[0].fs.fn_mtime == 1'700'000'000'123'456'700);
+  CHECK(items[0].fs.fn_btime == 1'700'000'000'000'000'000);
+  CHECK_FALSE(items[0].fs.fn_atime.has_value());
+  CHECK(items[0].fs.overwritten == Overwritten::partial);
+  CHECK_FALSE(items[1].fs.fn_mtime.has_value());
+  CHECK_FALSE(items[1].fs.overwritten.has_value());
 }
 
 TEST_CASE("a resumed run continues the same run after its committed walk positions") {
