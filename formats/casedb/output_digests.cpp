@@ -25,8 +25,7 @@ void record_output_digests(const std::filesystem::path& case_db, const std::vect
 std::optional<std::vector<OutputDigest>> recorded_output_digests(const std::filesystem::path& case_db) {
   if (!std::filesystem::is_regular_file(case_db)) throw std::runtime_error("no case database at " + case_db.string());
   sqlite::Db db = sqlite::open(case_db.string(), SQLITE_OPEN_READONLY);
-  sqlite::Statement has(db.get(), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='outputs'");
-  if (!has.step() || has.int64(0) == 0) return std::nullopt;
+  if (!sqlite::has_table(db.get(), "outputs")) return std::nullopt;
   std::vector<OutputDigest> out;
   sqlite::Statement q(db.get(), "SELECT name, sha256, size FROM outputs ORDER BY name");
   while (q.step()) {

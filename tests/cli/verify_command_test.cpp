@@ -1,7 +1,6 @@
 // `triage verify`: the case's outputs against SHA256SUMS and the outputs table of case.db, and
 // the sources re-read against the digests case.db recorded (exit 5 and 6, --no-sources).
 #include <doctest/doctest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <set>
@@ -47,12 +46,6 @@ fs::path copy_evidence(const test::TempDir& tmp) {
 test::CliRun scan_folder(const fs::path& evidence, const fs::path& case_dir) {
   return test::run_cli({"scan", evidence.string(), "--out", case_dir.string(), "--hashset",
                         (test::sample_hash_sets() / "sample-uk.vics.json").string()});
-}
-
-mode_t mode_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
 }
 
 }  // namespace
@@ -204,11 +197,11 @@ TEST_CASE("case files stay owner-only through scan, report and verify") {
   REQUIRE(test::scan_sample(case_dir).exit_code == 0);
   REQUIRE(test::run_cli({"report", case_dir.string(), "--organisation", "Unit 9"}).exit_code == 0);
   REQUIRE(test::run_cli({"verify", case_dir.string()}).exit_code == 0);
-  CHECK(mode_of(case_dir) == 0700);
+  CHECK(test::file_mode(case_dir) == 0700);
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     CAPTURE(entry.path());
-    CHECK(mode_of(entry.path()) == 0600);
+    CHECK(test::file_mode(entry.path()) == 0600);
     names.insert(entry.path().filename().string());
   }
   // Nothing left behind (no SQLite journal): the case is these seven files.
