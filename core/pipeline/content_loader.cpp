@@ -56,19 +56,30 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
 
   // Large file: digest it here, chunk by chunk, over two threads.
   ParallelMultiDigest digest;
-  std::vector<std::byte> chunk(policy.chunk_size);
-  std::uint64_t offset = 0;
+  auto streamed = digest_reader(reader, digest, policy.chunk_size);
+  if (!streamed) return streamed.error();
+  if (streamed->size != record.size)
+    return Error{"read", "file size changed while it was read"};
+  content.streamed_digests = std::move(streamed->digests);
+  return content;
+}
+
+Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,
+                                      std::size_t chunk_size) {
+  std::vector<std::byte> chunk(std::max<std::size_t>(chunk_size, 1));
+  StreamedDigests out;
   for (;;) {
-    auto n = read_fully(reader, offset, chunk);
-    if (!n) return n.error();
+    auto n = read_fully(reader, out.size, chunk);
+    if (!n) {
+      digest.finish();  // starts over for the next file
+      return n.error();
+    }
     if (*n == 0) break;
     digest.update(std::span(chunk).first(*n));
-    offset += *n;
+    out.size += *n;
   }
-  if (offset != record.size)
-    return Error{"read", "file size changed while it was read"};
-  content.streamed_digests = digest.finish();
-  return content;
+  out.digests = digest.finish();
+  return out;
 }
 
 }  // namespace triage

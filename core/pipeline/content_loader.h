@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 
+#include "core/digest/digests.h"
 #include "core/pipeline/evidence_source.h"
 #include "core/result.h"
 
@@ -24,6 +25,16 @@ struct ContentPolicy {
   std::size_t chunk_size = 8u << 20;              // streaming chunk
   std::size_t head_size = 64u << 10;              // what goes forward of a streamed file
 };
+
+// Every byte of `reader` from offset 0 to its end, through `digest` (which starts over), in
+// chunks of `chunk_size`: the scan's own read of a large file, and `triage verify`'s re-read of
+// a folder source's file. Returns the digests and how many bytes were read.
+struct StreamedDigests {
+  Digests digests;
+  std::uint64_t size = 0;
+};
+Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,
+                                      std::size_t chunk_size);
 
 // Fills record.media_type/mime for media and returns the content for the workers.
 Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,

@@ -39,8 +39,7 @@ void add_analyst_grades(const std::filesystem::path& case_db, const std::vector<
 std::vector<AnalystGrade> analyst_grades(const std::filesystem::path& case_db) {
   std::vector<AnalystGrade> out;
   sqlite::Db db = sqlite::open(case_db.string(), SQLITE_OPEN_READONLY);
-  sqlite::Statement has(db.get(), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='grades'");
-  if (!has.step() || has.int64(0) == 0) return out;
+  if (!sqlite::has_table(db.get(), "grades")) return out;
   sqlite::Statement q(db.get(),
                       "SELECT id, hash_type, hash, code, grader, note, graded_utc, source_file, source_line "
                       "FROM grades ORDER BY id");

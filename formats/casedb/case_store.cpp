@@ -336,8 +336,7 @@ void CaseStore::set_case_details(const CaseDetails& d) {
 
 CaseDetails CaseStore::case_details() const {
   CaseDetails d;
-  sqlite::Statement has(db_.get(), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='case_info'");
-  if (!has.step() || has.int64(0) == 0) return d;
+  if (!sqlite::has_table(db_.get(), "case_info")) return d;
   sqlite::Statement q(db_.get(), "SELECT key, value FROM case_info");
   while (q.step()) {
     const std::string key = q.text(0);

@@ -28,6 +28,12 @@ void exec(sqlite3* db, const char* sql) {
   }
 }
 
+bool has_table(sqlite3* db, std::string_view name) {
+  Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
+  q.bind_text(1, name);
+  return q.step() && q.int64(0) != 0;
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)

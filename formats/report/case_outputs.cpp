@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include <stdexcept>
 
 #include "core/digest/digests.h"
+#include "formats/casedb/output_digests.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/report_html.h"
 #include "formats/report/report_json.h"
@@ -90,22 +93,56 @@ std::string sha256_of_file(const fs::path& file) {
   return digest.finish().sha256;
 }
 
+namespace {
+
+// Everything SHA256SUMS lists, in its order; case.db first (it cannot be in its own outputs table).
+constexpr const char* kCaseDb = "case.db";
+constexpr std::array<const char*, 5> kDerivedOutputs = {"hashsets.db", "items.csv", "report.html", "report.json",
+                                                        "export.vics.json"};
+
+}  // namespace
+
 void write_case_outputs(const fs::path& case_dir) {
-  const CaseReport report = load_case_report(case_dir / "case.db");
+  const CaseReport report = load_case_report(case_dir / kCaseDb);
   for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics})
     write_private_file(case_dir / case_output_name(o), render(report, o));
-  std::string sums;
-  for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json"})
-    if (fs::exists(case_dir / name))  // hashsets.db only when raw exports were imported
-      sums += fmt::format("{}  {}\n", sha256_of_file(case_dir / name), name);
+  // The outputs table first, so that SHA256SUMS covers case.db as it finally is.
+  std::vector<OutputDigest> outputs;
+  for (const char* name : kDerivedOutputs) {
+    if (!fs::exists(case_dir / name)) continue;  // hashsets.db only when raw exports were imported
+    OutputDigest o;
+    o.name = name;
+    o.sha256 = sha256_of_file(case_dir / name);
+    o.size = fs::file_size(case_dir / name);
+    outputs.push_back(std::move(o));
+  }
+  record_output_digests(case_dir / kCaseDb, outputs);
+  std::string sums = fmt::format("{}  {}\n", sha256_of_file(case_dir / kCaseDb), kCaseDb);
+  for (const auto& o : outputs) sums += fmt::format("{}  {}\n", o.sha256, o.name);
   write_private_file(case_dir / "SHA256SUMS", sums);
 }
 
-std::vector<OutputCheck> verify_case_outputs(const fs::path& case_dir) {
+namespace {
+
+OutputCheck& check_of(std::vector<OutputCheck>& checks, const std::string& name) {
+  for (auto& c : checks)
+    if (c.name == name) return c;
+  OutputCheck c;
+  c.name = name;
+  checks.push_back(std::move(c));
+  return checks.back();
+}
+
+void fail(OutputCheck& check, OutputCheck::Status status, std::string problem) {
+  if (check.status == OutputCheck::ok || status == OutputCheck::missing) check.status = status;
+  check.problems.push_back(std::move(problem));
+}
+
+// Each line of SHA256SUMS against the file on disk.
+void check_sums_file(const fs::path& case_dir, std::vector<OutputCheck>& checks) {
   const fs::path sums_file = case_dir / "SHA256SUMS";
   std::ifstream in(sums_file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read {}", sums_file.string()));
-  std::vector<OutputCheck> checks;
   std::string line;
   std::size_t number = 0;
   while (std::getline(in, line)) {
@@ -115,14 +152,62 @@ std::vector<OutputCheck> verify_case_outputs(const fs::path& case_dir) {
     if (line.size() <= 66 || !is_hex64(std::string_view(line).substr(0, 64)) || line.compare(64, 2, "  ") != 0 || name.empty() ||
         name.find('/') != std::string::npos || name == "." || name == "..")
       throw std::runtime_error(fmt::format("{} line {}: not \"SHA256  NAME\"", sums_file.string(), number));
-    OutputCheck check{name};
+    OutputCheck& check = check_of(checks, name);
     const fs::path file = case_dir / name;
-    if (!fs::is_regular_file(file)) check.status = OutputCheck::missing;
-    else if (sha256_of_file(file) != line.substr(0, 64)) check.status = OutputCheck::differs;
-    checks.push_back(check);
+    if (!fs::is_regular_file(file)) fail(check, OutputCheck::missing, "is missing");
+    else if (sha256_of_file(file) != line.substr(0, 64))
+      fail(check, OutputCheck::differs, "differs from the SHA-256 recorded in SHA256SUMS");
   }
   if (checks.empty()) throw std::runtime_error(fmt::format("{} names no file", sums_file.string()));
-  return checks;
+}
+
+// The outputs table of case.db against the files on disk and against SHA256SUMS's list: a file
+// changed together with its line of SHA256SUMS still differs here.
+void check_outputs_table(const fs::path& case_dir, std::vector<OutputCheck>& checks,
+                         std::vector<std::string>& notes) {
+  const std::size_t listed = checks.size();
+  std::optional<std::vector<OutputDigest>> recorded;
+  try {
+    recorded = recorded_output_digests(case_dir / kCaseDb);
+  } catch (const std::exception& e) {
+    fail(check_of(checks, kCaseDb), OutputCheck::differs,
+         fmt::format("cannot be read, so its record of the outputs was not checked: {}", e.what()));
+    return;
+  }
+  if (!recorded) {
+    notes.push_back("case.db has no outputs table (a case written before it existed): outputs checked against "
+                    "SHA256SUMS only");
+    return;
+  }
+  for (const OutputDigest& o : *recorded) {
+    const bool in_sums = std::any_of(checks.begin(), checks.begin() + static_cast<std::ptrdiff_t>(listed),
+                                     [&](const OutputCheck& c) { return c.name == o.name; });
+    OutputCheck& check = check_of(checks, o.name);
+    const fs::path file = case_dir / o.name;
+    if (o.name.find('/') != std::string::npos || o.name == "." || o.name == "..")
+      fail(check, OutputCheck::differs, "is not a plain file name of the case directory (outputs table of case.db)");
+    else if (!fs::is_regular_file(file))
+      fail(check, OutputCheck::missing, "is missing (named in the outputs table of case.db)");
+    else if (fs::file_size(file) != o.size || sha256_of_file(file) != o.sha256)
+      fail(check, OutputCheck::differs, "differs from the SHA-256 and size recorded in case.db (table outputs)");
+    if (!in_sums)
+      fail(check, OutputCheck::differs, "is recorded in case.db (table outputs) but not listed in SHA256SUMS");
+  }
+  for (std::size_t i = 0; i < listed; ++i) {
+    const std::string& name = checks[i].name;
+    if (name == kCaseDb) continue;
+    if (std::none_of(recorded->begin(), recorded->end(), [&](const OutputDigest& o) { return o.name == name; }))
+      fail(checks[i], OutputCheck::differs, "is listed in SHA256SUMS but not recorded in case.db (table outputs)");
+  }
+}
+
+}  // namespace
+
+OutputVerification verify_case_outputs(const fs::path& case_dir) {
+  OutputVerification v;
+  check_sums_file(case_dir, v.checks);
+  check_outputs_table(case_dir, v.checks, v.notes);
+  return v;
 }
 
 }  // namespace triage

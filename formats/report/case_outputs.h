@@ -1,6 +1,7 @@
 #pragma once
 // The case directory's derived outputs, all rendered from case.db: items.csv, report.html,
-// report.json, export.vics.json, and SHA256SUMS over them (and over case.db and hashsets.db). Every file is
+// report.json, export.vics.json, and SHA256SUMS over them (and over case.db and hashsets.db). Their
+// SHA-256 and sizes are also recorded in case.db (formats/casedb/output_digests.h). Every file is
 // written owner-only (0600).
 #include <filesystem>
 #include <string>
@@ -23,19 +24,28 @@ std::string render_graded_vics(const std::filesystem::path& case_dir);
 // Writes `text` to `file` with mode 0600 (also when the file existed); throws std::runtime_error.
 void write_private_file(const std::filesystem::path& file, const std::string& text);
 
-// Renders every output into the case directory, then writes SHA256SUMS.
+// Renders every output into the case directory, records their digests in case.db (table
+// outputs), then writes SHA256SUMS over case.db and the outputs.
 void write_case_outputs(const std::filesystem::path& case_dir);
 
 std::string sha256_of_file(const std::filesystem::path& file);
 
-// One line of SHA256SUMS checked against the file on disk.
+// One output of the case checked against SHA256SUMS and against the outputs table of case.db.
 struct OutputCheck {
   std::string name;
   enum Status { ok, differs, missing } status = ok;
+  std::vector<std::string> problems;  // each says which record the file contradicts
 };
 
-// Re-hashes every file SHA256SUMS names; throws std::runtime_error when SHA256SUMS itself is
-// missing or malformed (a line that is not "HEX64  NAME", or a name that leaves the directory).
-std::vector<OutputCheck> verify_case_outputs(const std::filesystem::path& case_dir);
+struct OutputVerification {
+  std::vector<OutputCheck> checks;  // SHA256SUMS's files in its order, then any only case.db names
+  std::vector<std::string> notes;   // what could not be checked, and why
+};
+
+// Re-hashes every file SHA256SUMS names and every file the outputs table of case.db records
+// (SHA-256 and size); a file named by one record and not the other is a difference too. Throws
+// std::runtime_error when SHA256SUMS itself is missing or malformed (a line that is not
+// "HEX64  NAME", or a name that leaves the directory).
+OutputVerification verify_case_outputs(const std::filesystem::path& case_dir);
 
 }  // namespace triage

@@ -64,6 +64,11 @@ struct Html {
 
 std::string num(std::uint64_t n) { return fmt::format("{}", n); }
 
+// "1 instance", "2 instances": a count with its noun in the right number.
+std::string counted(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 std::string row_label(const CategoryRow& row) {
   return row.probable ? row.label + " (probable: PDQ match only)" : row.label;
 }
@@ -140,11 +145,13 @@ void summary(Html& h, const CaseReport& r) {
   const CategoryRow* k = r.row(r.profile.known_good_label, false);
   if (u)
     h.kv("Uncategorised, needing grading",
-         fmt::format("{} instances ({} unique)", u->all[kStill].instances + u->all[kMoving].instances,
+         fmt::format("{} ({} unique)",
+                     counted(u->all[kStill].instances + u->all[kMoving].instances, "instance", "instances"),
                      u->all[kStill].unique + u->all[kMoving].unique));
   if (k)
     h.kv("Known good, excluded",
-         fmt::format("{} instances ({} unique)", k->all[kStill].instances + k->all[kMoving].instances,
+         fmt::format("{} ({} unique)",
+                     counted(k->all[kStill].instances + k->all[kMoving].instances, "instance", "instances"),
                      k->all[kStill].unique + k->all[kMoving].unique));
   h.kv("Not examined (see section 7)", num(r.errors.size()));
   if (!r.grades.empty()) {
@@ -155,8 +162,8 @@ void summary(Html& h, const CaseReport& r) {
         if (i.outcome == "disagrees") ++disagree;
       }
     h.kv("Analyst grades (triage grade)",
-         fmt::format("{} recorded; applied to {} items; {} disagreeing with a hash-set category (see below)",
-                     r.grades.size(), applied, disagree));
+         fmt::format("{} recorded; applied to {}; {} disagreeing with a hash-set category (see below)",
+                     r.grades.size(), counted(applied, "item", "items"), disagree));
   }
   h.raw("</table>\n<h3>All sources</h3>\n");
   counts_table(h, r, std::nullopt);
@@ -272,8 +279,9 @@ void method(Html& h, const CaseReport& r) {
   const ScanThresholds& t = r.thresholds;
   h.kv("PDQ perceptual matching", t.pdq ? "on (still images)" : "off (--no-pdq): exact digest matches only");
   if (t.pdq) {
-    h.kv("PDQ distance", fmt::format("at most {} bits of 256, over the image's 8 rotations and mirror images",
-                                     t.pdq_max_distance));
+    const auto bits = static_cast<std::uint64_t>(std::max(t.pdq_max_distance, 0));
+    h.kv("PDQ distance", fmt::format("at most {} of 256, over the image's 8 rotations and mirror images",
+                                     counted(bits, "bit", "bits")));
     h.kv("PDQ quality", fmt::format("images of PDQ quality at least {} (of 100) are matched perceptually",
                                     t.pdq_min_quality));
   }
@@ -314,7 +322,7 @@ void integrity(Html& h, const CaseReport& r) {
   for (const auto& s : r.sources) {
     h.raw("<tr><td class=\"n\">").raw(num(s.index)).raw("</td><td>").path(s.path).raw("</td><td>").text(s.kind);
     if (!s.image_format.empty()) h.raw(" (").text(s.image_format).raw(")");
-    if (s.media_size) h.raw("<br>").raw(fmt::format("{} bytes", *s.media_size));
+    if (s.media_size) h.raw("<br>").raw(counted(*s.media_size, "byte", "bytes"));
     h.raw("</td><td>");
     media_digests(h, s, s.media, false);
     h.raw("</td><td>");
@@ -394,7 +402,7 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
   h.kv("Flags", flags);
   if (fn_times_differ(item.fs)) h.kv("$FILE_NAME times", fn_times_text(item.fs));
   h.kv("Type", std::string(to_string(item.media_type)) + ", " + item.mime);
-  h.kv("Size", fmt::format("{} bytes", item.size));
+  h.kv("Size", counted(item.size, "byte", "bytes"));
   h.raw("<tr><th>MD5</th><td class=\"mono\">").or_not_recorded(item.digests.md5).raw("</td></tr>\n");
   h.raw("<tr><th>SHA-1</th><td class=\"mono\">").or_not_recorded(item.digests.sha1).raw("</td></tr>\n");
   h.raw("<tr><th>Match basis</th><td>");
@@ -425,9 +433,9 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
 
 void findings(Html& h, const CaseReport& r) {
   h.raw("<section id=\"findings\">\n<h2>6. Findings</h2>\n");
-  h.raw(fmt::format("<p>{} items, most severe first (within a category, exact matches before probable ones, then "
+  h.raw(fmt::format("<p>{}, most severe first (within a category, exact matches before probable ones, then "
                     "in the order found). Known-good and ignored files are not listed. No image is shown.</p>\n",
-                    r.findings.size()));
+                    counted(r.findings.size(), "item", "items")));
   std::size_t n = 0;
   for (const std::size_t i : r.findings) finding(h, r, r.items[i], ++n);
   h.raw("</section>\n");
@@ -439,8 +447,8 @@ void not_examined(Html& h, const CaseReport& r) {
     h.raw("<p>Everything found in the sources was examined.</p>\n</section>\n");
     return;
   }
-  h.raw(fmt::format("<p>{} entries could not be examined, or not fully; each with the reason.</p>\n",
-                    r.errors.size()));
+  h.raw(fmt::format("<p>{} could not be examined, or not fully; each with the reason.</p>\n",
+                    counted(r.errors.size(), "entry", "entries")));
   h.raw("<table>\n<thead><tr><th class=\"n\">#</th><th>Evidence path</th><th>Stage</th><th>Reason</th>"
         "<th>Kind</th></tr></thead>\n<tbody>\n");
   for (const auto& e : r.errors) {

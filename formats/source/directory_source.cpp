@@ -210,6 +210,16 @@ void DirectorySource::walk(WalkSink& sink) {
   walker.walk_entry(root_, /*follow_link=*/true);
 }
 
+Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest) {
+  UniqueFd fd(open_evidence(path, follow_link));
+  if (fd.get() < 0) {
+    const int error = errno;
+    return Error{error == ENOENT || error == ENOTDIR ? "missing" : "read",
+                 fmt::format("cannot open: {}", std::strerror(error))};
+  }
+  FdReader reader(fd.get());
+  return digest_reader(reader, digest, ContentPolicy{}.chunk_size);
+}
 
 void DirectorySource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
   StopOnlySink sink(stop);

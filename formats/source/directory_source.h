@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <string>
 
+#include "core/digest/digests.h"
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
+#include "core/result.h"
 
 namespace triage {
 
@@ -20,5 +22,11 @@ class DirectorySource final : public EvidenceSource {
   std::string root_;
   ContentPolicy policy_;
 };
+
+// `triage verify`: reads a file of a folder source again as the walk read it (read-only, access
+// time kept where allowed, a link followed only when `follow_link`, as for the folder named as the
+// source itself) and returns its digests and size. Error stage "missing" when the path no longer
+// exists, "read" when it cannot be opened or read.
+Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest);
 
 }  // namespace triage

@@ -1,7 +1,6 @@
 // report.html, report.json, `triage report`, `triage verify`, case details and permissions.
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -144,12 +143,6 @@ std::string mask(std::string html) {
   return html.erase(b, e - b);
 }
 
-mode_t mode_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
 }  // namespace
 
 TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
@@ -160,11 +153,11 @@ TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
   CHECK(run.out.find("report.html, report.json") != std::string::npos);
 
   // Owner-only: the directory 0700, every file 0600.
-  CHECK(mode_of(case_dir) == 0700);
+  CHECK(test::file_mode(case_dir) == 0700);
   int files = 0;
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     CAPTURE(entry.path());
-    CHECK(mode_of(entry.path()) == 0600);
+    CHECK(test::file_mode(entry.path()) == 0600);
     ++files;
   }
   CHECK(files == 7);  // case.db, hashsets.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS
@@ -381,7 +374,7 @@ TEST_CASE("--jobs 1 and --jobs 4 give identical reports apart from the run metad
     const fs::path out = tmp / ("again." + format);
     CHECK(test::run_cli({"report", (tmp / "one").string(), "--format", format, "--out", out.string()}).exit_code == 0);
     CHECK(test::read_text(out) == test::read_text(tmp / "one" / file));
-    CHECK(mode_of(out) == 0600);
+    CHECK(test::file_mode(out) == 0600);
   }
   // Reading the case changed nothing that SHA256SUMS covers.
   CHECK(test::run_cli({"verify", (tmp / "one").string()}).exit_code == 0);
@@ -435,7 +428,7 @@ TEST_CASE("triage report sets case details later: case.db, every output and SHA2
   CHECK(shown["case"]["time_zone"] == zone);
   CHECK(later.out == test::read_text(case_dir / "report.json"));
   CHECK(test::read_text(case_dir / "report.html").find("Unit &lt;7&gt;") != std::string::npos);
-  CHECK(mode_of(case_dir / "case.db") == 0600);
+  CHECK(test::file_mode(case_dir / "case.db") == 0600);
   const auto verify = test::run_cli({"verify", case_dir.string()});
   CHECK_MESSAGE(verify.exit_code == 0, verify.out << verify.err);
   CHECK(test::run_cli({"report", (tmp / "nowhere").string(), "--examiner", "X"}).exit_code == 4);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -43,6 +45,12 @@ std::vector<std::byte> read_bytes(const fs::path& file) {
   std::vector<std::byte> bytes(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) bytes[i] = static_cast<std::byte>(text[i]);
   return bytes;
+}
+
+unsigned file_mode(const fs::path& p) {
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mode & 07777;
 }
 
 std::string read_text(const fs::path& file) {

@@ -26,6 +26,8 @@ std::vector<std::byte> read_bytes(const std::filesystem::path& file);
 std::string read_text(const std::filesystem::path& file);
 void write_bytes(const std::filesystem::path& file, const std::vector<std::byte>& bytes);
 void write_text(const std::filesystem::path& file, const std::string& text);
+// The permission bits of `p` (07777 of stat's st_mode), e.g. 0600; FAILs the test if it cannot be stat'ed.
+unsigned file_mode(const std::filesystem::path& p);
 
 // Copies `file` into `dir`, decompressing it (gunzip) when its name ends in .gz; returns the
 // copy's path (name without .gz). Throws when the copy fails.

@@ -1,0 +1,124 @@
+#include "formats/scan/source_recheck.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <system_error>
+#include <tuple>
+
+#include "core/digest/digests.h"
+#include "formats/casedb/case_store.h"
+#include "formats/report/json_text.h"
+#include "formats/source/directory_source.h"
+#include "formats/source/source_integrity.h"
+
+namespace triage {
+namespace fs = std::filesystem;
+namespace {
+
+// "MD5 a recorded, b now; SHA-256 ..." for each digest that was recorded and differs.
+std::string digest_changes(const Digests& recorded, const Digests& now) {
+  std::string out;
+  using Pair = std::tuple<const char*, const std::string&, const std::string&>;
+  for (const auto& [name, was, is] : {Pair{"MD5", recorded.md5, now.md5}, Pair{"SHA-1", recorded.sha1, now.sha1},
+                                      Pair{"SHA-256", recorded.sha256, now.sha256}})
+    if (!was.empty() && was != is)
+      out += fmt::format("{}{} {} recorded, {} now", out.empty() ? "" : "; ", name, was, is);
+  return out;
+}
+
+void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<SourceDifference>& out) {
+  sum.files = 1;
+  auto differ = [&](std::string kind, std::string detail) {
+    ++sum.differences;
+    out.push_back({s.index, s.path, std::move(kind), std::move(detail)});
+  };
+  if (s.media.sha256.empty()) {
+    sum.note = fmt::format("no media digest was recorded at the scan, so none was compared: {}",
+                           s.integrity_note.empty() ? s.integrity : s.integrity_note);
+    return;
+  }
+  std::error_code ec;
+  if (!fs::exists(s.path, ec)) return differ("missing", "the image is no longer there");
+  auto now = digest_disk_image(s.path, MediaDigests::sha256_only);  // SHA-256 alone answers "any byte changed?"
+  if (!now) return differ("unreadable", now.error().message);
+  sum.digested = 1;
+  if (now->media_size != s.media_size.value_or(0))
+    return differ("differs", fmt::format("media size {} bytes recorded, {} now; SHA-256 {} recorded, {} now",
+                                         s.media_size.value_or(0), now->media_size, s.media.sha256, now->media.sha256));
+  if (now->media.sha256 != s.media.sha256)
+    return differ("differs", fmt::format("media SHA-256 {} recorded, {} now", s.media.sha256, now->media.sha256));
+}
+
+}  // namespace
+
+SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(const std::string&)>& progress) {
+  const auto store = CaseStore::open_read_only(case_db);
+  SourceRecheck result;
+  std::map<std::uint32_t, std::size_t> folders;  // source index -> its summary, for folder sources
+  std::map<std::uint32_t, std::string> roots;    // the folder (or file) named as the source
+  for (const SourceInfo& s : store->sources()) {
+    SourceRecheckSummary sum;
+    sum.index = s.index;
+    sum.path = s.path;
+    sum.kind = s.kind;
+    if (progress) {
+      std::string line = fmt::format("re-reading source {} ({}): ", s.index, s.kind);
+      append_json_string(line, s.path);  // an evidence name never acts on the terminal
+      progress(line);
+    }
+    if (s.kind == "directory") {
+      folders[s.index] = result.sources.size();
+      std::string root = s.path;
+      while (root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
+      roots[s.index] = root;
+    } else {
+      recheck_image(s, sum, result.differences);
+    }
+    result.sources.push_back(std::move(sum));
+  }
+  if (folders.empty()) return result;
+
+  ParallelMultiDigest digest;  // one helper thread for every file
+  store->for_each_item([&](const ItemRecord& item) {
+    const auto at = folders.find(item.source_index);
+    if (at == folders.end()) return;
+    SourceRecheckSummary& sum = result.sources[at->second];
+    ++sum.files;
+    auto differ = [&](std::string kind, std::string detail) {
+      ++sum.differences;
+      result.differences.push_back({item.source_index, item.path, std::move(kind), std::move(detail)});
+    };
+    const bool is_root = item.path == roots[item.source_index];  // the walk followed only this link
+    if (item.digests.empty()) {
+      // Not digested at the scan (not media, no --all-files, or unreadable then): there and the same size.
+      ++sum.size_only;
+      std::error_code ec;
+      const auto st = is_root ? fs::status(item.path, ec) : fs::symlink_status(item.path, ec);
+      if (!fs::exists(st)) return differ("missing", "no longer there");
+      if (!fs::is_regular_file(st)) return differ("differs", "no longer a regular file");
+      const auto size = fs::file_size(item.path, ec);
+      if (ec) return differ("unreadable", ec.message());
+      if (size != item.size) differ("differs", fmt::format("size {} bytes recorded, {} now", item.size, size));
+      return;
+    }
+    auto now = reread_folder_file(item.path, is_root, digest);
+    if (!now) return differ(now.error().stage == "missing" ? "missing" : "unreadable", now.error().message);
+    ++sum.digested;
+    std::string changes = digest_changes(item.digests, now->digests);
+    if (now->size != item.size)
+      changes = fmt::format("size {} bytes recorded, {} now{}{}", item.size, now->size, changes.empty() ? "" : "; ",
+                            changes);
+    if (!changes.empty()) differ("differs", changes);
+  });
+  for (const auto& entry : folders) {
+    SourceRecheckSummary& sum = result.sources[entry.second];
+    if (sum.size_only > 0)
+      sum.note = fmt::format("{} {} recorded without digests (not media, or unreadable at the scan): existence and "
+                             "size checked only",
+                             sum.size_only, sum.size_only == 1 ? "file" : "files");
+  }
+  return result;
+}
+
+}  // namespace triage

@@ -1,0 +1,44 @@
+#pragma once
+// `triage verify` re-reads the sources a case records (ACPO principle 1, checked again later):
+// a disk image's whole media against the SHA-256 recorded before the scan; a folder's files
+// against the digests (and sizes) recorded for each item. Read-only, as the scan read them.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace triage {
+
+// One file of a source that no longer matches the case.
+struct SourceDifference {
+  std::uint32_t source_index = 0;
+  std::string path;  // the disk image, or the folder item's recorded path (raw bytes)
+  std::string kind;  // "missing", "unreadable", "differs"
+  std::string detail;  // what was recorded and what was found
+};
+
+struct SourceRecheckSummary {
+  std::uint32_t index = 0;
+  std::string path, kind;  // as recorded in the sources table
+  std::uint64_t files = 0;         // files (or images) looked at
+  std::uint64_t digested = 0;      // of them, re-read and compared digest by digest
+  std::uint64_t size_only = 0;     // of them, recorded without digests: existence and size compared
+  std::uint64_t differences = 0;
+  std::string note;  // why something could not be compared (no digest recorded ...)
+};
+
+struct SourceRecheck {
+  std::vector<SourceRecheckSummary> sources;
+  std::vector<SourceDifference> differences;  // in source order, then walk order
+};
+
+// Reads CASE_DIR/case.db (read-only) and every source it names. Folder items whose digests were
+// recorded are re-read and their MD5, SHA-1 and SHA-256 compared; items recorded without digests
+// (not media, no --all-files) are checked for existence and size. Relative source paths resolve
+// against the current directory, as they did for the scan. `progress` gets one line per source.
+// Throws std::runtime_error when case.db cannot be read.
+SourceRecheck recheck_sources(const std::filesystem::path& case_db,
+                              const std::function<void(const std::string&)>& progress = {});
+
+}  // namespace triage

@@ -1,0 +1,76 @@
+#include "formats/report/report_html.h"
+
+#include <doctest/doctest.h>
+
+#include "formats/profile/profile_loader.h"
+#include "formats/report/report_model.h"
+#include "tests/support/test_support.h"
+
+using namespace triage;
+
+namespace {
+
+// A case of `copies` uncategorised images of `size` bytes, `copies` known-good ones and
+// `copies` walk errors, as HTML.
+std::string html_of_case(const test::TempDir& dir, int copies, std::uint64_t size) {
+  const CategoryProfile uk = load_profile("uk");
+  {
+    auto store = CaseStore::create(dir / "case.db");
+    SourceInfo src;
+    src.path = "evidence";
+    src.kind = "directory";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", R"({"pdq":true})", 1}, {src});
+    store->add_profile("uk", profile_source_text("uk"));
+    std::uint64_t seq = 0;
+    for (int i = 0; i < copies; ++i) {
+      for (const bool good : {false, true}) {
+        ItemRecord r;
+        r.seq = seq++;
+        r.path = "evidence/f" + std::to_string(r.seq);
+        r.size = size;
+        r.media_type = MediaType::image;
+        r.mime = "image/jpeg";
+        r.digests = {"m" + std::to_string(good), "s" + std::to_string(good), "t" + std::to_string(good)};
+        ItemCategory c;
+        c.label = good ? uk.known_good_label : uk.uncategorised_label;
+        c.known_good = good;
+        c.reason = "test";
+        r.category = c;
+        store->add_item(r);
+      }
+      WalkProblem p;
+      p.seq = seq++;
+      p.path = "evidence/pipe" + std::to_string(i);
+      p.kind = "special_file";
+      p.message = "named pipe not examined";
+      store->add_problem(p);
+    }
+    store->commit();
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  return render_report_html(load_case_report(dir / "case.db"));
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("report.html puts counted nouns in the singular for one, the plural otherwise") {
+  test::TempDir one_dir, two_dir;
+  const std::string one = html_of_case(one_dir, 1, 1);
+  CHECK(has(one, ">1 instance (1 unique)<"));  // uncategorised, and known good
+  CHECK(has(one, "<p>1 item, most severe first"));
+  CHECK(has(one, "<p>1 entry could not be examined"));
+  CHECK(has(one, ">1 byte<"));
+  for (const char* wrong : {"1 instances", "1 items", "1 entries", "1 bytes"}) {
+    CAPTURE(wrong);
+    CHECK_FALSE(has(one, std::string(" ") + wrong));
+    CHECK_FALSE(has(one, std::string(">") + wrong));
+  }
+
+  const std::string two = html_of_case(two_dir, 2, 2);
+  CHECK(has(two, ">2 instances (1 unique)<"));
+  CHECK(has(two, "<p>2 items, most severe first"));
+  CHECK(has(two, "<p>2 entries could not be examined"));
+  CHECK(has(two, ">2 bytes<"));
+}
