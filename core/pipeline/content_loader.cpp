@@ -1,6 +1,7 @@
 #include "core/pipeline/content_loader.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/digest/digests.h"
 #include "core/media/sniff.h"
@@ -54,6 +55,9 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
     return content;
   }
 
+  if (record.size > policy.max_streamed)
+    return Error{"read", "file of " + std::to_string(record.size) + " bytes is above the limit of " +
+                             std::to_string(policy.max_streamed) + " bytes for this walk: not digested"};
   // Large file: digest it here, chunk by chunk, over two threads.
   ParallelMultiDigest digest;
   auto streamed = digest_reader(reader, digest, policy.chunk_size);

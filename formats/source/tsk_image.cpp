@@ -5,10 +5,12 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <future>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -30,6 +32,58 @@ Result<OpenedImage> open_disk_image(const std::string& path) {
   out.media_size = static_cast<std::uint64_t>(raw->size);
   out.sector_size = raw->sector_size;
   for (int i = 0; i < raw->num_img; ++i) out.segments.emplace_back(raw->images[i]);
+  return out;
+}
+
+namespace {
+
+// tsk_img_open_external (tsk/img/img_open.cpp): the caller allocates a structure whose first
+// member is a TSK_IMG_INFO, and its close callback frees it (tsk_img_close calls it last).
+struct MemoryImage {
+  TSK_IMG_INFO info;  // first: libtsk gets a pointer to it and hands it back to the callbacks
+  const std::byte* data;
+  std::size_t size;
+};
+static_assert(std::is_standard_layout_v<MemoryImage>, "libtsk casts between MemoryImage* and TSK_IMG_INFO*");
+
+ssize_t memory_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, size_t length) {
+  const auto* self = reinterpret_cast<const MemoryImage*>(img);
+  if (offset < 0 || static_cast<std::uint64_t>(offset) > self->size) {
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ_OFF);
+    tsk_error_set_errstr("memory image: offset %lld past the end", static_cast<long long>(offset));
+    return -1;
+  }
+  const std::size_t n = std::min(length, self->size - static_cast<std::size_t>(offset));
+  if (n > 0) std::memcpy(buffer, self->data + offset, n);
+  return static_cast<ssize_t>(n);
+}
+
+void memory_image_close(TSK_IMG_INFO* img) { delete reinterpret_cast<MemoryImage*>(img); }
+
+void memory_image_stat(TSK_IMG_INFO* img, FILE* out) {
+  std::fprintf(out, "IMAGE FILE INFORMATION\nType: memory\nSize: %lld\n", static_cast<long long>(img->size));
+}
+
+}  // namespace
+
+Result<OpenedImage> open_memory_image(std::span<const std::byte> bytes) {
+  // Value-initialised: libtsk's read cache (2 MiB, inside TSK_IMG_INFO) starts zeroed, as
+  // tsk_img_malloc gives it.
+  auto* image = new MemoryImage();
+  image->data = bytes.data();
+  image->size = bytes.size();
+  TSK_IMG_INFO* img = tsk_img_open_external(image, static_cast<TSK_OFF_T>(bytes.size()), 512, memory_image_read,
+                                            memory_image_close, memory_image_stat);
+  if (img == nullptr) {
+    delete image;
+    return Error{"open", fmt::format("memory image not opened: {}", tsk::take_error())};
+  }
+  OpenedImage out;
+  out.img.reset(img);
+  out.format = "memory";
+  out.media_size = bytes.size();
+  out.sector_size = img->sector_size;
   return out;
 }
 

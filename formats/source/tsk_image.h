@@ -3,6 +3,7 @@
 // content: raw (split raw segments found from the first), E01 (all segments), VHD, VMDK, AFF.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct OpenedImage {
 
 // Opens `path` (the first segment for split raw and E01). Error names the file and the reason.
 Result<OpenedImage> open_disk_image(const std::string& path);
+
+// An image held in memory (the fuzz harness's input), read through libtsk's external image
+// interface; `bytes` must outlive the image. Format "memory", no segments.
+Result<OpenedImage> open_memory_image(std::span<const std::byte> bytes);
 
 enum class MediaDigests { all, sha256_only };
 

@@ -160,8 +160,19 @@ class ImageWalker {
 TskSource::TskSource(std::string image, ContentPolicy policy, bool carve)
     : image_(std::move(image)), policy_(policy), carve_(carve) {}
 
+TskSource::TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, bool carve)
+    : image_(std::move(image)), memory_(bytes), policy_(policy), carve_(carve) {}
+
+namespace {
+
+Result<OpenedImage> open_image(const std::string& image, const std::optional<std::span<const std::byte>>& memory) {
+  return memory ? open_memory_image(*memory) : open_disk_image(image);
+}
+
+}  // namespace
+
 void TskSource::walk(WalkSink& sink) {
-  auto opened = open_disk_image(image_);
+  auto opened = open_image(image_, memory_);
   if (!opened) {
     WalkProblem p;
     p.path = image_;
@@ -178,7 +189,7 @@ void TskSource::walk(WalkSink& sink) {
 namespace triage {
 
 void TskSource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
-  auto opened = open_disk_image(image_);
+  auto opened = open_image(image_, memory_);
   if (!opened) return;
   StopOnlySink sink(stop);
   ImageWalker(opened->img.get(), image_, policy_, carve_, sink, &totals).run();

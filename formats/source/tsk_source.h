@@ -3,6 +3,9 @@
 // extended partitions, GPT, APM, BSD) or a file system at offset 0 -> APFS pool volumes ->
 // file systems. Everything that cannot be examined (no file system, encryption, corrupt
 // directories, unreadable content) becomes a problem row with its evidence path and reason.
+#include <cstddef>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "core/pipeline/content_loader.h"
@@ -17,12 +20,16 @@ class TskSource final : public EvidenceSource {
   // at offset 0.
   // With `carve`, still images are also carved from each file system's unallocated blocks.
   TskSource(std::string image, ContentPolicy policy, bool carve = true);
+  // An image held in memory (the libtsk fuzz harness): `image` only names it in evidence paths;
+  // `bytes` must outlive the walk.
+  TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, bool carve = true);
   void walk(WalkSink& sink) override;
   // Files and bytes the walk will find (metadata only, on its own image handle).
   void count(WalkTotals& totals, const std::atomic<bool>& stop) override;
 
  private:
   std::string image_;
+  std::optional<std::span<const std::byte>> memory_;
   ContentPolicy policy_;
   bool carve_;
 };

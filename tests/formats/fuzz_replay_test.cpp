@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/fuzz/fuzz_targets.h"
@@ -15,8 +17,6 @@ namespace fs = std::filesystem;
 using namespace triage;
 
 namespace {
-
-const char* const kTargets[] = {"sniff", "exif", "image_pdq", "hashset_text", "hashset_binary"};
 
 void run(fuzz::Target target, const std::vector<std::byte>& bytes) {
   target(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
@@ -36,10 +36,10 @@ std::vector<fs::path> files_under(const fs::path& dir) {
 TEST_CASE("fuzz regressions: every kept input runs through its target without a fault") {
   const fs::path root = test::source_dir() / "tests" / "fuzz" / "regressions";
   std::size_t replayed = 0;
-  for (const char* name : kTargets) {
+  for (const std::string_view name : fuzz::kTargetNames) {
     const fuzz::Target target = fuzz::find_target(name);
     REQUIRE(static_cast<bool>(target));
-    for (const auto& file : files_under(root / name)) {
+    for (const auto& file : files_under(root / std::string(name))) {
       CAPTURE(file.string());
       run(target, test::read_bytes(file));
       ++replayed;
@@ -65,10 +65,11 @@ TEST_CASE("fuzz targets: truncated and bit-flipped sample files") {
       for (int f = 0; f < 8; ++f) flipped[rng() % flipped.size()] ^= static_cast<std::byte>(1u << (rng() % 8));
       variants.push_back(std::move(flipped));
     }
-    for (const char* name : kTargets)
+    for (const std::string_view name : fuzz::kTargetNames)
       for (const auto& v : variants) {
         CAPTURE(file.string());
-        CAPTURE(name);
+        const std::string target_name(name);
+        CAPTURE(target_name);
         run(fuzz::find_target(name), v);
         ++runs;
       }

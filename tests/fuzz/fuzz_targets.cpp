@@ -2,17 +2,23 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <span>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/media/sniff.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/vpdq_reader.h"
 #include "formats/image/image_pdq.h"
+#include "formats/source/carve_runs.h"
+#include "formats/source/tsk_source.h"
 
 namespace triage::fuzz {
 namespace {
@@ -59,6 +65,39 @@ class CountingSink : public hashset::ImportSink {
  private:
   std::size_t chars_ = 0;
 };
+
+// Takes what a walk hands over and touches it; asks the walk to stop after `max_entries` items
+// and problems, so that one input's work stays bounded (libFuzzer's -timeout is 10 s).
+class BoundedSink final : public WalkSink {
+ public:
+  explicit BoundedSink(std::size_t max_entries) : max_entries_(max_entries) {}
+  void item(WalkedItem&& walked) override {
+    ++entries_;
+    chars_ += walked.record.path.size() + walked.record.mime.size() + walked.content.bytes.size();
+    for (const auto& p : walked.record.problems) chars_ += p.stage.size() + p.message.size();
+  }
+  void problem(WalkProblem&& p) override {
+    ++entries_;
+    chars_ += p.path.size() + p.kind.size() + p.message.size();
+  }
+  bool stopping() const override { return entries_ >= max_entries_; }
+
+ private:
+  std::size_t max_entries_;
+  std::size_t entries_ = 0;
+  std::size_t chars_ = 0;
+};
+
+// What the walks read of each file: small, so that a file system claiming huge files costs little.
+ContentPolicy bounded_policy() {
+  ContentPolicy policy;
+  policy.all_files = true;  // every file's content is read, not only media
+  policy.whole_read_limit = 256u << 10;
+  policy.chunk_size = 64u << 10;
+  policy.head_size = 4u << 10;
+  policy.max_streamed = 2u << 20;
+  return policy;
+}
 
 template <typename Reader>
 void read_quietly(Reader&& reader) {
@@ -129,12 +168,59 @@ void hashset_binary(const std::uint8_t* data, std::size_t size) {
   read_quietly([&](auto& sink) { hashset::read_kdb(p, sink); });
 }
 
+void carver(const std::uint8_t* data, std::size_t size) {
+  const auto content = bytes_of(data, size);
+  const RunReader read = [content](std::uint64_t offset, std::span<std::byte> out) -> std::optional<std::string> {
+    if (offset > content.size() || out.size() > content.size() - offset) return "past the end of the input";
+    std::copy_n(content.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
+    return std::nullopt;
+  };
+  const ContentPolicy policy;
+  {
+    // The whole input as one run, with the scan's limits.
+    BoundedSink sink(256);
+    carve_runs({ByteRun{0, size}}, read, "fuzz", 0, policy, sink);
+  }
+  // 512-byte blocks, every eighth allocated (left out), through small windows: the window
+  // overlap, the skip past an image carved and the run edges are exercised by small inputs too.
+  // An input of odd size also has its last run reach one block past its end (unreadable).
+  std::vector<ByteRun> runs;
+  for (std::uint64_t block = 0; block * 512 < size; ++block) {
+    if (block % 8 == 7) continue;
+    const std::uint64_t start = block * 512;
+    if (!runs.empty() && runs.back().end == start) runs.back().end += 512;
+    else runs.push_back(ByteRun{start, start + 512});
+  }
+  if (!runs.empty())
+    runs.back().end = size % 2 != 0 ? runs.back().end + 512 : std::min<std::uint64_t>(runs.back().end, size);
+  BoundedSink sink(256);
+  carve_runs(runs, read, "fuzz", 1u << 20, policy, sink, CarveLimits{1024, 4096, 1'000'000});
+}
+
+void tsk_source(const std::uint8_t* data, std::size_t size) {
+  // Through the project's own adapter (volume systems, file systems, APFS pools, every file's
+  // content, carving of unallocated blocks), libtsk reading the bytes as an image in memory.
+  // Carving costs most of an input's time (every unallocated byte searched) and has a harness of
+  // its own (carver): here only inputs whose last byte is odd are carved too, the fuzzer's choice.
+  const auto image = bytes_of(data, size);
+  const bool carve = size > 0 && (data[size - 1] & 1u) != 0;
+  {
+    BoundedSink sink(64);
+    TskSource("fuzz.img", image, bounded_policy(), carve).walk(sink);
+  }
+  WalkTotals totals;
+  const std::atomic<bool> stop{false};
+  TskSource("fuzz.img", image, bounded_policy(), carve).count(totals, stop);
+}
+
 Target find_target(std::string_view name) {
   if (name == "sniff") return sniff;
   if (name == "exif") return exif;
   if (name == "image_pdq") return image_pdq;
   if (name == "hashset_text") return hashset_text;
   if (name == "hashset_binary") return hashset_binary;
+  if (name == "carver") return carver;
+  if (name == "tsk_source") return tsk_source;
   return nullptr;
 }
 

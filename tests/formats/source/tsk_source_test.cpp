@@ -6,6 +6,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <span>
 #include <string_view>
 
 #include "core/digest/digests.h"
@@ -300,4 +301,35 @@ TEST_CASE("count: the progress line's totals equal what the walk then finds, wit
   for (const auto& item : walked.items) bytes += item.record.size;
   CHECK(totals.files.load() == walked.items.size());
   CHECK(totals.bytes.load() == bytes);
+}
+
+TEST_CASE("an image in memory (libtsk external image) walks as the same image read from its file") {
+  const fs::path image = test::source_dir() / "samples" / "disk" / "sample-fat12.img";
+  const auto bytes = test::read_bytes(image);
+  const auto from_file = walk_image(image);
+  Collected from_memory;
+  CollectingSink sink(from_memory);
+  ContentPolicy policy;
+  policy.all_files = true;
+  TskSource(image.string(), bytes, policy).walk(sink);
+  REQUIRE(from_file.items.size() >= 3);
+  REQUIRE(from_memory.items.size() == from_file.items.size());
+  for (std::size_t i = 0; i < from_file.items.size(); ++i) {
+    CAPTURE(from_file.items[i].record.path);
+    CHECK(from_memory.items[i].record.path == from_file.items[i].record.path);
+    CHECK(from_memory.items[i].record.size == from_file.items[i].record.size);
+    CHECK(from_memory.items[i].content.bytes == from_file.items[i].content.bytes);
+  }
+  CHECK(from_memory.problems.size() == from_file.problems.size());
+
+  // Truncated: reads past the end are errors, never a fault.
+  Collected cut;
+  CollectingSink cut_sink(cut);
+  TskSource("cut.img", std::span(bytes).first(bytes.size() / 3), policy).walk(cut_sink);
+  CHECK(cut.items.size() + cut.problems.size() >= 1);
+  Collected empty;
+  CollectingSink empty_sink(empty);
+  TskSource("empty.img", std::span<const std::byte>(), policy).walk(empty_sink);
+  CHECK(empty.items.empty());
+  CHECK(empty.problems.size() == 1);
 }
