@@ -9,7 +9,7 @@ packages=(g++ cmake ninja-build pkg-config git
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace clang libclang-rt-14-dev
-    sleuthkit ewf-tools dosfstools mtools e2fsprogs ntfs-3g gzip chromium fonts-dejavu-core poppler-utils python3-jsonschema)
+    sleuthkit ewf-tools dosfstools mtools e2fsprogs ntfs-3g gzip chromium fonts-dejavu-core poppler-utils python3-jsonschema time)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -78,20 +78,6 @@ Bytes entry(unsigned tag, unsigned type, unsigned count, unsigned value) {
   return e;
 }
 
-// Runs the executable; returns the exit status (or 128 + signal) and the child's peak RSS in KiB.
-int run_child(const std::string& command, long& max_rss_kib) {
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
-  max_rss_kib = usage.ru_maxrss;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 }  // namespace
 
@@ -172,11 +158,11 @@ TEST_CASE("hostile corpus: no crash, every file accounted for, bounded memory") 
 
   const fs::path triage = fs::path(TRIAGE_TEST_BINARY_DIR) / "cli" / "triage";
   const fs::path out = tmp / "items.jsonl";
-  long max_rss_kib = 0;
-  const int status = run_child("'" + triage.string() + "' scan '" + src.string() + "' --all-files --format jsonl --out '" +
+  const test::ChildRun run = test::run_child("'" + triage.string() + "' scan '" + src.string() + "' --all-files --format jsonl --out '" +
                                    (tmp / "case").string() + "' > '" + out.string() + "' 2> '" +
-                                   (tmp / "err.txt").string() + "'",
-                               max_rss_kib);
+                                   (tmp / "err.txt").string() + "'");
+  const int status = run.status;
+  const long max_rss_kib = run.max_rss_kib;
   CHECK_MESSAGE((status == 0 || status == 1), "exit status " << status << ": " << test::read_text(tmp / "err.txt"));
 
   std::size_t items = 0, with_problems = 0, errors = 0;

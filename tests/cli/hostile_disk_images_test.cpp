@@ -22,29 +22,6 @@ using namespace triage;
 
 namespace {
 
-struct ChildRun {
-  int status = -1;       // exit status, or 128 + signal
-  long max_rss_kib = 0;  // the child's peak resident set (getrusage of the waited child)
-  double seconds = 0;
-};
-
-ChildRun run_child(const std::string& command) {
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
-  ChildRun run;
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.max_rss_kib = usage.ru_maxrss;
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return run;
-}
 
 // Changes 1% of the bytes (positions drawn with replacement), each XORed with a non-zero value.
 void flip_one_percent(const fs::path& file, unsigned seed) {
@@ -78,7 +55,7 @@ TEST_CASE("hostile corpus: disk images with 1% of bytes flipped scan without a c
       const fs::path image = test::unpack_into(*corpus / rel, dir);
       flip_one_percent(image, seed);
       const fs::path out = dir / "items.jsonl", err = dir / "err.txt";
-      const ChildRun run = run_child("exec timeout -s KILL " + std::to_string(kHangGuardSeconds) + " '" +
+      const test::ChildRun run = test::run_child("exec timeout -s KILL " + std::to_string(kHangGuardSeconds) + " '" +
                                      triage.string() + "' scan '" + image.string() +
                                      "' --all-files --item-timeout 10 --format jsonl --out '" +
                                      (dir / "case").string() + "' > '" + out.string() + "' 2> '" + err.string() + "'");

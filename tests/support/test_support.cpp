@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include <cstdlib>
 #include <fstream>
@@ -128,6 +132,38 @@ std::vector<std::byte> pattern_bmp(unsigned seed, int width, int height) {
       b[at + 2] = static_cast<std::byte>((static_cast<unsigned>(x ^ y) * 8 + seed / 3) & 0xFF);
     }
   return b;
+}
+
+ChildRun run_child(const std::string& command) {
+  // The peak RSS comes from GNU time, which reports its own child's: the rusage of a child forked
+  // from this (possibly large) test process would start from this process's high-water mark,
+  // which Linux carries over fork and exec.
+  const fs::path rss_file = fs::temp_directory_path() / ("triage-test-rss-" + std::to_string(::getpid()));
+  const auto quote = [](const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  const std::string wrapped = "exec /usr/bin/time -f %M -o " + quote(rss_file.string()) + " /bin/sh -c " + quote(command);
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", wrapped.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  ChildRun run;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);  // time: 128 + signal too
+  std::ifstream in(rss_file);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;  // "Command terminated by signal 9" may come first
+  REQUIRE_MESSAGE(!last.empty(), "/usr/bin/time (Debian package time) wrote no peak RSS");
+  run.max_rss_kib = std::stol(last);
+  fs::remove(rss_file);
+  return run;
 }
 
 }  // namespace triage::test

@@ -45,4 +45,13 @@ std::filesystem::path source_dir();
 // SKIPPED message. Returns nullopt in both cases, and the caller returns.
 std::optional<std::filesystem::path> require_corpus(const std::string& sub);
 
+// Runs `command` with /bin/sh -c under /usr/bin/time and waits: its exit status (128 + signal
+// when killed), its peak resident set in KiB (as GNU time reports it) and its wall time.
+struct ChildRun {
+  int status = -1;
+  long max_rss_kib = 0;
+  double seconds = 0;
+};
+ChildRun run_child(const std::string& command);
+
 }  // namespace triage::test
