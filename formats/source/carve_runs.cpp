@@ -25,14 +25,6 @@ class MemoryReader final : public RandomAccessReader {
   std::span<const std::byte> bytes_;
 };
 
-void notice(WalkSink& sink, std::string path, std::string kind, std::string message) {
-  WalkProblem p;
-  p.path = std::move(path);
-  p.kind = std::move(kind);
-  p.message = std::move(message);
-  p.is_error = false;
-  sink.problem(std::move(p));
-}
 
 }  // namespace
 
@@ -49,8 +41,8 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
       const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(window_size, run.end - pos));
       window.resize(length);
       if (auto failed = read(pos, window)) {
-        notice(sink, fmt::format("{}/unalloc@{}", prefix, image_offset + pos), "carving_incomplete",
-               fmt::format("unallocated bytes unreadable: {}", *failed));
+        report_problem(sink, fmt::format("{}/unalloc@{}", prefix, image_offset + pos), "carving_incomplete",
+                       fmt::format("unallocated bytes unreadable: {}", *failed), false);
         break;
       }
       const bool last = pos + length == run.end;
@@ -65,9 +57,10 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
         const std::string path = fmt::format("{}/unalloc@{}", prefix, image_offset + at);
         const MediaKind kind = sniff_media(bytes);
         if (auto decoded = decode_grey(kind, bytes, limits.max_pixels); !decoded) {
-          notice(sink, path, "carve_rejected",
-                 fmt::format("{} structure of {} bytes that does not decode: not kept ({})", hit.format, hit.length,
-                             decoded.error().message));
+          report_problem(sink, path, "carve_rejected",
+                         fmt::format("{} structure of {} bytes that does not decode: not kept ({})", hit.format, hit.length,
+                                     decoded.error().message),
+                         false);
           continue;
         }
         if (sink.skip_committed(path)) continue;  // --resume: committed before the interruption
