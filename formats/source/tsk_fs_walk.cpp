@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,53 @@ constexpr std::string_view kOrphanDir = "$OrphanFiles/";
 
 bool is_dot(const char* name) { return std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0; }
 
+// libtsk recurses into every directory it lists and guards only against a directory met again
+// on its own path, down to 128 levels (tsk/fs/dir.c, tsk_fs_dir_walk_recursive). A damaged tree
+// whose entries lead back to directories listed elsewhere (a mutated ISO 9660 where "." became a
+// name: fuzzing) is walked again at every such entry, exponentially: `fls -r` never ends. Entries
+// are still listed as fls lists them (a deleted name may lawfully lead to a directory listed
+// elsewhere); the walk stops once the repeats outnumber the distinct entries.
+class DirectoryLoopGuard {
+ public:
+  // False when the walk must stop.
+  bool admit(const TSK_FS_FILE* file, const std::string& dir_path) {
+    if (!repeat_prefix_.empty() && dir_path.starts_with(repeat_prefix_)) {
+      ++repeats_;
+      return repeats_ <= kSlack + kRatio * distinct_;
+    }
+    repeat_prefix_.clear();
+    ++distinct_;
+    if (file->name == nullptr || is_dot(file->name->name)) return true;
+    const bool is_dir = file->meta != nullptr ? file->meta->type == TSK_FS_META_TYPE_DIR
+                                              : file->name->type == TSK_FS_NAME_TYPE_DIR;
+    if (!is_dir) return true;
+    std::string path = dir_path + file->name->name + "/";
+    auto [seen, first] = first_path_.try_emplace(file->name->meta_addr, path);
+    if (!first) {  // its entries will come again under `path`
+      repeat_prefix_ = path;
+      again_ = {file->name->meta_addr, seen->second, std::move(path)};
+    }
+    return true;
+  }
+  std::string describe() const {
+    return fmt::format("directory tree loops: directory {} (first listed at /{}) is reached again at /{} and "
+                       "more; {} repeated entries against {} distinct, so the walk of this file system stopped "
+                       "here: entries not yet listed (orphan files included) were not examined",
+                       again_.inode, again_.first, again_.again, repeats_, distinct_);
+  }
+
+ private:
+  static constexpr std::uint64_t kSlack = 10'000, kRatio = 4;
+  struct Again {
+    std::uint64_t inode = 0;
+    std::string first, again;
+  };
+  std::unordered_map<std::uint64_t, std::string> first_path_;
+  std::string repeat_prefix_;
+  std::uint64_t distinct_ = 0, repeats_ = 0;
+  Again again_;
+};
+
 class FileSystemWalker {
  public:
   FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
@@ -52,6 +100,16 @@ class FileSystemWalker {
     const auto flags = static_cast<TSK_FS_DIR_WALK_FLAG_ENUM>(TSK_FS_DIR_WALK_FLAG_ALLOC |
                                                               TSK_FS_DIR_WALK_FLAG_UNALLOC |
                                                               TSK_FS_DIR_WALK_FLAG_RECURSE);
+    if (fs_->root_inum == TSK_FS_ORPHANDIR_INUM(fs_)) {
+      // A damaged volume descriptor (ISO 9660 claiming inodes 0-0): opening the root would start
+      // the orphan search, which opens the root again under its own lock and never returns
+      // (see leads_to_orphan_search); `fls` hangs on it.
+      problem(prefix_ + ":/", "corrupt_directory",
+              fmt::format("root directory address {} is libtsk's virtual orphan folder (inodes {}-{}): the file "
+                          "system metadata is damaged, its directories were not walked",
+                          fs_->root_inum, fs_->first_inum, fs_->last_inum));
+      return;
+    }
     const uint8_t failed = tsk_fs_dir_walk(fs_, fs_->root_inum, flags, &FileSystemWalker::visit, this);
     if (failure_) std::rethrow_exception(failure_);
     if (failed != 0 && !sink_.stopping())
@@ -63,12 +121,40 @@ class FileSystemWalker {
     auto* self = static_cast<FileSystemWalker*>(self_ptr);
     if (self->sink_.stopping()) return TSK_WALK_STOP;
     try {  // no exception may cross libtsk's C frames
-      self->entry(file, dir_path != nullptr ? dir_path : "");
+      const std::string path = dir_path != nullptr ? dir_path : "";
+      if (self->leads_to_orphan_search(file, path)) {
+        self->problem(self->prefix_ + ":/" + path + file->name->name, "corrupt_directory",
+                      fmt::format("directory entry points at libtsk's virtual orphan folder (inode {}): following it "
+                                  "would hang libtsk, so the walk of this file system stopped here: entries not yet "
+                                  "listed (orphan files included) were not examined",
+                                  file->name->meta_addr));
+        return TSK_WALK_STOP;
+      }
+      if (!self->loops_.admit(file, path)) {
+        self->problem(self->prefix_ + ":/" + path, "corrupt_directory", self->loops_.describe());
+        return TSK_WALK_STOP;
+      }
+      self->entry(file, path);
     } catch (...) {
       self->failure_ = std::current_exception();
       return TSK_WALK_STOP;
     }
     return TSK_WALK_CONT;
+  }
+
+  // An entry, other than libtsk's own $OrphanFiles at the root, whose address is the virtual
+  // orphan folder's (a damaged ISO 9660, fuzzing). Opening it starts the orphan search, which
+  // holds orphan_dir_lock while it walks the tree again; that walk meets the same entry and
+  // waits on the lock it holds (tsk/fs/fs_dir.c, tsk_fs_dir_find_orphans): `fls -r` hangs too.
+  // libtsk calls back before it recurses, so stopping here is the last chance.
+  bool leads_to_orphan_search(const TSK_FS_FILE* file, const std::string& dir_path) const {
+    // Only a directory is opened (on HFS+ and APFS that last address is an ordinary file's).
+    if (file->name == nullptr || file->meta == nullptr || !TSK_FS_IS_DIR_META(file->meta->type) ||
+        file->name->meta_addr != TSK_FS_ORPHANDIR_INUM(fs_))
+      return false;
+    const bool is_libtsks_own = dir_path.empty() && kOrphanDir.starts_with(file->name->name) &&
+                                std::strlen(file->name->name) + 1 == kOrphanDir.size();
+    return !is_libtsks_own;
   }
 
   // Which entries are files, mirrored on fls (tsk/fs/fls_lib.c, print_dir_act): on NTFS one
@@ -216,6 +302,7 @@ class FileSystemWalker {
   const ContentPolicy& policy_;
   WalkSink& sink_;
   WalkTotals* totals_;
+  DirectoryLoopGuard loops_;
   std::exception_ptr failure_;
 };
 

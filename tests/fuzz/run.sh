@@ -21,9 +21,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
-# tsk_source only when named: libtsk 4.11 deadlocks on inputs it finds within a few hundred runs
-# (tests/fuzz/unfixed/README.md); in the default list it would fail every run until that is fixed.
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary carver)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary carver tsk_source)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")

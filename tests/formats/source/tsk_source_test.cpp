@@ -333,3 +333,32 @@ TEST_CASE("an image in memory (libtsk external image) walks as the same image re
   CHECK(empty.items.empty());
   CHECK(empty.problems.size() == 1);
 }
+
+// Both inputs were found by the tsk_source fuzz harness (tests/fuzz/regressions/tsk_source/):
+// mutated ISO 9660 images on which `fls -r` never returns.
+TEST_CASE("damaged directory trees that hang libtsk's own walk end with an error row, not a hang") {
+  const fs::path dir = test::source_dir() / "tests" / "fuzz" / "regressions" / "tsk_source";
+
+  // Entries lead back to directories listed elsewhere: libtsk walks them again, exponentially.
+  const auto loops = walk_image(dir / "timeout-2c83eb0a752fe5ff3f45fc662194ef24bc1f2137");
+  std::size_t loop_rows = 0;
+  for (const auto& p : loops.problems)
+    if (p.kind == "corrupt_directory" && p.message.find("directory tree loops") != std::string::npos) ++loop_rows;
+  CHECK(loop_rows == 1);
+  // What was listed before the stop is kept, and bounded: 10,000 + 4 x the distinct entries.
+  CHECK(loops.items.size() > 0);
+  CHECK(loops.items.size() < 20'000);
+  WalkTotals totals;
+  std::atomic<bool> stop{false};
+  ContentPolicy policy;
+  policy.all_files = true;
+  TskSource((dir / "timeout-2c83eb0a752fe5ff3f45fc662194ef24bc1f2137").string(), policy).count(totals, stop);
+  CHECK(totals.files.load() == loops.items.size());
+
+  // The root directory's address is the virtual orphan folder's: libtsk deadlocks on its lock.
+  const auto orphan = walk_image(dir / "timeout-d99850481b99f215123433d4cd72fd91036f0850");
+  CHECK(orphan.items.empty());
+  REQUIRE(orphan.problems.size() >= 1);
+  CHECK(orphan.problems.front().kind == "corrupt_directory");
+  CHECK(orphan.problems.front().message.find("virtual orphan folder") != std::string::npos);
+}
