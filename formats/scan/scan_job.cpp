@@ -229,6 +229,14 @@ class CaseDirLock {
   int fd_;
 };
 
+// How long a whole-media read took (the disk benchmark compares it with dd's).
+void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint64_t bytes,
+                     std::chrono::steady_clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print(diagnostics, "triage: media read {} the scan: {} bytes in {:.2f} s ({:.0f} MB/s)\n", when, bytes,
+             seconds, seconds > 0 ? static_cast<double>(bytes) / seconds / 1e6 : 0.0);
+}
+
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
 void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
   if (!hash) {
@@ -237,7 +245,9 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
     return;
   }
   fmt::print(diagnostics, "triage: hashing {} before the scan...\n", info.path);
+  const auto started = std::chrono::steady_clock::now();
   auto digest = digest_disk_image(info.path);
+  if (digest) print_read_time(diagnostics, "before", digest->media_size, started);
   if (!digest) {
     info.integrity = "unreadable";
     info.integrity_note = digest.error().message;
@@ -271,7 +281,9 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
   }
   if (info.integrity == "unreadable") return fail("unreadable", "image not hashed: " + info.integrity_note);
   fmt::print(diagnostics, "triage: hashing {} again after the scan (SHA-256)...\n", info.path);
+  const auto started = std::chrono::steady_clock::now();
   auto after = digest_disk_image(info.path, MediaDigests::sha256_only);
+  if (after) print_read_time(diagnostics, "after", after->media_size, started);
   if (!after) {
     outcome.source_changed = true;
     return fail("changed", "image unreadable after the scan: " + after.error().message);

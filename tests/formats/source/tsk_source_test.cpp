@@ -334,8 +334,8 @@ TEST_CASE("an image in memory (libtsk external image) walks as the same image re
   CHECK(empty.problems.size() == 1);
 }
 
-// Both inputs were found by the tsk_source fuzz harness (tests/fuzz/regressions/tsk_source/):
-// mutated ISO 9660 images on which `fls -r` never returns.
+// These inputs were found by the tsk_source fuzz harness (tests/fuzz/regressions/tsk_source/):
+// mutated ISO 9660 and ext2 images on which `fls -r` never returns or takes a minute.
 TEST_CASE("damaged directory trees that hang libtsk's own walk end with an error row, not a hang") {
   const fs::path dir = test::source_dir() / "tests" / "fuzz" / "regressions" / "tsk_source";
 
@@ -361,4 +361,12 @@ TEST_CASE("damaged directory trees that hang libtsk's own walk end with an error
   REQUIRE(orphan.problems.size() >= 1);
   CHECK(orphan.problems.front().kind == "corrupt_directory");
   CHECK(orphan.problems.front().message.find("virtual orphan folder") != std::string::npos);
+
+  // ext2 root directory claiming 1.3 GB in a 100 KB file system: libtsk reads it run by run (fls: 56 s).
+  const auto huge = walk_image(dir / "timeout-f39e0b43428d9832188ad3197c70ca50e4148aee");
+  CHECK(huge.items.empty());
+  REQUIRE(huge.problems.size() >= 1);
+  CHECK(huge.problems.front().kind == "corrupt_directory");
+  CHECK(huge.problems.front().message.find("claims 1313030637 bytes, more than the whole file system") !=
+        std::string::npos);
 }
