@@ -16,10 +16,12 @@
 #include <fmt/format.h>
 
 #include "core/digest/digests.h"
+#include "formats/source/tsk_allocation_cap.h"
 
 namespace triage {
 
 Result<OpenedImage> open_disk_image(const std::string& path) {
+  (void)tsk_allocations_refused();  // links the allocation ceiling in (formats/source/tsk_allocation_cap.h)
   // TSK_IMG_TYPE_DETECT: the type comes from the content, never from the name. Given one
   // segment, libtsk finds the rest itself (raw: .000/.001/..., .aa/.ab; EWF: libewf_glob).
   // raw opens with O_RDONLY, libewf with LIBEWF_OPEN_READ: the evidence is never written.

@@ -11,6 +11,7 @@
 
 #include "core/digest/digests.h"
 #include "formats/source/source_integrity.h"
+#include "formats/source/tsk_allocation_cap.h"
 #include "formats/source/source_kind.h"
 #include "formats/source/tsk_image.h"
 #include "formats/source/tsk_source.h"
@@ -335,7 +336,7 @@ TEST_CASE("an image in memory (libtsk external image) walks as the same image re
 }
 
 // These inputs were found by the tsk_source fuzz harness (tests/fuzz/regressions/tsk_source/):
-// mutated ISO 9660 and ext2 images on which `fls -r` never returns or takes a minute.
+// mutated ISO 9660, ext2 and ext4 images on which `fls -r` never returns or takes a minute.
 TEST_CASE("damaged directory trees that hang libtsk's own walk end with an error row, not a hang") {
   const fs::path dir = test::source_dir() / "tests" / "fuzz" / "regressions" / "tsk_source";
 
@@ -369,4 +370,34 @@ TEST_CASE("damaged directory trees that hang libtsk's own walk end with an error
   CHECK(huge.problems.front().kind == "corrupt_directory");
   CHECK(huge.problems.front().message.find("claims 1313030637 bytes, more than the whole file system") !=
         std::string::npos);
+
+  // ext4 root with inline data and a size of 825,307,441 bytes: libtsk allocates that much as the
+  // inode loads (1.7 GB resident before the ceiling); now refused, and the walk stops as above.
+  const std::size_t refused_before = tsk_allocations_refused();
+  const auto inline_huge = walk_image(dir / "oom-5d7cf3a253b815b0d5df4f9bfc01da3563195947");
+  CHECK(tsk_allocations_refused() > refused_before);
+  CHECK(inline_huge.items.empty());
+  REQUIRE(inline_huge.problems.size() >= 1);
+  CHECK(inline_huge.problems.front().message.find("claims 825307441 bytes") != std::string::npos);
+}
+
+extern "C" void* tsk_malloc(std::size_t);
+extern "C" void* tsk_realloc(void*, std::size_t);
+
+TEST_CASE("libtsk allocations: zeroed as libtsk's own, refused above the ceiling with a libtsk error") {
+  auto* small = static_cast<unsigned char*>(tsk_malloc(4096));
+  REQUIRE(small != nullptr);
+  CHECK(std::all_of(small, small + 4096, [](unsigned char c) { return c == 0; }));
+  tsk_error_reset();
+  CHECK(tsk_realloc(small, kTskAllocationCap + 1) == nullptr);  // refused: the old block stays valid
+  CHECK(std::string(tsk_error_get()).find("512 MiB ceiling") != std::string::npos);
+  small[4095] = 1;
+  auto* grown = static_cast<unsigned char*>(tsk_realloc(small, 8192));
+  REQUIRE(grown != nullptr);
+  CHECK(grown[4095] == 1);
+  std::free(grown);
+  tsk_error_reset();
+  CHECK(tsk_malloc(kTskAllocationCap + 1) == nullptr);
+  CHECK(std::string(tsk_error_get()).find("tsk_malloc") != std::string::npos);
+  tsk_error_reset();
 }
