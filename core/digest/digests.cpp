@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -75,6 +76,30 @@ void Sha256Digest::update(std::span<const std::byte> data) { state_->sha256.upda
 Digests Sha256Digest::finish() {
   Digests out;
   out.sha256 = state_->sha256.finish_hex();
+  return out;
+}
+
+struct DigestSubset::State {
+  std::optional<OneDigest> md5, sha1, sha256;
+};
+
+DigestSubset::DigestSubset(bool md5, bool sha1, bool sha256) : state_(std::make_unique<State>()) {
+  if (md5) state_->md5.emplace(EVP_md5());
+  if (sha1) state_->sha1.emplace(EVP_sha1());
+  if (sha256) state_->sha256.emplace(EVP_sha256());
+}
+DigestSubset::~DigestSubset() = default;
+
+void DigestSubset::update(std::span<const std::byte> data) {
+  for (auto* one : {&state_->md5, &state_->sha1, &state_->sha256})
+    if (*one) (*one)->update(data);
+}
+
+Digests DigestSubset::finish() {
+  Digests out;
+  if (state_->md5) out.md5 = state_->md5->finish_hex();
+  if (state_->sha1) out.sha1 = state_->sha1->finish_hex();
+  if (state_->sha256) out.sha256 = state_->sha256->finish_hex();
   return out;
 }
 

@@ -41,6 +41,23 @@ class Sha256Digest {
   std::unique_ptr<State> state_;
 };
 
+// Streaming digest of any of the three algorithms on the calling thread, for callers that
+// spread the algorithms over threads of their own; finish() fills only the chosen ones.
+class DigestSubset {
+ public:
+  DigestSubset(bool md5, bool sha1, bool sha256);
+  ~DigestSubset();
+  DigestSubset(const DigestSubset&) = delete;
+  DigestSubset& operator=(const DigestSubset&) = delete;
+
+  void update(std::span<const std::byte> data);
+  Digests finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // All three digests of one buffer.
 Digests digest_buffer(std::span<const std::byte> data);
 

@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -104,41 +106,110 @@ ChunkRead read_chunk(TSK_IMG_INFO* img, std::uint64_t offset, std::uint64_t size
   return r;
 }
 
-// Double buffered: the next chunk is read on a helper thread while this one is digested, so on
-// a cold image the disk (or the E01 decompression) works while the digests do, as ewfverify's
-// read and hash stages do. Only one thread reads the image at a time.
-template <typename Digest>
-Result<Digests> digest_media_with(TSK_IMG_INFO* img, Digest& digest) {
-  std::array<std::vector<char>, 2> buffers{std::vector<char>(8u << 20), std::vector<char>(8u << 20)};
-  const auto size = static_cast<std::uint64_t>(img->size);
-  std::uint64_t offset = 0;
-  std::size_t current = 0;
-  ChunkRead chunk = size > 0 ? read_chunk(img, 0, size, buffers[0]) : ChunkRead{};
-  while (offset < size) {
-    if (chunk.got <= 0)
-      return Error{"source_hash", fmt::format("media unreadable at byte {}: {}", offset,
-                                              chunk.got < 0 ? chunk.error : std::string("no data"))};
-    const std::uint64_t next = offset + static_cast<std::uint64_t>(chunk.got);
-    std::future<ChunkRead> ahead;
-    if (next < size)
-      ahead = std::async(std::launch::async, read_chunk, img, next, size, std::ref(buffers[1 - current]));
-    digest.update(std::as_bytes(std::span(buffers[current].data(), static_cast<std::size_t>(chunk.got))));
-    offset = next;
-    current = 1 - current;
-    if (ahead.valid()) chunk = ahead.get();
+// The image read for its source hash. A reader thread keeps up to kRing chunks ahead; MD5 runs
+// on a thread of its own and SHA-1 + SHA-256 on the caller's, each through the ring at its own
+// pace. In lock step (one chunk read ahead, both digests waiting for each other at every chunk)
+// a cold 3 GB image took 8.2 s here against 5.7 s warm and dd's 3.6 s: the disk, the kernel's
+// copies and the two digests now overlap instead of waiting on the slowest at each step, as
+// ewfverify's read and hash stages do. Only the reader thread reads the image.
+class MediaRing {
+ public:
+  static constexpr std::size_t kChunk = 8u << 20, kRing = 6;
+
+  MediaRing(TSK_IMG_INFO* img, unsigned lanes) : img_(img), consumed_(lanes, 0) {
+    for (auto& slot : slots_) slot.resize(kChunk);
   }
-  return digest.finish();
-}
+
+  // The reader thread's loop.
+  void read_all() {
+    const auto size = static_cast<std::uint64_t>(img_->size);
+    for (std::uint64_t offset = 0, k = 0; offset < size; ++k) {
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return k - slowest() < kRing || abandoned_; });
+        if (abandoned_) break;
+      }
+      std::vector<char>& slot = slots_[k % kRing];
+      const ChunkRead chunk = read_chunk(img_, offset, size, slot);
+      std::lock_guard lock(mutex_);
+      if (chunk.got <= 0) {
+        error_ = Error{"source_hash", fmt::format("media unreadable at byte {}: {}", offset,
+                                                  chunk.got < 0 ? chunk.error : std::string("no data"))};
+        break;
+      }
+      sizes_[k % kRing] = static_cast<std::size_t>(chunk.got);
+      offset += static_cast<std::uint64_t>(chunk.got);
+      ++produced_;
+      cv_.notify_all();
+    }
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  // One lane's loop: every chunk in order through `digest`.
+  void consume(unsigned lane, DigestSubset& digest) {
+    for (std::uint64_t k = 0;; ++k) {
+      std::span<const std::byte> chunk;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return produced_ > k || done_; });
+        if (produced_ <= k) return;
+        chunk = std::as_bytes(std::span(slots_[k % kRing].data(), sizes_[k % kRing]));
+      }
+      digest.update(chunk);
+      std::lock_guard lock(mutex_);
+      consumed_[lane] = k + 1;
+      cv_.notify_all();
+    }
+  }
+
+  // Stops the reader early (a lane failed).
+  void abandon() {
+    std::lock_guard lock(mutex_);
+    abandoned_ = true;
+    cv_.notify_all();
+  }
+
+  std::optional<Error> error() const { return error_; }
+
+ private:
+  std::uint64_t slowest() const { return *std::min_element(consumed_.begin(), consumed_.end()); }
+
+  TSK_IMG_INFO* img_;
+  std::array<std::vector<char>, kRing> slots_;
+  std::array<std::size_t, kRing> sizes_{};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::uint64_t produced_ = 0;
+  std::vector<std::uint64_t> consumed_;
+  bool done_ = false, abandoned_ = false;
+  std::optional<Error> error_;
+};
 
 }  // namespace
 
 Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which) {
-  if (which == MediaDigests::sha256_only) {
-    Sha256Digest digest;
-    return digest_media_with(img, digest);
+  const bool all = which == MediaDigests::all;
+  MediaRing ring(img, all ? 2 : 1);
+  DigestSubset sha(false, all, true), md5(true, false, false);
+  std::thread reader([&] { ring.read_all(); });
+  std::thread md5_lane;
+  try {
+    if (all) md5_lane = std::thread([&] { ring.consume(1, md5); });
+    ring.consume(0, sha);
+  } catch (...) {
+    ring.abandon();
+    if (md5_lane.joinable()) md5_lane.join();
+    reader.join();
+    throw;
   }
-  ParallelMultiDigest digest;
-  return digest_media_with(img, digest);
+  if (md5_lane.joinable()) md5_lane.join();
+  reader.join();
+  if (auto error = ring.error()) return *error;
+  Digests out = sha.finish();
+  if (all) out.md5 = md5.finish().md5;
+  return out;
 }
 
 std::optional<std::string> ewf_stored_md5(TSK_IMG_INFO* img) {

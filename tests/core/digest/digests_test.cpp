@@ -84,3 +84,20 @@ TEST_CASE("the SHA-256-only digester equals the full digest's SHA-256 whatever t
   abc.update(bytes_of("abc"));
   CHECK(abc.finish().sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+TEST_CASE("a digest subset computes exactly the chosen algorithms, each equal to the full digest's") {
+  std::mt19937 rng(11);
+  std::vector<std::byte> data(300'007);
+  for (auto& b : data) b = static_cast<std::byte>(rng());
+  const Digests whole = digest_buffer(data);
+  for (int mask = 0; mask < 8; ++mask) {
+    CAPTURE(mask);
+    DigestSubset digest((mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0);
+    digest.update(std::span(data).first(1000));
+    digest.update(std::span(data).subspan(1000));
+    const Digests d = digest.finish();
+    CHECK(d.md5 == ((mask & 1) != 0 ? whole.md5 : ""));
+    CHECK(d.sha1 == ((mask & 2) != 0 ? whole.sha1 : ""));
+    CHECK(d.sha256 == ((mask & 4) != 0 ? whole.sha256 : ""));
+  }
+}

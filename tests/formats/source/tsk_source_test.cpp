@@ -268,7 +268,8 @@ TEST_CASE("source integrity: the re-read after the scan computes the SHA-256 alo
 TEST_CASE("digest_media: chunked, read-ahead reading gives the digests of the whole file; SHA-256 alone on request") {
   test::TempDir tmp;
   const fs::path raw = tmp / "media.raw";
-  std::vector<char> bytes((20u << 20) + 12345);  // spans three 8 MiB read chunks, the last partial
+  // 9 chunks of 8 MiB, the last partial: the reader wraps around its ring of 6 slots.
+  std::vector<char> bytes((68u << 20) + 12345);
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
   {
     std::ofstream out(raw, std::ios::binary);
