@@ -64,21 +64,6 @@ Digests MultiDigest::finish() {
   return {state_->md5.finish_hex(), state_->sha1.finish_hex(), state_->sha256.finish_hex()};
 }
 
-struct Sha256Digest::State {
-  OneDigest sha256{EVP_sha256()};
-};
-
-Sha256Digest::Sha256Digest() : state_(std::make_unique<State>()) {}
-Sha256Digest::~Sha256Digest() = default;
-
-void Sha256Digest::update(std::span<const std::byte> data) { state_->sha256.update(data); }
-
-Digests Sha256Digest::finish() {
-  Digests out;
-  out.sha256 = state_->sha256.finish_hex();
-  return out;
-}
-
 struct DigestSubset::State {
   std::optional<OneDigest> md5, sha1, sha256;
 };

@@ -24,25 +24,10 @@ class MultiDigest {
   std::unique_ptr<State> state_;
 };
 
-// Streaming SHA-256 alone (SHA-NI makes it the cheapest of the three): for re-reads whose only
-// question is "did any byte change?". finish() fills Digests::sha256 only.
-class Sha256Digest {
- public:
-  Sha256Digest();
-  ~Sha256Digest();
-  Sha256Digest(const Sha256Digest&) = delete;
-  Sha256Digest& operator=(const Sha256Digest&) = delete;
-
-  void update(std::span<const std::byte> data);
-  Digests finish();
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
-
 // Streaming digest of any of the three algorithms on the calling thread, for callers that
-// spread the algorithms over threads of their own; finish() fills only the chosen ones.
+// spread the algorithms over threads of their own, or need fewer: a re-read whose only question
+// is "did any byte change?" takes SHA-256 alone (SHA-NI makes it the cheapest of the three).
+// finish() fills only the chosen ones.
 class DigestSubset {
  public:
   DigestSubset(bool md5, bool sha1, bool sha256);
