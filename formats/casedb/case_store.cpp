@@ -548,9 +548,52 @@ std::vector<SourceInfo> CaseStore::sources() const {
   return out;
 }
 
+namespace {
+
+// The video facts and sampled frame hashes add_item wrote for `r`, if any: reports and a resumed
+// run's replay give the same `video` object as the scan printed.
+void read_video(sqlite::Statement& videos, sqlite::Statement& frames, ItemRecord& r) {
+  videos.bind(1, static_cast<std::int64_t>(r.seq));
+  if (videos.step()) {
+    VideoFacts v;
+    int i = 0;
+    v.info.container = videos.text(i++);
+    v.info.codec = videos.text(i++);
+    v.info.width = static_cast<int>(videos.int64(i++));
+    v.info.height = static_cast<int>(videos.int64(i++));
+    v.info.frame_rate = videos.real(i++);
+    v.info.duration = videos.optional_real(i++);
+    v.info.frame_count = videos.optional_int64(i++);
+    v.info.creation_time = videos.optional_text(i++);
+    v.info.rotation = static_cast<int>(videos.int64(i++));
+    v.decoded_frames = static_cast<std::uint64_t>(videos.int64(i++));
+    v.sample_fps = videos.real(i++);
+    r.video = std::move(v);
+  }
+  videos.reset();
+  frames.bind(1, static_cast<std::int64_t>(r.seq));
+  while (frames.step()) {
+    VideoFrameHash f;
+    f.frame = frames.int64(0);
+    f.timestamp = frames.real(1);
+    const auto hash = PdqHash::from_hex(frames.text(2));
+    if (!hash) throw sqlite::Error(fmt::format("item {}: frame {} has no valid PDQ hash", r.seq, f.frame));
+    f.pdq.hash = *hash;
+    f.pdq.quality = static_cast<int>(frames.int64(3));
+    r.frames.push_back(f);
+  }
+  frames.reset();
+}
+
+}  // namespace
+
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
   sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
+  sqlite::Statement videos(db_.get(),
+                           "SELECT container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
+                           "rotation, frames_decoded, sample_fps FROM videos WHERE item_id = ?");
+  sqlite::Statement frames(db_.get(), "SELECT frame, timestamp, pdq, pdq_quality FROM frames WHERE item_id = ? ORDER BY id");
   sqlite::Statement matches(db_.get(),
                             "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality, "
                             "frame, timestamp, seized_percent, known_percent "
@@ -631,6 +674,7 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
       r.matches.push_back(std::move(m));
     }
     matches.reset();
+    read_video(videos, frames, r);
     problems.bind(1, static_cast<std::int64_t>(r.seq));
     while (problems.step()) r.problems.push_back({problems.text(0), problems.text(1)});
     problems.reset();

@@ -285,7 +285,21 @@ void method(Html& h, const CaseReport& r) {
     h.kv("PDQ quality", fmt::format("images of PDQ quality at least {} (of 100) are matched perceptually",
                                     t.pdq_min_quality));
   }
-  h.kv("Video frame coverage", "not used: videos are matched by exact digest only in this version");
+  if (!t.video_fps) {
+    h.kv("Video frames", "not decoded (no --video-fps): videos are matched by exact digest only");
+  } else {
+    const std::string sampled = t.video_keyframes ? "key frames only (--video-keyframes)"
+                                : *t.video_fps == 0 ? "every frame"
+                                                    : fmt::format("{:g} per second", *t.video_fps);
+    h.kv("Video frames", fmt::format("PDQ of the frames decoded: {}; a known still image within the PDQ distance "
+                                     "of a frame is a probable match of the video",
+                                     sampled));
+    h.kv("Video frame coverage",
+         fmt::format("a video is a probable match of a known video (vPDQ set) when at least {:g}% of the known "
+                     "video's distinct frames of PDQ quality at least 50 are within the PDQ distance of one of its "
+                     "frames of quality at least {}",
+                     t.video_match_percent, t.pdq_min_quality));
+  }
   h.kv("Files digested", t.all_files ? "every file" : "still images and videos (other files identified only)");
   h.raw("</table>\n<h3>What a probable (PDQ) match means</h3>\n");
   h.raw("<p>A probable match says that an image looks like a hash-set image: its PDQ hash is within the distance "

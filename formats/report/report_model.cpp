@@ -41,6 +41,11 @@ ScanThresholds thresholds_from(const std::string& options_json) {
   if (j.contains("pdq_min_quality") && j["pdq_min_quality"].is_number_integer())
     t.pdq_min_quality = j["pdq_min_quality"].get<int>();
   if (j.contains("all_files") && j["all_files"].is_boolean()) t.all_files = j["all_files"].get<bool>();
+  if (j.contains("video_fps") && j["video_fps"].is_number()) t.video_fps = j["video_fps"].get<double>();
+  if (j.contains("video_keyframes") && j["video_keyframes"].is_boolean())
+    t.video_keyframes = j["video_keyframes"].get<bool>();
+  if (j.contains("video_match_percent") && j["video_match_percent"].is_number())
+    t.video_match_percent = j["video_match_percent"].get<double>();
   return t;
 }
 

@@ -57,6 +57,9 @@ struct ScanThresholds {
   bool pdq = true;
   int pdq_max_distance = 31, pdq_min_quality = 50;
   bool all_files = false;
+  std::optional<double> video_fps;  // frames hashed per second (0 = every frame); none: not decoded
+  bool video_keyframes = false;
+  double video_match_percent = 80.0;
 };
 
 // One analyst grade (triage grade) and what it did to each item with its hash. A grade is applied

@@ -42,8 +42,28 @@ TEST_CASE("scan video: --video-fps fills the videos and frames tables; without i
   fs::create_directories(tmp / "src");
   fs::copy_file(*dir / "videos" / "doorknob-hd-no-bar.mp4", tmp / "src" / "doorknob.mp4");
 
-  auto with = test::run_cli({"scan", (tmp / "src").string(), "--out", (tmp / "with").string(), "--video-fps", "1", "-j", "1"});
+  const std::vector<std::string> scan_with{"scan",        (tmp / "src").string(), "--out", (tmp / "with").string(),
+                                           "--video-fps", "1", "-j", "1", "--format", "jsonl"};
+  auto with = test::run_cli(scan_with);
   CHECK(with.exit_code == 0);
+  const auto lines = test::parse_lines(with.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["video"]["codec"] == "h264");
+  CHECK(lines[0]["video"]["frames_decoded"] == 120);
+  CHECK(lines[0]["frames_hashed"] == 4);
+  // What case.db keeps gives the same line: in report.json, and replayed by --resume of the
+  // completed case.
+  auto report = nlohmann::json::parse(test::read_text(tmp / "with" / "report.json"));
+  REQUIRE(report["items"].size() == 1);
+  auto from_case = report["items"][0];
+  from_case.erase("seq");
+  from_case.erase("source_index");
+  CHECK(from_case == lines[0]);
+  auto resume_args = scan_with;
+  resume_args.push_back("--resume");
+  auto replayed = test::run_cli(resume_args);
+  CHECK(replayed.exit_code == 0);
+  CHECK(replayed.out == with.out);
   const auto db = tmp / "with" / "case.db";
   CHECK(query_text(db, "SELECT codec || ' ' || width || 'x' || height || ' ' || frames_decoded FROM videos") ==
         "h264 1280x720 120");

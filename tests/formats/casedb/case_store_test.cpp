@@ -212,3 +212,62 @@ TEST_CASE("open_or_create makes the schema in an empty file and refuses a foreig
   }
   CHECK_THROWS_AS(CaseStore::open_or_create(dir / "other.db"), sqlite::Error);
 }
+
+TEST_CASE("a video's facts and frame hashes read back as the scan wrote them") {
+  test::TempDir dir;
+  ItemRecord video;
+  video.seq = 0;
+  video.path = "x/clip.mp4";
+  video.media_type = MediaType::video;
+  video.mime = "video/mp4";
+  VideoFacts facts;
+  facts.info = {"mov,mp4,m4a,3gp,3g2,mj2", "h264", 1280, 720, 29.97, 4.0, std::nullopt, "2026-01-01T00:00:00.000000Z", 90};
+  facts.decoded_frames = 120;
+  facts.sample_fps = 1;
+  video.video = facts;
+  for (int k = 0; k < 3; ++k) {
+    VideoFrameHash f;
+    f.frame = 30 * k;
+    f.timestamp = k * 1.001;
+    f.pdq.hash = *PdqHash::from_hex(std::string(63, '0') + std::to_string(k + 1));
+    f.pdq.quality = 90 + k;
+    video.frames.push_back(f);
+  }
+  ItemRecord still;
+  still.seq = 1;
+  still.path = "x/a.jpg";
+  still.media_type = MediaType::image;
+  still.mime = "image/jpeg";
+  {
+    auto store = CaseStore::create(dir / "case.db");
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->add_item(video);
+    store->add_item(still);
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  std::vector<ItemRecord> items;
+  CaseStore::open_read_only(dir / "case.db")->for_each_item([&](const ItemRecord& r) { items.push_back(r); });
+  REQUIRE(items.size() == 2);
+  REQUIRE(items[0].video);
+  const VideoFacts& v = *items[0].video;
+  CHECK(v.info.container == facts.info.container);
+  CHECK(v.info.codec == "h264");
+  CHECK(v.info.width == 1280);
+  CHECK(v.info.height == 720);
+  CHECK(v.info.frame_rate == 29.97);
+  CHECK(v.info.duration == 4.0);
+  CHECK_FALSE(v.info.frame_count);
+  CHECK(v.info.creation_time == facts.info.creation_time);
+  CHECK(v.info.rotation == 90);
+  CHECK(v.decoded_frames == 120);
+  CHECK(v.sample_fps == 1);
+  REQUIRE(items[0].frames.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(items[0].frames[k].frame == video.frames[k].frame);
+    CHECK(items[0].frames[k].timestamp == video.frames[k].timestamp);
+    CHECK(items[0].frames[k].pdq.hash == video.frames[k].pdq.hash);
+    CHECK(items[0].frames[k].pdq.quality == video.frames[k].pdq.quality);
+  }
+  CHECK_FALSE(items[1].video);  // a still keeps none
+  CHECK(items[1].frames.empty());
+}

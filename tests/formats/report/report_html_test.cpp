@@ -12,14 +12,15 @@ namespace {
 
 // A case of `copies` uncategorised images of `size` bytes, `copies` known-good ones and
 // `copies` walk errors, as HTML.
-std::string html_of_case(const test::TempDir& dir, int copies, std::uint64_t size) {
+std::string html_of_case(const test::TempDir& dir, int copies, std::uint64_t size,
+                         const std::string& options_json = R"({"pdq":true})") {
   const CategoryProfile uk = load_profile("uk");
   {
     auto store = CaseStore::create(dir / "case.db");
     SourceInfo src;
     src.path = "evidence";
     src.kind = "directory";
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", R"({"pdq":true})", 1}, {src});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", options_json, 1}, {src});
     store->add_profile("uk", profile_source_text("uk"));
     std::uint64_t seq = 0;
     for (int i = 0; i < copies; ++i) {
@@ -73,4 +74,19 @@ TEST_CASE("report.html puts counted nouns in the singular for one, the plural ot
   CHECK(has(two, "<p>2 items, most severe first"));
   CHECK(has(two, "<p>2 entries could not be examined"));
   CHECK(has(two, ">2 bytes<"));
+}
+
+TEST_CASE("report.html states how videos were examined, as the run's options say") {
+  test::TempDir plain_dir, sampled_dir, key_dir;
+  const std::string plain = html_of_case(plain_dir, 1, 1);
+  CHECK(has(plain, "not decoded (no --video-fps): videos are matched by exact digest only"));
+  CHECK_FALSE(has(plain, "Video frame coverage"));
+  const std::string sampled =
+      html_of_case(sampled_dir, 1, 1, R"({"pdq":true,"video_fps":2.5,"video_match_percent":75,"pdq_min_quality":60})");
+  CHECK(has(sampled, "PDQ of the frames decoded: 2.5 per second"));
+  CHECK(has(sampled, "at least 75% of the known video&#39;s distinct frames"));
+  CHECK(has(sampled, "of quality at least 60"));
+  const std::string keys = html_of_case(key_dir, 1, 1, R"({"pdq":true,"video_fps":1,"video_keyframes":true})");
+  CHECK(has(keys, "key frames only (--video-keyframes)"));
+  CHECK(has(keys, "at least 80%"));
 }
