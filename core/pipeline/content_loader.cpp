@@ -41,7 +41,10 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
   const bool wanted = policy.all_files || kind.type != MediaType::other;
   if (!wanted) return content;  // identified from the head; not digested
 
-  if (record.size <= policy.whole_read_limit) {
+  const bool whole = record.size <= policy.whole_read_limit ||
+                     (kind.type == MediaType::image && record.size <= policy.image_read_limit &&
+                      record.size <= policy.max_streamed);
+  if (whole) {
     if (content.bytes.size() < record.size) {
       const std::size_t have = content.bytes.size();
       content.bytes.resize(static_cast<std::size_t>(record.size));
@@ -65,6 +68,10 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
   if (streamed->size != record.size)
     return Error{"read", "file size changed while it was read"};
   content.streamed_digests = std::move(streamed->digests);
+  if (kind.type == MediaType::video && policy.large_video) {
+    policy.large_video(reader, record);
+    content.video_examined = true;
+  }
   return content;
 }
 

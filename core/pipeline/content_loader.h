@@ -4,20 +4,15 @@
 // chunks here and only the head goes forward, so memory stays bounded whatever the file size.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "core/digest/digests.h"
 #include "core/pipeline/evidence_source.h"
+#include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
 
 namespace triage {
-
-class RandomAccessReader {
- public:
-  virtual ~RandomAccessReader() = default;
-  // Reads up to out.size() bytes at offset; returns the count (0 at end of data).
-  virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) = 0;
-};
 
 struct ContentPolicy {
   bool all_files = false;                         // digest every file, not only media
@@ -27,6 +22,14 @@ struct ContentPolicy {
   // Larger files are not digested (a read error naming the limit). A scan has none; the fuzz
   // harnesses set one so that a file system claiming a huge sparse file costs one input little.
   std::uint64_t max_streamed = UINT64_MAX;
+  // Still images up to this size are read whole even above whole_read_limit: their PDQ hash
+  // needs every byte (a 100-megapixel phone photo is 20-30 MB). Larger ones are streamed.
+  std::size_t image_read_limit = 128u << 20;
+  // A large (streamed) video is handed to this, when set, while the walker still has the file
+  // open: its frames are hashed through the reader, where the file lies (a disk image has no
+  // path to open again; a folder's file is not opened a second time, which could touch its
+  // access time). It fills the record's video facts, frames and problems.
+  std::function<void(RandomAccessReader&, ItemRecord&)> large_video;
 };
 
 // Every byte of `reader` from offset 0 to its end, through `digest` (which starts over), in

@@ -17,6 +17,7 @@ struct ItemContent {
   std::vector<std::byte> bytes;          // the whole file when complete, else only its head
   bool complete = false;
   std::optional<Digests> streamed_digests;  // large files are digested while the walker reads them
+  bool video_examined = false;              // a large video's frames were hashed by the walker
 };
 
 struct WalkedItem {

@@ -53,28 +53,39 @@ class ItemBudget {
 
 }  // namespace
 
+namespace {
+
+// What hashing a video's frames gave, into its record.
+void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemRecord& record) {
+  if (!hashes) {
+    record.problems.push_back({hashes.error().stage, hashes.error().message});
+    return;
+  }
+  record.video = VideoFacts{hashes->info, hashes->decoded_frames, options.fps};
+  record.frames = std::move(hashes->frames);
+  if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
+}
+
+}  // namespace
+
+std::function<void(RandomAccessReader&, ItemRecord&)> walker_video_hasher(const VideoOptions& options) {
+  return [options](RandomAccessReader& reader, ItemRecord& record) {
+    record_video(hash_video_reader(reader, record.size, options), options, record);
+  };
+}
+
 MediaAnalyzer::MediaAnalyzer(const AnalysisContext& context)
     : context_(context), magic_(std::make_unique<MagicMime>()) {}
 MediaAnalyzer::~MediaAnalyzer() = default;
 
 void MediaAnalyzer::hash_video(WalkedItem& item) {
   ItemRecord& record = item.record;
-  Result<VideoHashes> hashes = Error{"video", ""};
-  if (item.content.complete) {
-    hashes = hash_video_buffer(item.content.bytes, context_.video_options);
-  } else if (context_.video_local_paths) {
-    hashes = hash_video_file(record.path, context_.video_options);
-  } else {
+  if (item.content.video_examined) return;  // a large video: the walker hashed its frames
+  if (!item.content.complete) {
     record.problems.push_back({"video", "video larger than the in-memory limit: frames not hashed"});
     return;
   }
-  if (!hashes) {
-    record.problems.push_back({hashes.error().stage, hashes.error().message});
-    return;
-  }
-  record.video = VideoFacts{hashes->info, hashes->decoded_frames, context_.video_options.fps};
-  record.frames = std::move(hashes->frames);
-  if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
+  record_video(hash_video_buffer(item.content.bytes, context_.video_options), context_.video_options, record);
 }
 
 std::vector<ItemMatch> MediaAnalyzer::match_frames(const ItemRecord& record) const {
@@ -147,6 +158,10 @@ void MediaAnalyzer::process(WalkedItem& item) {
   if (kind.type == MediaType::video && context_.video && !budget.spent("video frames")) hash_video(item);
 
   std::vector<ItemMatch> probable;
+  if (kind.type == MediaType::image && !content.complete && context_.perceptual && !content.bytes.empty())
+    record.problems.push_back({"decode", fmt::format("still image of {} bytes, above the size read whole for its "
+                                                     "PDQ hash: not decoded, no PDQ hash",
+                                                     record.size)});
   if (kind.type == MediaType::image && content.complete && context_.perceptual && !budget.spent("PDQ")) {
     if (context_.pdq_matcher != nullptr && !context_.pdq_matcher->empty()) {
       auto pdq = image_pdq_variants(kind, content.bytes, context_.max_pixels);

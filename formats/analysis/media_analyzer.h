@@ -3,10 +3,12 @@
 // (it owns a libmagic handle, which is not thread-safe).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/match/pdq_matcher.h"
 #include "core/match/video_matcher.h"
+#include "core/pipeline/random_access_reader.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/video/video_decoder.h"
 
@@ -33,14 +35,15 @@ struct AnalysisContext {
   std::chrono::microseconds item_budget{0};
   bool video = false;                        // video metadata and sampled frame PDQ hashes
   VideoOptions video_options;                // sampling rate and per-video budgets
-  // Item paths are file-system paths (triage hash): a video too large to be handed over in
-  // memory is decoded from its path instead.
-  bool video_local_paths = false;
   // Known videos' frame hashes (vPDQ); null or empty when none. Sampled frames are also matched
   // against pdq_matcher (a known still image inside a video).
   const VideoMatcher* video_matcher = nullptr;
   VideoMatchOptions video_match_options;
 };
+
+// The walkers' hook for videos too large to be handed over in memory (ContentPolicy::large_video):
+// their frames are hashed through the walker's reader, on the walker's thread.
+std::function<void(RandomAccessReader&, ItemRecord&)> walker_video_hasher(const VideoOptions& options);
 
 class MediaAnalyzer final : public ItemProcessor {
  public:

@@ -53,8 +53,12 @@ class HashOutputSink final : public RecordSink {
 std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat format, unsigned jobs,
                            std::ostream& results, const std::atomic<bool>& interrupted, double video_fps,
                            bool video_keyframes) {
+  VideoOptions video_options;
+  video_options.fps = video_fps;
+  video_options.keyframes_only = video_keyframes;
   ContentPolicy policy;
   policy.all_files = true;
+  policy.large_video = walker_video_hasher(video_options);
   std::vector<std::unique_ptr<EvidenceSource>> owned;
   std::vector<EvidenceSource*> sources;
   for (const auto& f : files) {
@@ -67,9 +71,7 @@ std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat f
   AnalysisContext context;
   context.all_files = true;
   context.video = true;
-  context.video_options.fps = video_fps;
-  context.video_options.keyframes_only = video_keyframes;
-  context.video_local_paths = true;  // DirectorySource paths are file-system paths
+  context.video_options = video_options;
   run_pipeline(sources, [&] { return std::make_unique<MediaAnalyzer>(context); }, sink, options, interrupted);
   return sink.errors;
 }

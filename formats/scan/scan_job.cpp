@@ -346,6 +346,11 @@ void check_resumable(const ScanJobOptions& options, const RunSummary& run, CaseS
     for (const auto& set : hash_sets->used) store.add_hash_set(set);
 }
 
+// --item-timeout as the workers' per-item budget.
+std::chrono::microseconds item_budget_of(const ScanJobOptions& options) {
+  return std::chrono::microseconds(static_cast<std::int64_t>(options.item_timeout.value_or(0) * 1e6));
+}
+
 // A source as the interrupted run recorded it, ready for the verification after the walk: its
 // digests from before the first walk stand (the image is not read twice before).
 SourceInfo recorded_source(const std::vector<SourceInfo>& recorded, std::uint32_t index) {
@@ -426,8 +431,18 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     }
   }
 
+  VideoOptions video_options;
+  video_options.max_pixels = options.max_pixels;
+  if (options.item_timeout)
+    video_options.max_time = std::min(video_options.max_time,
+                                      std::chrono::ceil<std::chrono::milliseconds>(item_budget_of(options)));
+  if (options.video_fps) {
+    video_options.fps = *options.video_fps;
+    video_options.keyframes_only = options.video_keyframes;
+  }
   ContentPolicy policy;
   policy.all_files = options.all_files;
+  if (options.video_fps) policy.large_video = walker_video_hasher(video_options);
   std::vector<std::unique_ptr<EvidenceSource>> owned;
   std::vector<EvidenceSource*> sources;
   std::vector<SourceInfo> infos;
@@ -461,12 +476,8 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     context.video_matcher = &hash_sets->videos;
   }
   context.max_pixels = options.max_pixels;
-  context.video_options.max_pixels = options.max_pixels;
-  if (options.item_timeout) {
-    context.item_budget = std::chrono::microseconds(static_cast<std::int64_t>(*options.item_timeout * 1e6));
-    context.video_options.max_time = std::min(
-        context.video_options.max_time, std::chrono::ceil<std::chrono::milliseconds>(context.item_budget));
-  }
+  context.video_options = video_options;
+  if (options.item_timeout) context.item_budget = item_budget_of(options);
   context.pdq_options.max_distance = options.pdq_max_distance;
   context.pdq_options.min_quality = options.pdq_min_quality;
   context.video_match_options.max_distance = options.pdq_max_distance;
@@ -474,15 +485,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   context.video_match_options.min_known_percent = options.video_match_percent;
   if (hash_sets && !hash_sets->videos.empty() && !options.video_fps)
     diagnostics << "triage: warning: video frame-hash sets are matched only when videos are decoded (--video-fps)\n";
-  if (options.video_fps) {
-    context.video = true;
-    context.video_options.fps = *options.video_fps;
-    context.video_options.keyframes_only = options.video_keyframes;
-    // Large videos are decoded from their file-system path: only when every source is a folder
-    // (an item of a disk image has no such path; it then records that its frames were not hashed).
-    context.video_local_paths =
-        std::all_of(infos.begin(), infos.end(), [](const SourceInfo& i) { return i.kind == "directory"; });
-  }
+  context.video = options.video_fps.has_value();
 
   RunInfo run;
   run.started_utc = now_utc();

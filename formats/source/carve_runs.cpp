@@ -9,24 +9,6 @@
 #include "formats/image/image_decoder.h"
 
 namespace triage {
-namespace {
-
-class MemoryReader final : public RandomAccessReader {
- public:
-  explicit MemoryReader(std::span<const std::byte> bytes) : bytes_(bytes) {}
-  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
-    if (offset >= bytes_.size()) return std::size_t{0};
-    const std::size_t n = std::min(out.size(), bytes_.size() - static_cast<std::size_t>(offset));
-    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
-    return n;
-  }
-
- private:
-  std::span<const std::byte> bytes_;
-};
-
-
-}  // namespace
 
 void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
                 std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink, const CarveLimits& limits) {
@@ -70,7 +52,7 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
         walked.record.mime = "application/octet-stream";
         walked.record.fs.deleted = true;  // unallocated space: what remains of a deleted file
         walked.record.fs.carved = true;
-        MemoryReader reader(bytes);
+        SpanReader reader(bytes);
         auto content = load_content(reader, walked.record, policy);
         if (content) walked.content = std::move(*content);
         else walked.record.problems.push_back({content.error().stage, content.error().message});

@@ -69,25 +69,32 @@ void quiet_ffmpeg_logs() {
   std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
-// An in-memory file for libavformat's custom I/O.
-struct MemoryFile {
-  std::span<const std::byte> bytes;
+// The item's bytes, for libavformat's custom I/O: a buffer, or the walker's reader of a file too
+// large to be handed over in memory. A read error ends the data; it is reported with the result.
+struct ReaderFile {
+  RandomAccessReader& reader;
+  std::int64_t size = 0;
   std::int64_t pos = 0;
+  std::optional<Error> read_error;
 };
 
-int memory_read(void* opaque, std::uint8_t* buf, int size) {
-  auto* f = static_cast<MemoryFile*>(opaque);
-  const auto total = static_cast<std::int64_t>(f->bytes.size());
-  if (f->pos >= total || size <= 0) return AVERROR_EOF;
-  const auto n = std::min<std::int64_t>(size, total - f->pos);
-  std::memcpy(buf, f->bytes.data() + f->pos, static_cast<std::size_t>(n));
-  f->pos += n;
-  return static_cast<int>(n);
+int reader_read(void* opaque, std::uint8_t* buf, int size) {
+  auto* f = static_cast<ReaderFile*>(opaque);
+  if (f->pos >= f->size || size <= 0) return AVERROR_EOF;
+  const auto want = static_cast<std::size_t>(std::min<std::int64_t>(size, f->size - f->pos));
+  auto got = f->reader.read_at(static_cast<std::uint64_t>(f->pos), std::span(reinterpret_cast<std::byte*>(buf), want));
+  if (!got) {
+    if (!f->read_error) f->read_error = got.error();
+    return AVERROR(EIO);
+  }
+  if (*got == 0) return AVERROR_EOF;
+  f->pos += static_cast<std::int64_t>(*got);
+  return static_cast<int>(*got);
 }
 
-std::int64_t memory_seek(void* opaque, std::int64_t offset, int whence) {
-  auto* f = static_cast<MemoryFile*>(opaque);
-  const auto total = static_cast<std::int64_t>(f->bytes.size());
+std::int64_t reader_seek(void* opaque, std::int64_t offset, int whence) {
+  auto* f = static_cast<ReaderFile*>(opaque);
+  const std::int64_t total = f->size;
   whence &= ~AVSEEK_FORCE;
   if (whence == AVSEEK_SIZE) return total;
   std::int64_t base = 0;
@@ -101,6 +108,13 @@ std::int64_t memory_seek(void* opaque, std::int64_t offset, int whence) {
   return target;
 }
 
+// Where a video's bytes come from: a file-system path FFmpeg opens itself, or a reader.
+struct VideoInput {
+  const std::string* path = nullptr;
+  RandomAccessReader* reader = nullptr;
+  std::uint64_t size = 0;
+};
+
 // The wall-clock budget, checked by libavformat's blocking calls through the interrupt callback.
 struct Deadline {
   Clock::time_point at;
@@ -113,23 +127,24 @@ int deadline_interrupt(void* opaque) { return static_cast<const Deadline*>(opaqu
 class OpenVideo {
  public:
   // The deadline must outlive the OpenVideo (libavformat keeps a pointer to it).
-  static Result<std::unique_ptr<OpenVideo>> open(const std::string* path, std::span<const std::byte> content,
-                                                 const Deadline& deadline) {
+  static Result<std::unique_ptr<OpenVideo>> open(const VideoInput& input, const Deadline& deadline) {
     quiet_ffmpeg_logs();
     auto v = std::unique_ptr<OpenVideo>(new OpenVideo());
     AVFormatContext* raw = avformat_alloc_context();
     if (raw == nullptr) return video_error("out of memory");
     raw->interrupt_callback.callback = deadline_interrupt;
     raw->interrupt_callback.opaque = const_cast<Deadline*>(&deadline);
-    if (path == nullptr) {
-      v->memory_ = std::make_unique<MemoryFile>(MemoryFile{content, 0});
+    if (input.path == nullptr) {
+      const auto size = static_cast<std::int64_t>(
+          std::min<std::uint64_t>(input.size, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())));
+      v->file_ = std::make_unique<ReaderFile>(ReaderFile{*input.reader, size, 0, std::nullopt});
       auto* buffer = static_cast<unsigned char*>(av_malloc(kAvioBufferSize));
       if (buffer == nullptr) {
         avformat_free_context(raw);
         return video_error("out of memory");
       }
-      v->avio_.reset(avio_alloc_context(buffer, kAvioBufferSize, 0, v->memory_.get(), memory_read, nullptr,
-                                        memory_seek));
+      v->avio_.reset(avio_alloc_context(buffer, kAvioBufferSize, 0, v->file_.get(), reader_read, nullptr,
+                                        reader_seek));
       if (!v->avio_) {
         av_free(buffer);
         avformat_free_context(raw);
@@ -139,9 +154,10 @@ class OpenVideo {
       raw->flags |= AVFMT_FLAG_CUSTOM_IO;
     }
     // On failure avformat_open_input frees the context (not a custom AVIOContext).
-    int rc = avformat_open_input(&raw, path != nullptr ? path->c_str() : "", nullptr, nullptr);
+    int rc = avformat_open_input(&raw, input.path != nullptr ? input.path->c_str() : "", nullptr, nullptr);
     if (rc < 0) {
       if (deadline.passed()) return video_error("time budget exceeded while opening the video");
+      if (v->read_error()) return video_error(fmt::format("cannot open as a video: {}", v->read_error()->message));
       return video_error(fmt::format("cannot open as a video: {}", av_error_text(rc)));
     }
     v->format_.reset(raw);
@@ -164,6 +180,11 @@ class OpenVideo {
   }
 
   const VideoInfo& info() const { return info_; }
+  // The first read error of a reader input, if any.
+  const std::optional<Error>& read_error() const {
+    static const std::optional<Error> none;
+    return file_ ? file_->read_error : none;
+  }
   AVFormatContext* format() const { return format_.get(); }
   AVStream* stream() const { return format_->streams[stream_]; }
   int stream_index() const { return stream_; }
@@ -232,7 +253,7 @@ class OpenVideo {
     }
   }
 
-  std::unique_ptr<MemoryFile> memory_;
+  std::unique_ptr<ReaderFile> file_;
   AvioPtr avio_;       // declared before format_: destroyed after it
   FormatPtr format_;
   int stream_ = -1;
@@ -378,16 +399,16 @@ class FrameHasher {
   std::string first_damage_;
 };
 
-Result<VideoInfo> probe(const std::string* path, std::span<const std::byte> content, const VideoOptions& options) {
+Result<VideoInfo> probe(const VideoInput& input, const VideoOptions& options) {
   const Deadline deadline{Clock::now() + options.max_time};
-  auto video = OpenVideo::open(path, content, deadline);
+  auto video = OpenVideo::open(input, deadline);
   if (!video) return video.error();
   return (*video)->info();
 }
 
-Result<VideoHashes> hash(const std::string* path, std::span<const std::byte> content, const VideoOptions& options) {
+Result<VideoHashes> hash(const VideoInput& input, const VideoOptions& options) {
   const Deadline deadline{Clock::now() + options.max_time};
-  auto video = OpenVideo::open(path, content, deadline);
+  auto video = OpenVideo::open(input, deadline);
   if (!video) return video.error();
   const VideoInfo& info = (*video)->info();
   if (info.width <= 0 || info.height <= 0) return video_error("the video stream has no frame size");
@@ -399,6 +420,10 @@ Result<VideoHashes> hash(const std::string* path, std::span<const std::byte> con
   out.info = info;
   FrameHasher hasher(**video, codec->get(), options, deadline, out);
   hasher.run();
+  if (const auto& failed = (*video)->read_error()) {  // the frames before it are kept
+    const std::string why = fmt::format("read error: {}", failed->message);
+    out.incomplete = video_error(out.incomplete ? fmt::format("{}; {}", out.incomplete->message, why) : why);
+  }
   if (out.decoded_frames == 0) {
     return video_error(out.incomplete ? fmt::format("no frame decoded: {}", out.incomplete->message)
                                       : std::string("no frame decoded"));
@@ -409,16 +434,21 @@ Result<VideoHashes> hash(const std::string* path, std::span<const std::byte> con
 }  // namespace
 
 Result<VideoInfo> probe_video_file(const std::string& path, const VideoOptions& options) {
-  return probe(&path, {}, options);
+  return probe({&path, nullptr, 0}, options);
 }
 Result<VideoInfo> probe_video_buffer(std::span<const std::byte> content, const VideoOptions& options) {
-  return probe(nullptr, content, options);
+  SpanReader reader(content);
+  return probe({nullptr, &reader, content.size()}, options);
 }
 Result<VideoHashes> hash_video_file(const std::string& path, const VideoOptions& options) {
-  return hash(&path, {}, options);
+  return hash({&path, nullptr, 0}, options);
 }
 Result<VideoHashes> hash_video_buffer(std::span<const std::byte> content, const VideoOptions& options) {
-  return hash(nullptr, content, options);
+  SpanReader reader(content);
+  return hash({nullptr, &reader, content.size()}, options);
+}
+Result<VideoHashes> hash_video_reader(RandomAccessReader& reader, std::uint64_t size, const VideoOptions& options) {
+  return hash({nullptr, &reader, size}, options);
 }
 
 }  // namespace triage

@@ -20,6 +20,7 @@
 
 #include "core/item.h"
 #include "core/pdq/pdq.h"
+#include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
 
 namespace triage {
@@ -54,5 +55,8 @@ Result<VideoInfo> probe_video_buffer(std::span<const std::byte> content, const V
 // FFmpeg call is bounded by options.max_time and the loop by options.max_frames.
 Result<VideoHashes> hash_video_file(const std::string& path, const VideoOptions& options = {});
 Result<VideoHashes> hash_video_buffer(std::span<const std::byte> content, const VideoOptions& options = {});
+// Through a reader of `size` bytes (a file too large to be held in memory, read where it lies:
+// inside a disk image, or by the descriptor the walker opened without touching access times).
+Result<VideoHashes> hash_video_reader(RandomAccessReader& reader, std::uint64_t size, const VideoOptions& options = {});
 
 }  // namespace triage

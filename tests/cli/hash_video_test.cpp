@@ -85,7 +85,7 @@ TEST_CASE("hash video: a damaged video is an item error (exit 1), not a crash; -
   CHECK(test::run_cli({"hash", (tmp / "cut.mp4").string(), "--video-fps", "-1"}).exit_code == 2);
 }
 
-TEST_CASE("hash video: a video over the in-memory limit (16 MiB) is decoded from its path") {
+TEST_CASE("hash video: a video over the in-memory limit (16 MiB) is decoded through the walker's reader") {
   test::TempDir tmp;
   const auto big = tmp / "big.avi";
   // Raw BGR frames (AVI's own layout): 640x480x3 bytes x 25 = 23 MB in one second of video.

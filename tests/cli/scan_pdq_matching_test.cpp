@@ -10,8 +10,11 @@
 #include <sstream>
 
 #include "core/digest/digests.h"
+#include "core/media/sniff.h"
 #include "core/pdq/pdq.h"
+#include "formats/image/image_pdq.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_tools.h"
 #include "tests/support/test_support.h"
 
 using namespace triage;
@@ -144,4 +147,25 @@ TEST_CASE("scan: edited, rotated and mirrored copies of a known picture are prob
     }
   MESSAGE("at distance 0: " << exact_pdq << " probable matches");
   CHECK(exact_pdq >= 1);  // the original itself at least
+}
+
+TEST_CASE("scan pdq: a still image over 16 MiB (a 100-megapixel photo's size) is read whole and gets its PDQ hash") {
+  if (!test::require_tools({"ffmpeg"})) return;
+  test::TempDir tmp;
+  fs::create_directories(tmp / "src");
+  const auto big = tmp / "src" / "noise.png";  // noise does not compress: about 20 MB
+  test::sh("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i 'color=c=gray:s=3000x2500,noise=alls=100:allf=t' "
+           "-frames:v 1 " + test::q(big));
+  REQUIRE(fs::file_size(big) > (16u << 20));
+  const auto bytes = test::read_bytes(big);
+  const auto expected = image_pdq(sniff_media(bytes), bytes, 64'000'000);
+  REQUIRE(expected);
+  auto run = test::run_cli({"scan", (tmp / "src").string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
+  CHECK_MESSAGE(run.exit_code == 0, run.err);
+  const auto lines = test::parse_lines(run.out);
+  REQUIRE(lines.size() == 1);
+  CHECK_FALSE(lines[0].contains("errors"));
+  CHECK(lines[0]["pdq"] == expected->hash.to_hex());
+  CHECK(lines[0]["pdq_quality"] == expected->quality);
+  CHECK(lines[0]["sha256"] == digest_buffer(bytes).sha256);
 }

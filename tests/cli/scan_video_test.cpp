@@ -4,13 +4,19 @@
 // of a vPDQ file made by `triage hash --format vpdq`.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "core/digest/digests.h"
+#include "formats/video/video_decoder.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_tools.h"
 #include "tests/support/test_support.h"
 
 namespace triage {
@@ -137,6 +143,76 @@ TEST_CASE("scan video: frames match a known still (frame, timestamp) and a known
   CHECK(query_text(db, "SELECT seized_percent || ' ' || known_percent FROM matches WHERE hash_type = 'vpdq'") ==
         "100.0 100.0");
   CHECK(query_text(db, "SELECT format || ' ' || record_count FROM hash_sets WHERE name = 'known-videos'") == "vpdq 1");
+}
+
+}  // namespace triage
+
+namespace triage {
+namespace {
+
+// The frame hashes case.db holds for the item whose path ends with `suffix`, in frame order.
+std::string frames_of(const fs::path& db, const std::string& suffix) {
+  return query_text(db, "SELECT group_concat(f.frame || ':' || f.pdq, ' ') FROM (SELECT f.frame, f.pdq FROM frames f "
+                        "JOIN items i ON i.id = f.item_id WHERE CAST(i.path AS TEXT) LIKE '%" +
+                            suffix + "' ORDER BY f.frame) f");
+}
+
+}  // namespace
+
+TEST_CASE("scan video: a video over the in-memory limit (16 MiB) is frame-hashed where it lies, image and folder") {
+  if (!test::require_tools({"ffmpeg", "mke2fs"})) return;
+  test::TempDir tmp;
+  fs::create_directories(tmp / "tree");
+  fs::create_directories(tmp / "folder");
+  // Raw BGR frames (AVI's own layout): 640x480x3 bytes x 25 = 23 MB in one second of video.
+  const auto big = tmp / "tree" / "big.avi";
+  test::sh("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc=size=640x480:rate=25:duration=1 "
+           "-c:v rawvideo -pix_fmt bgr24 " + test::q(big));
+  REQUIRE(fs::file_size(big) > (16u << 20));
+  fs::copy_file(big, tmp / "folder" / "big.avi");
+  const fs::path image = tmp / "ext4.img";
+  test::sh("mke2fs -q -t ext4 -d " + test::q(tmp / "tree") + " " + test::q(image) + " 40000");
+  // The folder's copy: an access time older than its modification time, which a plain read
+  // would update (relatime); the walker's descriptor does not touch it.
+  const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(24 * 400);
+  fs::last_write_time(tmp / "folder" / "big.avi", old_time + std::chrono::hours(1));
+  test::sh("touch -a -d '@" + std::to_string(std::time(nullptr) - 400 * 86400) + "' " + test::q(tmp / "folder" / "big.avi"));
+  struct stat before {};
+  REQUIRE(::stat((tmp / "folder" / "big.avi").c_str(), &before) == 0);
+
+  // The oracle: FFmpeg opening the file by its path.
+  VideoOptions every;
+  every.fps = 0;
+  const auto expected = hash_video_file(big.string(), every);
+  REQUIRE(expected);
+  REQUIRE(expected->frames.size() == 25);
+  std::string expected_frames;
+  for (const auto& f : expected->frames)
+    expected_frames += (expected_frames.empty() ? "" : " ") + std::to_string(f.frame) + ":" + f.pdq.hash.to_hex();
+
+  // One scan of both sources (the folder's large videos were decoded from their path only when
+  // every source was a folder; the image's never).
+  auto run = test::run_cli({"scan", image.string(), (tmp / "folder").string(), "--out", (tmp / "case").string(),
+                            "--video-fps", "0", "--format", "jsonl", "--no-source-hash"});
+  CHECK_MESSAGE(run.exit_code == 0, run.err);
+  int videos = 0;
+  for (const auto& item : test::parse_lines(run.out)) {
+    if (item["media_type"] != "video") continue;
+    ++videos;
+    CHECK_MESSAGE(!item.contains("errors"), item.dump());
+    CHECK(item["video"]["codec"] == "rawvideo");
+    CHECK(item["video"]["frames_decoded"] == 25);
+    CHECK(item["frames_hashed"] == 25);
+    CHECK(item["md5"] == digest_buffer(test::read_bytes(big)).md5);
+  }
+  CHECK(videos == 2);
+  const auto db = tmp / "case" / "case.db";
+  CHECK(frames_of(db, "ext4.img:/big.avi") == expected_frames);
+  CHECK(frames_of(db, "folder/big.avi") == expected_frames);
+  struct stat after {};
+  REQUIRE(::stat((tmp / "folder" / "big.avi").c_str(), &after) == 0);
+  CHECK(after.st_atim.tv_sec == before.st_atim.tv_sec);
+  CHECK(after.st_atim.tv_nsec == before.st_atim.tv_nsec);
 }
 
 }  // namespace triage

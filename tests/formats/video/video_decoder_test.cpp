@@ -196,3 +196,70 @@ TEST_CASE("video: bit-flipped videos never crash or hang, and the damage is repo
 }
 
 }  // namespace triage
+
+namespace triage {
+namespace {
+
+// The file's bytes, failing at and after `fail_at` as an unreadable sector of an image would.
+class FailingReader final : public RandomAccessReader {
+ public:
+  FailingReader(std::span<const std::byte> bytes, std::uint64_t fail_at) : inner_(bytes), fail_at_(fail_at) {}
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset + out.size() > fail_at_) {
+      if (offset >= fail_at_) return Error{"read", fmt::format("unreadable at byte {}", offset)};
+      out = out.first(static_cast<std::size_t>(fail_at_ - offset));
+    }
+    return inner_.read_at(offset, out);
+  }
+
+ private:
+  SpanReader inner_;
+  std::uint64_t fail_at_;
+};
+
+}  // namespace
+
+TEST_CASE("video: through a reader, the frames of the file; a read error keeps the frames before it, named") {
+  test::TempDir dir;
+  auto file = generated_video(dir);
+  if (!file) return;
+  VideoOptions every;
+  every.fps = 0;
+  const auto bytes = test::read_bytes(*file);
+  auto by_path = hash_video_file(file->string(), every);
+  REQUIRE(by_path.ok());
+  SpanReader whole(bytes);
+  auto by_reader = hash_video_reader(whole, bytes.size(), every);
+  REQUIRE_MESSAGE(by_reader.ok(), by_reader.error().message);
+  CHECK_FALSE(by_reader->incomplete);
+  REQUIRE(by_reader->frames.size() == by_path->frames.size());
+  for (std::size_t i = 0; i < by_path->frames.size(); ++i)
+    CHECK(by_reader->frames[i].pdq.hash == by_path->frames[i].pdq.hash);
+
+  // generated_video's mp4 keeps its index (moov) at the end: a read error there fails the opening.
+  FailingReader tail_lost(bytes, bytes.size() - 100);
+  auto unopened = hash_video_reader(tail_lost, bytes.size(), every);
+  REQUIRE_FALSE(unopened.ok());
+  CHECK(unopened.error().stage == "video");
+  CHECK_MESSAGE(unopened.error().message.find("unreadable at byte") != std::string::npos, unopened.error().message);
+
+  // With the index first (faststart), a read error half-way keeps the frames before it.
+  const auto fast = dir / "fast.mp4";
+  REQUIRE(std::system(fmt::format("ffmpeg -nostdin -hide_banner -loglevel error -y -i '{}' -c copy -movflags faststart '{}'",
+                                  file->string(), fast.string())
+                          .c_str()) == 0);
+  const auto fast_bytes = test::read_bytes(fast);
+  FailingReader half_lost(fast_bytes, fast_bytes.size() / 2);
+  auto partial = hash_video_reader(half_lost, fast_bytes.size(), every);
+  REQUIRE_MESSAGE(partial.ok(), partial.error().message);
+  REQUIRE(partial->incomplete);
+  CHECK_MESSAGE(partial->incomplete->message.find("read error: unreadable at byte") != std::string::npos,
+                partial->incomplete->message);
+  CHECK(partial->frames.size() > 10);
+  CHECK(partial->frames.size() < 75);
+  // The last one may come from the packet the error cut short (FFmpeg decodes what was read).
+  for (std::size_t i = 0; i + 1 < partial->frames.size(); ++i)
+    CHECK_MESSAGE(partial->frames[i].pdq.hash == by_path->frames[i].pdq.hash, i << " of " << partial->frames.size());
+}
+
+}  // namespace triage
