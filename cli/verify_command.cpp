@@ -49,10 +49,11 @@ std::size_t check_outputs(const OutputVerification& v, Io& io) {
 // The sources re-read; the count of files that differ, are missing or unreadable.
 std::size_t check_sources(const SourceRecheck& r, Io& io) {
   for (const auto& d : r.differences) {
-    const std::string word = d.kind == "missing" ? "MISSING" : d.kind == "unreadable" ? "UNREADABLE" : "DIFFERS";
+    const bool missing = d.kind == "missing", unreadable = d.kind == "unreadable", added = d.kind == "added";
+    const char* word = missing ? "MISSING" : unreadable ? "UNREADABLE" : added ? "ADDED" : "DIFFERS";
     fmt::print(io.out, "source {} file {}: {} ({})\n", d.source_index, quoted(d.path), word, d.detail);
     fmt::print(io.err, "triage: source file {} {}: {}\n", quoted(d.path),
-               d.kind == "missing" ? "is missing" : d.kind == "unreadable" ? "cannot be read" : "differs", d.detail);
+               missing ? "is missing" : unreadable ? "cannot be read" : added ? "was added" : "differs", d.detail);
   }
   for (const auto& s : r.sources) {
     // An image whose digests were never taken (--no-source-hash) has nothing to be compared with.
@@ -87,12 +88,17 @@ int run_verify(const VerifyOptions& o, Io& io) {
       const SourceRecheck recheck = recheck_sources(
           case_dir / "case.db", [&io](const std::string& line) { fmt::print(io.err, "triage: {}\n", line); });
       sources_failed = check_sources(recheck, io);
-      std::uint64_t files = 0;
-      for (const auto& s : recheck.sources) files += s.files;
+      std::uint64_t files = 0, added = 0;
+      for (const auto& s : recheck.sources) {
+        files += s.files;
+        added += s.added;
+      }
+      const std::uint64_t changed = sources_failed - added;
       sources_summary = fmt::format("{} {} re-read ({} {} checked), {} {} or missing", recheck.sources.size(),
                                     plural(recheck.sources.size(), "source", "sources"), files,
-                                    plural(files, "file", "files"), sources_failed,
-                                    plural(sources_failed, "file differs", "files differ"));
+                                    plural(files, "file", "files"), changed,
+                                    plural(changed, "file differs", "files differ"));
+      if (added > 0) sources_summary += fmt::format(", {} {} added to a folder", added, plural(added, "file", "files"));
     } catch (const std::exception& e) {
       // Without a readable case.db there is no record to re-read the sources against.
       sources_summary = fmt::format("sources NOT re-read: case.db cannot be read ({})", e.what());

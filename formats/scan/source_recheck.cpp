@@ -5,6 +5,7 @@
 #include <map>
 #include <system_error>
 #include <tuple>
+#include <unordered_set>
 
 #include "core/digest/digests.h"
 #include "formats/casedb/case_store.h"
@@ -80,9 +81,11 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
   if (folders.empty()) return result;
 
   ParallelMultiDigest digest;  // one helper thread for every file
+  std::map<std::uint32_t, std::unordered_set<std::string>> recorded;  // folder items' paths, per source
   store->for_each_item([&](const ItemRecord& item) {
     const auto at = folders.find(item.source_index);
     if (at == folders.end()) return;
+    recorded[item.source_index].insert(item.path);
     SourceRecheckSummary& sum = result.sources[at->second];
     ++sum.files;
     auto differ = [&](std::string kind, std::string detail) {
@@ -111,6 +114,18 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
                             changes);
     if (!changes.empty()) differ("differs", changes);
   });
+  // Files that are there now and were not at the scan: the folder is no longer the evidence
+  // the case describes.
+  for (const auto& [index, at] : folders) {
+    SourceRecheckSummary& sum = result.sources[at];
+    const auto& known = recorded[index];
+    list_folder_files(roots[index], [&](const std::string& path) {
+      if (known.contains(path)) return;
+      ++sum.added;
+      ++sum.differences;
+      result.differences.push_back({index, path, "added", "not in the case: added to the folder after the scan"});
+    });
+  }
   for (const auto& entry : folders) {
     SourceRecheckSummary& sum = result.sources[entry.second];
     if (sum.size_only > 0)

@@ -14,7 +14,7 @@ namespace triage {
 struct SourceDifference {
   std::uint32_t source_index = 0;
   std::string path;  // the disk image, or the folder item's recorded path (raw bytes)
-  std::string kind;  // "missing", "unreadable", "differs"
+  std::string kind;  // "missing", "unreadable", "differs", "added" (a folder's file the case does not record)
   std::string detail;  // what was recorded and what was found
 };
 
@@ -24,7 +24,8 @@ struct SourceRecheckSummary {
   std::uint64_t files = 0;         // files (or images) looked at
   std::uint64_t digested = 0;      // of them, re-read and compared digest by digest
   std::uint64_t size_only = 0;     // of them, recorded without digests: existence and size compared
-  std::uint64_t differences = 0;
+  std::uint64_t added = 0;          // folder files there now that the case does not record
+  std::uint64_t differences = 0;    // added ones included
   std::string note;  // why something could not be compared (no digest recorded ...)
 };
 
@@ -35,7 +36,8 @@ struct SourceRecheck {
 
 // Reads CASE_DIR/case.db (read-only) and every source it names. Folder items whose digests were
 // recorded are re-read and their MD5, SHA-1 and SHA-256 compared; items recorded without digests
-// (not media, no --all-files) are checked for existence and size. Relative source paths resolve
+// (not media, no --all-files) are checked for existence and size; a folder's regular files that
+// the case does not record are differences too ("added"). Relative source paths resolve
 // against the current directory, as they did for the scan. `progress` gets one line per source.
 // Throws std::runtime_error when case.db cannot be read.
 SourceRecheck recheck_sources(const std::filesystem::path& case_db,

@@ -90,9 +90,11 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
  public:
-  // With `totals`, the walk only counts files and bytes: nothing is opened or reported.
-  Walker(WalkSink& sink, const ContentPolicy& policy, WalkTotals* totals = nullptr)
-      : sink_(sink), policy_(policy), totals_(totals) {}
+  // With `totals`, the walk only counts files and bytes (and hands each file's path to `listed`,
+  // when set): nothing is opened or reported.
+  Walker(WalkSink& sink, const ContentPolicy& policy, WalkTotals* totals = nullptr,
+         std::function<void(const std::string&)> listed = {})
+      : sink_(sink), policy_(policy), totals_(totals), listed_(std::move(listed)) {}
 
   // The root is followed if it is a link (the user named it); nothing below it is. `depth` counts
   // folders above the entry: the walk recurses, so a hostile tree thousands of levels deep is
@@ -138,6 +140,7 @@ class Walker {
     if (totals_ != nullptr) {
       totals_->files += 1;
       totals_->bytes += st.stx_size;
+      if (listed_) listed_(path);
       return;
     }
     if (sink_.skip_committed(path)) return;  // --resume: committed before the interruption
@@ -195,6 +198,7 @@ class Walker {
   WalkSink& sink_;
   const ContentPolicy& policy_;
   WalkTotals* totals_;
+  std::function<void(const std::string&)> listed_;
   std::set<std::pair<dev_t, std::uint64_t>> visited_;
 };
 
@@ -225,6 +229,15 @@ void DirectorySource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
   StopOnlySink sink(stop);
   Walker walker(sink, policy_, &totals);
   walker.walk_entry(root_, /*follow_link=*/true);
+}
+
+void list_folder_files(const std::string& root, const std::function<void(const std::string&)>& visit) {
+  const std::atomic<bool> never{false};
+  StopOnlySink sink(never);
+  WalkTotals totals;
+  DirectorySource named(root, ContentPolicy{});  // the root as DirectorySource trims it
+  Walker walker(sink, ContentPolicy{}, &totals, visit);
+  walker.walk_entry(named.root(), /*follow_link=*/true);
 }
 
 }  // namespace triage

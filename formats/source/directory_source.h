@@ -2,6 +2,7 @@
 // A folder (or a single file) as evidence: walked read-only, in byte order of names, never
 // following a symbolic link (so never out of the tree and never in a loop).
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "core/digest/digests.h"
@@ -17,6 +18,7 @@ class DirectorySource final : public EvidenceSource {
   DirectorySource(std::string root, ContentPolicy policy);
   void walk(WalkSink& sink) override;
   void count(WalkTotals& totals, const std::atomic<bool>& stop) override;
+  const std::string& root() const { return root_; }
 
  private:
   std::string root_;
@@ -28,5 +30,9 @@ class DirectorySource final : public EvidenceSource {
 // source itself) and returns its digests and size. Error stage "missing" when the path no longer
 // exists, "read" when it cannot be opened or read.
 Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest);
+
+// `triage verify`: the evidence path of every regular file a walk of `root` would examine now, in
+// walk order (nothing opened, no link followed below the root).
+void list_folder_files(const std::string& root, const std::function<void(const std::string&)>& visit);
 
 }  // namespace triage

@@ -1,6 +1,7 @@
 // `triage verify`: the case's outputs against SHA256SUMS and the outputs table of case.db, and
 // the sources re-read against the digests case.db recorded (exit 5 and 6, --no-sources).
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <set>
@@ -146,6 +147,19 @@ TEST_CASE("triage verify re-reads a folder source: a changed or missing file is 
   CHECK(missing.exit_code == 6);
   CHECK(has(missing.out, "file \"" + (evidence / "Downloads" / "invoice.txt").string() + "\": MISSING"));
   CHECK(has(missing.out, "2 files differ or missing\n"));
+
+  // A file added since the scan (in a new subfolder too) is named; a named pipe is not a file.
+  fs::create_directories(evidence / "New");
+  test::write_text(evidence / "New" / "later.jpg", "not there at the scan");
+  REQUIRE(::mkfifo((evidence / "pipe").c_str(), 0600) == 0);
+  const auto added = test::run_cli({"verify", case_dir.string()});
+  CHECK(added.exit_code == 6);
+  CHECK(has(added.out, "file \"" + (evidence / "New" / "later.jpg").string() +
+                           "\": ADDED (not in the case: added to the folder after the scan)\n"));
+  CHECK(has(added.err, "source file \"" + (evidence / "New" / "later.jpg").string() + "\" was added"));
+  CHECK_FALSE(has(added.out, "pipe"));
+  CHECK(has(added.out, "3 differences\n"));
+  CHECK(has(added.out, "2 files differ or missing, 1 file added to a folder\n"));
 
   // Without the sources (a court copy), the case alone passes and says what was skipped.
   const auto skipped = test::run_cli({"verify", case_dir.string(), "--no-sources"});
