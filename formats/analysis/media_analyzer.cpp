@@ -51,10 +51,6 @@ class ItemBudget {
   bool stopped_ = false;
 };
 
-}  // namespace
-
-namespace {
-
 // What hashing a video's frames gave, into its record.
 void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemRecord& record) {
   if (!hashes) {

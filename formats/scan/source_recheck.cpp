@@ -116,8 +116,9 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
   });
   // Files that are there now and were not at the scan: the folder is no longer the evidence
   // the case describes.
-  for (const auto& [index, at] : folders) {
-    SourceRecheckSummary& sum = result.sources[at];
+  for (const auto& folder : folders) {
+    const std::uint32_t index = folder.first;  // not a structured binding: lambdas capture it (clang 14)
+    SourceRecheckSummary& sum = result.sources[folder.second];
     const auto& known = recorded[index];
     list_folder_files(roots[index], [&](const std::string& path) {
       if (known.contains(path)) return;
