@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "formats/image/image_pdq.h"
 #include "formats/source/carve_runs.h"
 #include "formats/source/tsk_source.h"
+#include "formats/video/video_decoder.h"
 
 namespace triage::fuzz {
 namespace {
@@ -213,6 +215,24 @@ void tsk_source(const std::uint8_t* data, std::size_t size) {
   TskSource("fuzz.img", image, bounded_policy(), carve).count(totals, stop);
 }
 
+void video(const std::uint8_t* data, std::size_t size) {
+  // What a scan with --video-fps does with an item sniffed as a video (the buffer path and, for
+  // a large file, the reader path share one custom I/O), every frame decoded and hashed, within
+  // small budgets so that one input stays well under libFuzzer's 10 s.
+  const auto content = bytes_of(data, size);
+  if (sniff_media(content).type != MediaType::video) return;
+  VideoOptions options;
+  options.fps = 0;
+  options.max_frames = 120;
+  options.max_time = std::chrono::milliseconds(2000);
+  options.max_pixels = 1'000'000;
+  (void)probe_video_buffer(content, options);
+  SpanReader reader(content);
+  (void)hash_video_reader(reader, content.size(), options);
+  options.keyframes_only = true;
+  (void)hash_video_buffer(content, options);
+}
+
 Target find_target(std::string_view name) {
   if (name == "sniff") return sniff;
   if (name == "exif") return exif;
@@ -221,6 +241,7 @@ Target find_target(std::string_view name) {
   if (name == "hashset_binary") return hashset_binary;
   if (name == "carver") return carver;
   if (name == "tsk_source") return tsk_source;
+  if (name == "video") return video;
   return nullptr;
 }
 

@@ -18,10 +18,11 @@ void hashset_text(const std::uint8_t* data, std::size_t size);  // every line/JS
 void hashset_binary(const std::uint8_t* data, std::size_t size);  // EnCase .hash, SQLite (RDS v3, kdb)
 void carver(const std::uint8_t* data, std::size_t size);        // the bytes as unallocated space, carved
 void tsk_source(const std::uint8_t* data, std::size_t size);    // the bytes as a disk image, walked (libtsk)
+void video(const std::uint8_t* data, std::size_t size);         // video decoding and frame hashing (FFmpeg)
 
 // Every target's name, in the order run.sh lists them.
-inline constexpr std::string_view kTargetNames[] = {"sniff",          "exif",   "image_pdq", "hashset_text",
-                                                    "hashset_binary", "carver", "tsk_source"};
+inline constexpr std::string_view kTargetNames[] = {"sniff",  "exif",       "image_pdq", "hashset_text", "hashset_binary",
+                                                    "carver", "tsk_source", "video"};
 
 // The target of that name ("sniff", "exif", ...); nullptr when there is none.
 Target find_target(std::string_view name);

@@ -4,10 +4,11 @@
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
 #   Targets (tests/fuzz/fuzz_targets.h): sniff, exif, image_pdq, hashset_text, hashset_binary,
-#   carver, tsk_source.
+#   carver, tsk_source, video.
 #   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB; disk images up to 4 MiB,
 #   gunzipped, for tsk_source and carver, which libFuzzer cuts to its 1 MiB default max_len),
-#   small hash-set files and carving inputs (sample images between filler bytes) written here;
+#   small hash-set files, carving inputs (sample images between filler bytes) and tiny videos
+#   (ffmpeg's test pattern in ten containers and codecs) written here;
 #   the working corpus grows in
 #   $FUZZ_DIR/<target>/ (default /var/tmp/triage-fuzz) and is reused by the next run.
 #   A crash, leak, timeout (> 10 s for one input) or out-of-memory (> 2 GB) stops that target,
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary carver tsk_source)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary carver tsk_source video)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")
@@ -90,6 +91,23 @@ filler() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 { filler 3500 A; cat "${pics[0]}"; filler 100 A; } >"$carve/window-edge.bin"
 { head -c 900 "${pics[3]}"; cat "${pics[2]}"; head -c 500 "${pics[1]}"; cat "${pics[0]}"; } >"$carve/cut.bin"
 seed_upto $((1 << 20)) carver "$carve"/* "${pics[@]}" samples/disk/sample-fat12.img
+
+# Videos: the bundled sample, the corpus's small one, and tiny generated ones in the containers and
+# codecs a seized device holds (Debian's ffmpeg, lavfi test pattern: benign).
+vids=$FUZZ_DIR/generated-videos
+mkdir -p "$vids"
+if command -v ffmpeg >/dev/null; then
+  for spec in "mp4 libx264" "mov mjpeg" "avi mpeg4" "mkv libvpx" "webm libvpx-vp9" "3gp h263" "flv flv1" \
+    "ts mpeg2video" "wmv wmv2" "mpg mpeg1video"; do
+    set -- $spec
+    size=32x24
+    [[ $2 == h263 ]] && size=128x96  # H.263's smallest picture size
+    [[ -s $vids/tiny-$2.$1 ]] || ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi \
+      -i "testsrc=size=$size:rate=25:duration=0.4" -c:v "$2" -g 4 "$vids/tiny-$2.$1" || true
+  done
+fi
+seed_upto $((1 << 20)) video samples/evidence/Videos/clip.mp4 "$corpus/vpdq-threatexchange/videos/test-padded-dimensions.mp4" \
+  "$vids"/*
 
 # Leaks inside libtsk itself (tests/lsan.supp says which) are not findings of triage. libtsk is
 # built without frame pointers, so with libFuzzer's fast unwinding the stack of what it allocates
