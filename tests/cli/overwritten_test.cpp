@@ -6,6 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
 
 #include "tests/cli/image_tools.h"
 
@@ -114,4 +118,60 @@ TEST_CASE("corpus exFAT image: each deleted file's overwritten state agrees with
   MESSAGE("exfat_win.raw deleted files: " << states["none"] << " none, " << states["partial"] << " partial, "
                                           << states["full"] << " full (blkstat on istat's sectors)");
   CHECK(states["full"] + states["partial"] + states["none"] > 0);
+}
+
+namespace {
+
+// The clusters istat lists under an NTFS entry's unnamed $DATA attribute (non-resident).
+std::set<std::uint64_t> ntfs_data_clusters(const std::string& istat_text) {
+  std::set<std::uint64_t> out;
+  const auto at = istat_text.find("Type: $DATA (128-");
+  if (at == std::string::npos) return out;
+  const auto list = istat_text.find('\n', at);
+  std::istringstream numbers(istat_text.substr(list + 1));
+  std::uint64_t cluster = 0;
+  while (numbers >> cluster) out.insert(cluster);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("NTFS (made with ntfs-3g, kept as a fixture): a deleted JPEG intact, a deleted PNG partly overwritten") {
+  if (!require_tools({"fls", "icat", "istat"})) return;
+  TempDir tmp;
+  // tests/fixtures/make-ntfs-deleted.sh made it (deleting needs a mount: root and FUSE).
+  const fs::path image = unpack_into(source_dir() / "tests" / "fixtures" / "ntfs-deleted.img.gz", tmp.path());
+  std::map<std::string, std::string> address;  // path -> metadata address, as fls gives them
+  for (const auto& row : fls_listing(image.string(), "0")) address[row.path] = row.inode;
+  REQUIRE(address.contains("DCIM/gone.jpg"));
+  REQUIRE(address.contains("old.png"));
+  REQUIRE(address.contains("new.txt"));
+  const auto clusters = [&](const std::string& path) {
+    return ntfs_data_clusters(istat(image.string(), "0", address[path]));
+  };
+  // The planted truth, as istat shows it: new.txt holds two of old.png's three clusters and none
+  // of gone.jpg's.
+  const auto old_png = clusters("old.png"), new_txt = clusters("new.txt"), gone = clusters("DCIM/gone.jpg");
+  REQUIRE(old_png.size() == 3);
+  CHECK(shared(new_txt, old_png) == 2);
+  REQUIRE(gone.size() == 1);
+  CHECK(shared(new_txt, gone) == 0);
+
+  const auto scanned = scan_and_compare(image, tmp / "case", {"0"});  // every file as fls/icat give it
+  const json* gone_item = item_at(scanned, "0", "DCIM/gone.jpg");
+  const json* old_item = item_at(scanned, "0", "old.png");
+  const json* kept = item_at(scanned, "0", "DCIM/kept.jpg");
+  REQUIRE(gone_item != nullptr);
+  REQUIRE(old_item != nullptr);
+  REQUIRE(kept != nullptr);
+  CHECK((*gone_item)["deleted"] == true);
+  CHECK((*gone_item)["overwritten"] == "none");
+  CHECK((*gone_item)["media_type"] == "image");
+  CHECK((*gone_item)["md5"] == md5_of(sample("DCIM/100TEST/IMG_0002.jpg")));  // recovered whole
+  CHECK((*old_item)["deleted"] == true);
+  CHECK((*old_item)["reallocated"] == false);
+  CHECK((*old_item)["overwritten"] == "partial");
+  CHECK((*old_item)["md5"] != md5_of(sample("Pictures/pattern.png")));
+  CHECK((*kept)["md5"] == md5_of(sample("DCIM/100TEST/IMG_0001.jpg")));
+  CHECK_FALSE(kept->contains("overwritten"));
 }
