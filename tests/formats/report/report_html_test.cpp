@@ -90,3 +90,39 @@ TEST_CASE("report.html states how videos were examined, as the run's options say
   CHECK(has(keys, "key frames only (--video-keyframes)"));
   CHECK(has(keys, "at least 80%"));
 }
+
+TEST_CASE("report.html gives a decoded video's facts in its finding") {
+  test::TempDir dir;
+  {
+    auto store = CaseStore::create(dir / "case.db");
+    SourceInfo src;
+    src.path = "evidence";
+    src.kind = "directory";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence --video-fps 1", R"({"pdq":true,"video_fps":1})", 1},
+                     {src});
+    store->add_profile("uk", profile_source_text("uk"));
+    const CategoryProfile uk = load_profile("uk");
+    ItemRecord r;
+    r.path = "evidence/clip.mp4";
+    r.size = 479065;
+    r.media_type = MediaType::video;
+    r.mime = "video/mp4";
+    r.digests = {"m", "s", "t"};
+    ItemCategory c;
+    c.label = uk.uncategorised_label;
+    c.reason = "test";
+    r.category = c;
+    VideoFacts v;
+    v.info = {"mov,mp4,m4a,3gp,3g2,mj2", "h264", 1280, 720, 30, 4.331, 120, "2025-06-01T10:00:00.000000Z", 90};
+    v.decoded_frames = 120;
+    v.sample_fps = 1;
+    r.video = v;
+    r.frames.resize(4);
+    store->add_item(r);
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  const std::string html = render_report_html(load_case_report(dir / "case.db"));
+  CHECK(has(html, "<th>Video</th><td>h264, 1280 x 720 pixels, 30 frames per second, 4.331 s (container "
+                  "mov,mp4,m4a,3gp,3g2,mj2); 120 frames decoded, 4 hashed; shown turned 90 degrees clockwise; "
+                  "creation_time tag 2025-06-01T10:00:00.000000Z</td>"));
+}
