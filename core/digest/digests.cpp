@@ -47,23 +47,6 @@ class OneDigest {
 
 }  // namespace
 
-struct MultiDigest::State {
-  OneDigest md5{EVP_md5()}, sha1{EVP_sha1()}, sha256{EVP_sha256()};
-};
-
-MultiDigest::MultiDigest() : state_(std::make_unique<State>()) {}
-MultiDigest::~MultiDigest() = default;
-
-void MultiDigest::update(std::span<const std::byte> data) {
-  state_->md5.update(data);
-  state_->sha1.update(data);
-  state_->sha256.update(data);
-}
-
-Digests MultiDigest::finish() {
-  return {state_->md5.finish_hex(), state_->sha1.finish_hex(), state_->sha256.finish_hex()};
-}
-
 struct DigestSubset::State {
   std::optional<OneDigest> md5, sha1, sha256;
 };
@@ -89,7 +72,7 @@ Digests DigestSubset::finish() {
 }
 
 Digests digest_buffer(std::span<const std::byte> data) {
-  MultiDigest digest;
+  DigestSubset digest;
   digest.update(data);
   return digest.finish();
 }

@@ -8,29 +8,13 @@
 
 namespace triage {
 
-// Streaming digest of all three algorithms on the calling thread.
-class MultiDigest {
- public:
-  MultiDigest();
-  ~MultiDigest();
-  MultiDigest(const MultiDigest&) = delete;
-  MultiDigest& operator=(const MultiDigest&) = delete;
-
-  void update(std::span<const std::byte> data);
-  Digests finish();  // the object is spent afterwards
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
-
-// Streaming digest of any of the three algorithms on the calling thread, for callers that
-// spread the algorithms over threads of their own, or need fewer: a re-read whose only question
-// is "did any byte change?" takes SHA-256 alone (SHA-NI makes it the cheapest of the three).
-// finish() fills only the chosen ones.
+// Streaming digest on the calling thread: all three algorithms, or any of them for callers that
+// spread the algorithms over threads of their own, or need fewer (a re-read whose only question
+// is "did any byte change?" takes SHA-256 alone: SHA-NI makes it the cheapest of the three).
+// finish() fills only the chosen ones, and the object starts over.
 class DigestSubset {
  public:
-  DigestSubset(bool md5, bool sha1, bool sha256);
+  DigestSubset(bool md5 = true, bool sha1 = true, bool sha256 = true);
   ~DigestSubset();
   DigestSubset(const DigestSubset&) = delete;
   DigestSubset& operator=(const DigestSubset&) = delete;

@@ -83,7 +83,7 @@ void write_private_file(const fs::path& file, const std::string& text) {
 std::string sha256_of_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());
-  MultiDigest digest;
+  DigestSubset digest(false, false, true);  // SHA-256 alone
   std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -89,7 +89,7 @@ std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) 
 std::string file_sha256(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ImportError(fmt::format("{}: cannot be read", file.string()));
-  MultiDigest digest;
+  DigestSubset digest(false, false, true);  // SHA-256 alone
   std::vector<char> chunk(1 << 20);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
