@@ -46,7 +46,7 @@ std::size_t check_outputs(const OutputVerification& v, Io& io) {
   return failed;
 }
 
-// The sources re-read; the count of files that differ, are missing or unreadable.
+// The sources re-read; the count of files that differ, are missing, unreadable or were added.
 std::size_t check_sources(const SourceRecheck& r, Io& io) {
   for (const auto& d : r.differences) {
     const bool missing = d.kind == "missing", unreadable = d.kind == "unreadable", added = d.kind == "added";
