@@ -132,6 +132,7 @@ struct VideoFacts {
   VideoInfo info;
   std::uint64_t decoded_frames = 0;  // 0 when the frames were not decoded
   double sample_fps = 0;             // sampled frames per second asked for; 0 = every frame
+  std::uint64_t hashed_frames = 0;   // sampled frames whose PDQ hash was taken (ItemRecord::frames)
 };
 
 struct ItemRecord {
@@ -148,7 +149,7 @@ struct ItemRecord {
   std::optional<int> pdq_quality;  // 0..100
   ExifFields exif;
   std::optional<VideoFacts> video;         // video items whose metadata was read
-  std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order
+  std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order (not read back from case.db)
   std::vector<ItemMatch> matches;
   std::optional<ItemCategory> category;  // set for media and for any matched item
   std::vector<ItemProblem> problems;

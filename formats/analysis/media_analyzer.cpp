@@ -57,7 +57,7 @@ void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemR
     record.problems.push_back({hashes.error().stage, hashes.error().message});
     return;
   }
-  record.video = VideoFacts{hashes->info, hashes->decoded_frames, options.fps};
+  record.video = VideoFacts{hashes->info, hashes->decoded_frames, options.fps, hashes->frames.size()};
   record.frames = std::move(hashes->frames);
   if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
 }

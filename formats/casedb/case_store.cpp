@@ -550,8 +550,10 @@ std::vector<SourceInfo> CaseStore::sources() const {
 
 namespace {
 
-// The video facts and sampled frame hashes add_item wrote for `r`, if any: reports and a resumed
-// run's replay give the same `video` object as the scan printed.
+// The video facts add_item wrote for `r`, if any, with the count of its sampled frames: reports
+// and a resumed run's replay give the same `video` object as the scan printed. The frame hashes
+// themselves stay in the frames table (a long video sampled at every frame has a hundred
+// thousand): no reader of the case needs them in memory.
 void read_video(sqlite::Statement& videos, sqlite::Statement& frames, ItemRecord& r) {
   videos.bind(1, static_cast<std::int64_t>(r.seq));
   if (videos.step()) {
@@ -568,21 +570,12 @@ void read_video(sqlite::Statement& videos, sqlite::Statement& frames, ItemRecord
     v.info.rotation = static_cast<int>(videos.int64(i++));
     v.decoded_frames = static_cast<std::uint64_t>(videos.int64(i++));
     v.sample_fps = videos.real(i++);
+    frames.bind(1, static_cast<std::int64_t>(r.seq));
+    if (frames.step()) v.hashed_frames = static_cast<std::uint64_t>(frames.int64(0));
+    frames.reset();
     r.video = std::move(v);
   }
   videos.reset();
-  frames.bind(1, static_cast<std::int64_t>(r.seq));
-  while (frames.step()) {
-    VideoFrameHash f;
-    f.frame = frames.int64(0);
-    f.timestamp = frames.real(1);
-    const auto hash = PdqHash::from_hex(frames.text(2));
-    if (!hash) throw sqlite::Error(fmt::format("item {}: frame {} has no valid PDQ hash", r.seq, f.frame));
-    f.pdq.hash = *hash;
-    f.pdq.quality = static_cast<int>(frames.int64(3));
-    r.frames.push_back(f);
-  }
-  frames.reset();
 }
 
 }  // namespace
@@ -593,7 +586,7 @@ void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visi
   sqlite::Statement videos(db_.get(),
                            "SELECT container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
                            "rotation, frames_decoded, sample_fps FROM videos WHERE item_id = ?");
-  sqlite::Statement frames(db_.get(), "SELECT frame, timestamp, pdq, pdq_quality FROM frames WHERE item_id = ? ORDER BY id");
+  sqlite::Statement frames(db_.get(), "SELECT count(*) FROM frames WHERE item_id = ?");
   sqlite::Statement matches(db_.get(),
                             "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality, "
                             "frame, timestamp, seized_percent, known_percent "

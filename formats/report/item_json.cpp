@@ -92,7 +92,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
         .string_or_null("sha256", item.digests.sha256);
     if (!item.pdq.empty()) o.string("pdq", item.pdq).optional("pdq_quality", item.pdq_quality);
     o.raw("exif", exif_json(item.exif));
-    if (item.video) o.raw("video", video_json(*item.video)).number("frames_hashed", std::uint64_t{item.frames.size()});
+    if (item.video) o.raw("video", video_json(*item.video)).number("frames_hashed", item.video->hashed_frames);
     if (item.category) {
       const ItemCategory& c = *item.category;
       o.string("category", c.label)

@@ -404,13 +404,13 @@ std::string fn_times_text(const FsFacts& fs) {
 }
 
 // A decoded video's facts, one line: what it is, how much of it was hashed, its own time tag.
-std::string video_text(const VideoFacts& v, std::size_t hashed) {
+std::string video_text(const VideoFacts& v) {
   const VideoInfo& i = v.info;
   std::string out = fmt::format("{}, {} x {} pixels", i.codec, i.width, i.height);
   if (i.frame_rate > 0) out += fmt::format(", {:g} frames per second", i.frame_rate);
   if (i.duration) out += fmt::format(", {:.3f} s", *i.duration);
   out += fmt::format(" (container {}); {} decoded, {} hashed", i.container, counted(v.decoded_frames, "frame", "frames"),
-                     hashed);
+                     v.hashed_frames);
   if (i.rotation != 0) out += fmt::format("; shown turned {} degrees clockwise", i.rotation);
   if (i.creation_time) out += fmt::format("; creation_time tag {}", *i.creation_time);
   return out;
@@ -429,7 +429,7 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
   h.kv("Flags", flags);
   if (fn_times_differ(item.fs)) h.kv("$FILE_NAME times", fn_times_text(item.fs));
   h.kv("Type", std::string(to_string(item.media_type)) + ", " + item.mime);
-  if (item.video) h.kv("Video", video_text(*item.video, item.frames.size()));
+  if (item.video) h.kv("Video", video_text(*item.video));
   h.kv("Size", counted(item.size, "byte", "bytes"));
   h.raw("<tr><th>MD5</th><td class=\"mono\">").or_not_recorded(item.digests.md5).raw("</td></tr>\n");
   h.raw("<tr><th>SHA-1</th><td class=\"mono\">").or_not_recorded(item.digests.sha1).raw("</td></tr>\n");

@@ -116,8 +116,9 @@ TEST_CASE("report.html gives a decoded video's facts in its finding") {
     v.info = {"mov,mp4,m4a,3gp,3g2,mj2", "h264", 1280, 720, 30, 4.331, 120, "2025-06-01T10:00:00.000000Z", 90};
     v.decoded_frames = 120;
     v.sample_fps = 1;
+    v.hashed_frames = 4;
     r.video = v;
-    r.frames.resize(4);
+    r.frames.resize(4);  // the frames table's rows, which give the count read back
     store->add_item(r);
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
