@@ -34,10 +34,16 @@ int run_grade(const GradeOptions& o, Io& io) {
   }
   // Every line must name a code of the case's profile and an item of the case: a typo must not
   // become a grade nobody sees. Nothing is recorded unless every line is right.
-  std::set<std::string> hashes;
-  for (const auto& item : before.items) {
-    if (!item.digests.sha1.empty()) hashes.insert(item.digests.sha1);
-    if (!item.digests.md5.empty()) hashes.insert(item.digests.md5);
+  std::set<std::string> wanted, hashes;  // the grades' hashes, and those of them an item has
+  for (const auto& g : csv.grades) wanted.insert(g.hash);
+  try {
+    before.for_each_item([&](const ItemRecord& item) {
+      for (const std::string* h : {&item.digests.sha1, &item.digests.md5})
+        if (!h->empty() && wanted.count(*h)) hashes.insert(*h);
+    });
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "triage: {}\n", e.what());
+    return kExitSourceUnreadable;
   }
   std::vector<std::string> problems = csv.problems;
   for (const auto& g : csv.grades) {

@@ -4,6 +4,8 @@
 #include <fmt/ostream.h>
 
 #include <filesystem>
+#include <memory>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -40,23 +42,44 @@ int run_report(const ReportOptions& o, Io& io) {
       return kExitCaseUnwritable;
     }
   }
-  std::string text;
+  // Written as it is rendered: a report of a million items is never held in memory whole.
+  const bool to_stdout = o.out.empty() || o.out == "-";
+  std::unique_ptr<PrivateFile> file;  // opened with the first piece: a case that cannot be read leaves no file
+  bool write_failed = false;
+  const OutputSink::Consumer consume = [&](std::string_view piece) {
+    if (to_stdout) {
+      io.out << piece;
+      return;
+    }
+    try {
+      if (!file) file = std::make_unique<PrivateFile>(o.out);
+      file->write(piece);
+    } catch (...) {
+      write_failed = true;
+      throw;
+    }
+  };
   try {
-    text = o.only == "graded" ? render_graded_vics(o.case_dir) : render_case_output(o.case_dir, output);
+    if (o.only == "graded") write_graded_vics(o.case_dir, consume);
+    else write_case_output(o.case_dir, output, consume);
+    if (to_stdout) io.out.flush();
+    else {
+      write_failed = true;  // from here on, any failure is the output file's
+      if (!file) file = std::make_unique<PrivateFile>(o.out);
+      file->close();
+    }
   } catch (const std::exception& e) {
+    if (write_failed) {
+      fmt::print(io.err, "triage: {}\n", e.what());
+      return kExitCaseUnwritable;
+    }
+    if (file) {  // a case that fails part way leaves no half report behind
+      file.reset();
+      std::error_code ignored;
+      std::filesystem::remove(o.out, ignored);
+    }
     fmt::print(io.err, "triage: cannot read case '{}': {}\n", o.case_dir, e.what());
     return kExitSourceUnreadable;
-  }
-  if (o.out.empty() || o.out == "-") {
-    io.out << text;
-    io.out.flush();
-    return kExitClean;
-  }
-  try {
-    write_private_file(o.out, text);
-  } catch (const std::exception& e) {
-    fmt::print(io.err, "triage: {}\n", e.what());
-    return kExitCaseUnwritable;
   }
   return kExitClean;
 }

@@ -580,98 +580,130 @@ void read_video(sqlite::Statement& videos, sqlite::Statement& frames, ItemRecord
 
 }  // namespace
 
+namespace {
+
+// Reads items row by row with everything attached to them (matches, video facts, problems): the
+// statements are prepared once for a whole read.
+class ItemReader {
+ public:
+  explicit ItemReader(sqlite3* db)
+      : problems_(db, "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id"),
+        videos_(db,
+                "SELECT container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
+                "rotation, frames_decoded, sample_fps FROM videos WHERE item_id = ?"),
+        frames_(db, "SELECT count(*) FROM frames WHERE item_id = ?"),
+        matches_(db,
+                 "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality, "
+                 "frame, timestamp, seized_percent, known_percent "
+                 "FROM matches WHERE item_id = ? ORDER BY id") {}
+
+  // The item of the current row of `q`, a SELECT of kItemColumns.
+  ItemRecord read(sqlite::Statement& q);
+
+ private:
+  sqlite::Statement problems_, videos_, frames_, matches_;
+};
+
+ItemRecord ItemReader::read(sqlite::Statement& q) {
+  ItemRecord r;
+  int i = 0;
+  r.seq = static_cast<std::uint64_t>(q.int64(i++));
+  r.source_index = static_cast<std::uint32_t>(q.int64(i++));
+  r.path = q.text(i++);
+  r.size = static_cast<std::uint64_t>(q.int64(i++));
+  if (auto v = q.optional_int64(i++)) r.fs.inode = static_cast<std::uint64_t>(*v);
+  r.fs.mtime = q.optional_int64(i++);
+  r.fs.atime = q.optional_int64(i++);
+  r.fs.ctime = q.optional_int64(i++);
+  r.fs.btime = q.optional_int64(i++);
+  r.fs.deleted = q.int64(i++) != 0;
+  r.media_type = media_type_from(q.text(i++));
+  r.mime = q.text(i++);
+  r.extension_mismatch = q.int64(i++) != 0;
+  r.digests.md5 = q.optional_text(i++).value_or("");
+  r.digests.sha1 = q.optional_text(i++).value_or("");
+  r.digests.sha256 = q.optional_text(i++).value_or("");
+  ExifFields& e = r.exif;
+  e.make = q.optional_text(i++);
+  e.model = q.optional_text(i++);
+  e.serial = q.optional_text(i++);
+  e.lens_model = q.optional_text(i++);
+  e.software = q.optional_text(i++);
+  e.datetime_original = q.optional_text(i++);
+  e.offset_time_original = q.optional_text(i++);
+  e.datetime_digitized = q.optional_text(i++);
+  if (auto v = q.optional_int64(i++)) e.orientation = static_cast<int>(*v);
+  e.gps_lat = q.optional_real(i++);
+  e.gps_lon = q.optional_real(i++);
+  e.gps_alt = q.optional_real(i++);
+  e.gps_datetime = q.optional_text(i++);
+  if (auto v = q.optional_int64(i++)) e.width = static_cast<std::uint32_t>(*v);
+  if (auto v = q.optional_int64(i++)) e.height = static_cast<std::uint32_t>(*v);
+  r.pdq = q.optional_text(i++).value_or("");
+  if (auto v = q.optional_int64(i++)) r.pdq_quality = static_cast<int>(*v);
+  if (auto label = q.optional_text(i++)) {
+    ItemCategory c;
+    c.label = *label;
+    c.code = q.optional_text(i++).value_or("");
+    c.severity = static_cast<int>(q.optional_int64(i++).value_or(0));
+    c.reason = q.optional_text(i++).value_or("");
+    c.conflict = q.optional_int64(i++).value_or(0) != 0;
+    c.known_good = q.int64(i++) != 0;
+    c.probable = q.optional_int64(i++).value_or(0) != 0;
+    r.category = std::move(c);
+  } else {
+    i += 6;  // the other category columns
+  }
+  r.fs.address = q.optional_text(i++).value_or("");
+  r.fs.orphan = q.int64(i++) != 0;
+  r.fs.reallocated = q.int64(i++) != 0;
+  r.fs.fn_mtime = q.optional_int64(i++);
+  r.fs.fn_atime = q.optional_int64(i++);
+  r.fs.fn_ctime = q.optional_int64(i++);
+  r.fs.fn_btime = q.optional_int64(i++);
+  if (auto v = q.optional_text(i++)) r.fs.overwritten = overwritten_from(*v);
+  matches_.bind(1, static_cast<std::int64_t>(r.seq));
+  while (matches_.step()) {
+    ItemMatch m;
+    m.set = matches_.text(0);
+    m.role = matches_.text(1);
+    m.hash_type = matches_.text(2);
+    m.media_id = matches_.text(3);
+    m.category = matches_.text(4);
+    if (auto d = matches_.optional_int64(5)) m.distance = static_cast<int>(*d);
+    m.variant = matches_.optional_text(6).value_or("");
+    if (auto q2 = matches_.optional_int64(7)) m.quality = static_cast<int>(*q2);
+    m.frame = matches_.optional_int64(8);
+    m.timestamp = matches_.optional_real(9);
+    m.seized_percent = matches_.optional_real(10);
+    m.known_percent = matches_.optional_real(11);
+    r.matches.push_back(std::move(m));
+  }
+  matches_.reset();
+  read_video(videos_, frames_, r);
+  problems_.bind(1, static_cast<std::int64_t>(r.seq));
+  while (problems_.step()) r.problems.push_back({problems_.text(0), problems_.text(1)});
+  problems_.reset();
+  return r;
+}
+
+}  // namespace
+
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
   sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
-  sqlite::Statement problems(db_.get(), "SELECT stage, message FROM errors WHERE item_id = ? ORDER BY id");
-  sqlite::Statement videos(db_.get(),
-                           "SELECT container, codec, width, height, frame_rate, duration, frame_count, creation_time, "
-                           "rotation, frames_decoded, sample_fps FROM videos WHERE item_id = ?");
-  sqlite::Statement frames(db_.get(), "SELECT count(*) FROM frames WHERE item_id = ?");
-  sqlite::Statement matches(db_.get(),
-                            "SELECT set_name, role, hash_type, media_id, category, distance, variant, quality, "
-                            "frame, timestamp, seized_percent, known_percent "
-                            "FROM matches WHERE item_id = ? ORDER BY id");
-  while (q.step()) {
-    ItemRecord r;
-    int i = 0;
-    r.seq = static_cast<std::uint64_t>(q.int64(i++));
-    r.source_index = static_cast<std::uint32_t>(q.int64(i++));
-    r.path = q.text(i++);
-    r.size = static_cast<std::uint64_t>(q.int64(i++));
-    if (auto v = q.optional_int64(i++)) r.fs.inode = static_cast<std::uint64_t>(*v);
-    r.fs.mtime = q.optional_int64(i++);
-    r.fs.atime = q.optional_int64(i++);
-    r.fs.ctime = q.optional_int64(i++);
-    r.fs.btime = q.optional_int64(i++);
-    r.fs.deleted = q.int64(i++) != 0;
-    r.media_type = media_type_from(q.text(i++));
-    r.mime = q.text(i++);
-    r.extension_mismatch = q.int64(i++) != 0;
-    r.digests.md5 = q.optional_text(i++).value_or("");
-    r.digests.sha1 = q.optional_text(i++).value_or("");
-    r.digests.sha256 = q.optional_text(i++).value_or("");
-    ExifFields& e = r.exif;
-    e.make = q.optional_text(i++);
-    e.model = q.optional_text(i++);
-    e.serial = q.optional_text(i++);
-    e.lens_model = q.optional_text(i++);
-    e.software = q.optional_text(i++);
-    e.datetime_original = q.optional_text(i++);
-    e.offset_time_original = q.optional_text(i++);
-    e.datetime_digitized = q.optional_text(i++);
-    if (auto v = q.optional_int64(i++)) e.orientation = static_cast<int>(*v);
-    e.gps_lat = q.optional_real(i++);
-    e.gps_lon = q.optional_real(i++);
-    e.gps_alt = q.optional_real(i++);
-    e.gps_datetime = q.optional_text(i++);
-    if (auto v = q.optional_int64(i++)) e.width = static_cast<std::uint32_t>(*v);
-    if (auto v = q.optional_int64(i++)) e.height = static_cast<std::uint32_t>(*v);
-    r.pdq = q.optional_text(i++).value_or("");
-    if (auto v = q.optional_int64(i++)) r.pdq_quality = static_cast<int>(*v);
-    if (auto label = q.optional_text(i++)) {
-      ItemCategory c;
-      c.label = *label;
-      c.code = q.optional_text(i++).value_or("");
-      c.severity = static_cast<int>(q.optional_int64(i++).value_or(0));
-      c.reason = q.optional_text(i++).value_or("");
-      c.conflict = q.optional_int64(i++).value_or(0) != 0;
-      c.known_good = q.int64(i++) != 0;
-      c.probable = q.optional_int64(i++).value_or(0) != 0;
-      r.category = std::move(c);
-    } else {
-      i += 6;  // the other category columns
-    }
-    r.fs.address = q.optional_text(i++).value_or("");
-    r.fs.orphan = q.int64(i++) != 0;
-    r.fs.reallocated = q.int64(i++) != 0;
-    r.fs.fn_mtime = q.optional_int64(i++);
-    r.fs.fn_atime = q.optional_int64(i++);
-    r.fs.fn_ctime = q.optional_int64(i++);
-    r.fs.fn_btime = q.optional_int64(i++);
-    if (auto v = q.optional_text(i++)) r.fs.overwritten = overwritten_from(*v);
-    matches.bind(1, static_cast<std::int64_t>(r.seq));
-    while (matches.step()) {
-      ItemMatch m;
-      m.set = matches.text(0);
-      m.role = matches.text(1);
-      m.hash_type = matches.text(2);
-      m.media_id = matches.text(3);
-      m.category = matches.text(4);
-      if (auto d = matches.optional_int64(5)) m.distance = static_cast<int>(*d);
-      m.variant = matches.optional_text(6).value_or("");
-      if (auto q2 = matches.optional_int64(7)) m.quality = static_cast<int>(*q2);
-      m.frame = matches.optional_int64(8);
-      m.timestamp = matches.optional_real(9);
-      m.seized_percent = matches.optional_real(10);
-      m.known_percent = matches.optional_real(11);
-      r.matches.push_back(std::move(m));
-    }
-    matches.reset();
-    read_video(videos, frames, r);
-    problems.bind(1, static_cast<std::int64_t>(r.seq));
-    while (problems.step()) r.problems.push_back({problems.text(0), problems.text(1)});
-    problems.reset();
-    visit(r);
+  ItemReader reader(db_.get());
+  while (q.step()) visit(reader.read(q));
+}
+
+void CaseStore::for_each_item_of(const std::vector<std::uint64_t>& seqs,
+                                 const std::function<void(const ItemRecord&)>& visit) const {
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE id = ?", kItemColumns));
+  ItemReader reader(db_.get());
+  for (const std::uint64_t seq : seqs) {
+    q.bind(1, static_cast<std::int64_t>(seq));
+    if (!q.step()) throw sqlite::Error(fmt::format("the case holds no item {}", seq));
+    visit(reader.read(q));
+    q.reset();
   }
 }
 

@@ -90,6 +90,10 @@ class CaseStore {
 
   // Reading back, in walk order.
   void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
+  // The items of the given walk positions, in the order given; throws sqlite::Error for a
+  // position the case does not hold.
+  void for_each_item_of(const std::vector<std::uint64_t>& seqs,
+                        const std::function<void(const ItemRecord&)>& visit) const;
   void for_each_problem(const std::function<void(const WalkProblem&)>& visit) const;
   void for_each_walk_problem(const std::function<void(const WalkProblem&)>& visit) const;  // no item's
   std::vector<RunSummary> runs() const;

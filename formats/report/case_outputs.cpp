@@ -37,18 +37,20 @@ const char* case_output_name(CaseOutput output) {
 
 namespace {
 
-std::string render(const CaseReport& report, CaseOutput output) {
+void write(const CaseReport& report, CaseOutput output, OutputSink& sink) {
   switch (output) {
-    case CaseOutput::csv: {
-      std::string csv = items_csv_header();
-      for (const auto& item : report.items) append_item_csv_row(csv, item);
-      return csv;
-    }
-    case CaseOutput::html: return render_report_html(report);
-    case CaseOutput::json: return render_report_json(report);
-    case CaseOutput::vics: return render_vics_export(report);
+    case CaseOutput::csv:
+      sink.buffer() = items_csv_header();
+      report.for_each_item([&](const ItemRecord& item) {
+        append_item_csv_row(sink.buffer(), item);
+        sink.flush_if_large();
+      });
+      sink.flush();
+      return;
+    case CaseOutput::html: return write_report_html(report, sink);
+    case CaseOutput::json: return write_report_json(report, sink);
+    case CaseOutput::vics: return write_vics_export(report, sink);
   }
-  return {};
 }
 
 bool is_hex64(std::string_view s) {
@@ -57,27 +59,54 @@ bool is_hex64(std::string_view s) {
 
 }  // namespace
 
-std::string render_case_output(const fs::path& case_dir, CaseOutput output) {
-  return render(load_case_report(case_dir / "case.db"), output);
+void write_case_output(const fs::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume) {
+  OutputSink sink(consume);
+  write(load_case_report(case_dir / "case.db"), output, sink);
 }
 
-std::string render_graded_vics(const fs::path& case_dir) {
-  return render_vics_export(load_case_report(case_dir / "case.db"), VicsScope::graded_only);
+std::string render_case_output(const fs::path& case_dir, CaseOutput output) {
+  const CaseReport report = load_case_report(case_dir / "case.db");
+  return render_to_string([&](OutputSink& sink) { write(report, output, sink); });
+}
+
+void write_graded_vics(const fs::path& case_dir, const OutputSink::Consumer& consume) {
+  OutputSink sink(consume);
+  write_vics_export(load_case_report(case_dir / "case.db"), sink, VicsScope::graded_only);
+}
+
+PrivateFile::PrivateFile(const fs::path& file) : file_(file) {
+  fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
+  if (::fchmod(fd_, 0600) != 0) {  // an existing file keeps its mode through O_CREAT
+    const int saved = errno;
+    ::close(fd_);
+    throw std::runtime_error(fmt::format("cannot write {}: {}", file.string(), std::strerror(saved)));
+  }
+}
+
+PrivateFile::~PrivateFile() {
+  if (fd_ >= 0) ::close(fd_);  // not closed: an exception is already on its way
+}
+
+void PrivateFile::write(std::string_view bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void PrivateFile::close() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(errno)));
 }
 
 void write_private_file(const fs::path& file, const std::string& text) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
-  bool ok = ::fchmod(fd, 0600) == 0;  // an existing file keeps its mode through O_CREAT
-  for (std::size_t done = 0; ok && done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  const int saved = errno;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) throw std::runtime_error(fmt::format("cannot write {}: {}", file.string(), std::strerror(saved)));
+  PrivateFile out(file);
+  out.write(text);
+  out.close();
 }
 
 std::string sha256_of_file(const fs::path& file) {
@@ -104,8 +133,12 @@ constexpr std::array<const char*, 5> kDerivedOutputs = {"hashsets.db", "items.cs
 
 void write_case_outputs(const fs::path& case_dir) {
   const CaseReport report = load_case_report(case_dir / kCaseDb);
-  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics})
-    write_private_file(case_dir / case_output_name(o), render(report, o));
+  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics}) {
+    PrivateFile file(case_dir / case_output_name(o));
+    OutputSink sink([&](std::string_view piece) { file.write(piece); });
+    write(report, o, sink);
+    file.close();
+  }
   // The outputs table first, so that SHA256SUMS covers case.db as it finally is.
   std::vector<OutputDigest> outputs;
   for (const char* name : kDerivedOutputs) {

@@ -5,7 +5,10 @@
 // written owner-only (0600).
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "formats/report/output_sink.h"
 
 namespace triage {
 
@@ -15,11 +18,30 @@ enum class CaseOutput { csv, html, json, vics };
 // "export.vics.json").
 const char* case_output_name(CaseOutput output);
 
-// The output's bytes, rendered from CASE_DIR/case.db; throws std::runtime_error naming the problem.
-std::string render_case_output(const std::filesystem::path& case_dir, CaseOutput output);
+// The output rendered from CASE_DIR/case.db, handed to `consume` piece by piece as it is
+// rendered; throws std::runtime_error naming the problem (and whatever `consume` throws).
+void write_case_output(const std::filesystem::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume);
+std::string render_case_output(const std::filesystem::path& case_dir, CaseOutput output);  // as one string
 
 // CASE_DIR's media with an analyst grade, as a VICS export of hashes only (report --only graded).
-std::string render_graded_vics(const std::filesystem::path& case_dir);
+void write_graded_vics(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume);
+
+// A file written with mode 0600 (also when it existed), piece by piece; every failure throws
+// std::runtime_error naming the file. Destroyed without close() (an exception on its way), the
+// descriptor is closed and the partial file left for the caller to report.
+class PrivateFile {
+ public:
+  explicit PrivateFile(const std::filesystem::path& file);
+  ~PrivateFile();
+  PrivateFile(const PrivateFile&) = delete;
+  PrivateFile& operator=(const PrivateFile&) = delete;
+  void write(std::string_view bytes);
+  void close();
+
+ private:
+  std::filesystem::path file_;
+  int fd_ = -1;
+};
 
 // Writes `text` to `file` with mode 0600 (also when the file existed); throws std::runtime_error.
 void write_private_file(const std::filesystem::path& file, const std::string& text);

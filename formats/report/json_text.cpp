@@ -106,5 +106,9 @@ JsonObject& JsonObject::raw(std::string_view k, std::string_view json) {
   out_ += json;
   return *this;
 }
+std::string& JsonObject::value(std::string_view k) {
+  key(k);
+  return out_;
+}
 
 }  // namespace triage

@@ -23,6 +23,9 @@ class JsonObject {
   JsonObject& boolean(std::string_view key, bool value);
   JsonObject& null(std::string_view key);
   JsonObject& raw(std::string_view key, std::string_view json);  // pre-rendered JSON value
+  // Writes the key and returns the output, where the caller appends exactly one JSON value
+  // (a long array written piece by piece).
+  std::string& value(std::string_view key);
   template <typename T>
   JsonObject& optional(std::string_view key, const std::optional<T>& value) {
     if (!value) return *this;  // absent keys when there is no value

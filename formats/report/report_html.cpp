@@ -38,7 +38,9 @@ svg text{font:8pt "DejaVu Sans",Arial,sans-serif}
 )css";
 
 struct Html {
-  std::string out;
+  explicit Html(OutputSink& to) : sink(to), out(to.buffer()) {}
+  OutputSink& sink;
+  std::string& out;
   Html& raw(std::string_view s) {
     out += s;
     return *this;
@@ -139,7 +141,7 @@ void summary(Html& h, const CaseReport& r) {
   h.raw("<section id=\"summary\">\n<h2>2. Summary</h2>\n");
   h.raw("<p class=\"rule\">Counting rule: ").text(kCountingRule).raw("</p>\n");
   h.raw("<table class=\"kv\">\n");
-  h.kv("Files examined", num(r.items.size())).kv("Still images", num(r.stills)).kv("Videos", num(r.videos));
+  h.kv("Files examined", num(r.item_count)).kv("Still images", num(r.stills)).kv("Videos", num(r.videos));
   h.kv("Other files", num(r.others));
   const CategoryRow* u = r.row(r.profile.uncategorised_label, false);
   const CategoryRow* k = r.row(r.profile.known_good_label, false);
@@ -465,7 +467,10 @@ void findings(Html& h, const CaseReport& r) {
                     "in the order found). Known-good and ignored files are not listed. No image is shown.</p>\n",
                     counted(r.findings.size(), "item", "items")));
   std::size_t n = 0;
-  for (const std::size_t i : r.findings) finding(h, r, r.items[i], ++n);
+  r.for_each_item_of(r.findings, [&](const ItemRecord& item) {
+    finding(h, r, item, ++n);
+    h.sink.flush_if_large();
+  });
   h.raw("</section>\n");
 }
 
@@ -480,6 +485,7 @@ void not_examined(Html& h, const CaseReport& r) {
   h.raw("<table>\n<thead><tr><th class=\"n\">#</th><th>Evidence path</th><th>Stage</th><th>Reason</th>"
         "<th>Kind</th></tr></thead>\n<tbody>\n");
   for (const auto& e : r.errors) {
+    h.sink.flush_if_large();
     h.raw("<tr><td class=\"n\">").raw(num(e.seq)).raw("</td><td>").path(e.path).raw("</td><td>").text(e.kind);
     h.raw("</td><td>").text(e.message).raw("</td><td>").raw(e.is_error ? "error" : "notice").raw("</td></tr>\n");
   }
@@ -514,8 +520,8 @@ void glossary(Html& h, const CaseReport& r) {
 
 }  // namespace
 
-std::string render_report_html(const CaseReport& r) {
-  Html h;
+void write_report_html(const CaseReport& r, OutputSink& sink) {
+  Html h(sink);
   const std::string header = "Case " + (r.details.case_ref.empty() ? "(not recorded)" : r.details.case_ref) +
                              " / Exhibit " +
                              (r.details.exhibit_ref.empty() ? "(not recorded)" : r.details.exhibit_ref);
@@ -537,7 +543,11 @@ std::string render_report_html(const CaseReport& r) {
   not_examined(h, r);
   glossary(h, r);
   h.raw("</body>\n</html>\n");
-  return std::move(h.out);
+  sink.flush();
+}
+
+std::string render_report_html(const CaseReport& r) {
+  return render_to_string([&](OutputSink& sink) { write_report_html(r, sink); });
 }
 
 }  // namespace triage

@@ -4,6 +4,7 @@
 // html_text. The same case gives the same bytes.
 #include <string>
 
+#include "formats/report/output_sink.h"
 #include "formats/report/report_model.h"
 
 namespace triage {
@@ -13,6 +14,7 @@ namespace triage {
 inline constexpr const char* kRunMetadataBegin = "<!--run-metadata-->";
 inline constexpr const char* kRunMetadataEnd = "<!--/run-metadata-->";
 
-std::string render_report_html(const CaseReport& report);
+void write_report_html(const CaseReport& report, OutputSink& sink);
+std::string render_report_html(const CaseReport& report);  // the same, as one string
 
 }  // namespace triage

@@ -110,7 +110,7 @@ std::string summary_json(const CaseReport& r) {
   std::string out;
   JsonObject o(out);
   o.string("counting_rule", kCountingRule)
-      .number("items", static_cast<std::uint64_t>(r.items.size()))
+      .number("items", r.item_count)
       .number("still_images", r.stills)
       .number("videos", r.videos)
       .number("other_files", r.others)
@@ -166,8 +166,8 @@ void append_item(std::string& out, const ItemRecord& item) {
 
 }  // namespace
 
-std::string render_report_json(const CaseReport& r) {
-  std::string out;
+void write_report_json(const CaseReport& r, OutputSink& sink) {
+  std::string& out = sink.buffer();
   {
     JsonObject o(out);
     o.string("schema", kReportJsonSchema);
@@ -218,14 +218,20 @@ std::string render_report_json(const CaseReport& r) {
           }));
     o.raw("summary", summary_json(r));
     o.raw("timeline", timeline_json(r.timeline));
-    o.raw("findings", render([&](std::string& s) {
-            JsonArray a(s);
-            for (const std::size_t i : r.findings) a.next() += fmt::format("{}", r.items[i].seq);
-          }));
-    o.raw("items", render([&](std::string& s) {
-            JsonArray a(s);
-            for (const auto& item : r.items) append_item(a.next(), item);
-          }));
+    {
+      JsonArray a(o.value("findings"));
+      for (const std::uint64_t seq : r.findings) {
+        a.next() += fmt::format("{}", seq);
+        sink.flush_if_large();
+      }
+    }
+    {
+      JsonArray a(o.value("items"));
+      r.for_each_item([&](const ItemRecord& item) {
+        append_item(a.next(), item);
+        sink.flush_if_large();
+      });
+    }
     o.raw("errors", render([&](std::string& s) {
             JsonArray a(s);
             for (const auto& e : r.errors) {
@@ -262,7 +268,11 @@ std::string render_report_json(const CaseReport& r) {
           }));
   }
   out += '\n';
-  return out;
+  sink.flush();
+}
+
+std::string render_report_json(const CaseReport& r) {
+  return render_to_string([&](OutputSink& sink) { write_report_json(r, sink); });
 }
 
 }  // namespace triage

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <compare>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <tuple>
 
+#include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "formats/profile/profile_loader.h"
 
@@ -66,51 +69,100 @@ std::string category_text(const ItemCategory& c) {
   return c.code.empty() ? c.label : fmt::format("{} (code {})", c.label, c.code);
 }
 
-// Applies the case's analyst grades to its items, in the order recorded (a later grade of a hash
-// replaces an earlier one). See GradeOutcome for the rule.
-void apply_grades(CaseReport& r, const std::vector<AnalystGrade>& grades) {
-  const CategoryProfile& p = r.profile;
-  std::map<std::string, std::int64_t> latest;  // hash -> id of its last grade
-  for (const AnalystGrade& g : grades) latest[g.hash] = g.id;
+// The case's grades in the order recorded, each with its label; a later grade of a hash
+// supersedes an earlier one (see GradeOutcome for the rule).
+void index_grades(CaseReport& r, const std::vector<AnalystGrade>& grades) {
   for (const AnalystGrade& g : grades) {
     GradeOutcome o;
     o.grade = g;
-    const CategoryDef* def = p.find(g.code);
+    const CategoryDef* def = r.profile.find(g.code);
     o.label = def ? def->label : g.code;
-    o.superseded = latest[g.hash] != g.id;
-    if (!o.superseded) {
-      for (ItemRecord& item : r.items) {
-        if ((g.hash_type == "sha1" ? item.digests.sha1 : item.digests.md5) != g.hash) continue;
-        GradeOutcome::ItemOutcome io;
-        io.seq = item.seq;
-        const std::string by = fmt::format("{} (code {}) by {} at {}{}", o.label, g.code, g.grader, g.graded_utc,
-                                           g.note.empty() ? "" : ": " + g.note);
-        std::optional<ItemCategory>& c = item.category;
-        const bool from_sets = c && !c->probable && c->label != p.uncategorised_label && !r.graded.count(item.seq);
-        if (from_sets) {
-          const bool agrees = !is_excluded(p, *c) && c->code == g.code;
-          io.outcome = agrees ? "agrees" : "disagrees";
-          io.database_category = category_text(*c);
-          // The hash-set category stands; the grade is shown next to it, never silently dropped.
-          c->reason += agrees ? "; confirmed by the analyst grade " + by
-                              : "; DISAGREEING analyst grade " + by + " (the hash-set category stands)";
-        } else {
-          io.outcome = "applied";
-          ItemCategory graded;
-          graded.label = o.label;
-          graded.code = g.code;
-          graded.severity = def ? def->severity : p.uncategorised_severity();
-          graded.reason = "analyst grade " + by;
-          if (c && c->probable) graded.reason += "; the probable PDQ match indicated " + category_text(*c);
-          c = graded;
-          r.graded.insert(item.seq);
-        }
-        o.items.push_back(std::move(io));
-      }
+    if (const auto [it, added] = r.grade_in_force.try_emplace(g.hash, r.grades.size()); !added) {
+      r.grades[it->second].superseded = true;
+      it->second = r.grades.size();
     }
     r.grades.push_back(std::move(o));
   }
 }
+
+// Applies the grades in force for `item` (at most one by SHA-1 and one by MD5, in the order
+// recorded) and returns, for each, the index of the grade and what it did to the item.
+std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> apply_grades(const CaseReport& r, ItemRecord& item) {
+  std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> done;
+  if (r.grade_in_force.empty()) return done;
+  std::vector<std::size_t> in_force;
+  for (const std::string* hash : {&item.digests.sha1, &item.digests.md5}) {
+    if (hash->empty()) continue;
+    const auto it = r.grade_in_force.find(*hash);
+    if (it != r.grade_in_force.end() && r.grades[it->second].grade.hash_type == (hash == &item.digests.sha1 ? "sha1" : "md5"))
+      in_force.push_back(it->second);
+  }
+  std::sort(in_force.begin(), in_force.end());
+  const CategoryProfile& p = r.profile;
+  bool graded = false;  // by an earlier grade of this item
+  for (const std::size_t index : in_force) {
+    const GradeOutcome& o = r.grades[index];
+    const AnalystGrade& g = o.grade;
+    const CategoryDef* def = p.find(g.code);
+    GradeOutcome::ItemOutcome io;
+    io.seq = item.seq;
+    const std::string by = fmt::format("{} (code {}) by {} at {}{}", o.label, g.code, g.grader, g.graded_utc,
+                                       g.note.empty() ? "" : ": " + g.note);
+    std::optional<ItemCategory>& c = item.category;
+    const bool from_sets = c && !c->probable && c->label != p.uncategorised_label && !graded;
+    if (from_sets) {
+      const bool agrees = !is_excluded(p, *c) && c->code == g.code;
+      io.outcome = agrees ? "agrees" : "disagrees";
+      io.database_category = category_text(*c);
+      // The hash-set category stands; the grade is shown next to it, never silently dropped.
+      c->reason += agrees ? "; confirmed by the analyst grade " + by
+                          : "; DISAGREEING analyst grade " + by + " (the hash-set category stands)";
+    } else {
+      io.outcome = "applied";
+      ItemCategory category;
+      category.label = o.label;
+      category.code = g.code;
+      category.severity = def ? def->severity : p.uncategorised_severity();
+      category.reason = "analyst grade " + by;
+      if (c && c->probable) category.reason += "; the probable PDQ match indicated " + category_text(*c);
+      c = category;
+      graded = true;
+    }
+    done.emplace_back(index, std::move(io));
+  }
+  return done;
+}
+
+// One item counted towards a row's unique count: its SHA-1 as bytes, or its walk position when
+// it has no SHA-1 (each such item is then unique). Sorted and made unique after the read, so
+// that the count takes 32 bytes an item instead of a set of strings.
+struct UniqueKey {
+  std::uint32_t row = 0, source = 0;  // source UINT32_MAX: every source
+  std::uint8_t kind = 0;
+  std::uint8_t id_type = 0;  // 0 SHA-1 bytes, 1 walk position, 2 number of a SHA-1 text that is not hex
+  std::array<std::uint8_t, 20> id{};
+  auto operator<=>(const UniqueKey&) const = default;
+};
+
+class UniqueKeys {
+ public:
+  UniqueKey key(const ItemRecord& item) {
+    UniqueKey k;
+    if (parse_hex_into(item.digests.sha1, k.id)) return k;
+    k.id = {};
+    std::uint64_t n = item.seq;
+    k.id_type = 1;
+    if (!item.digests.sha1.empty()) {  // a damaged or hand-made case: still counted by its text
+      n = texts_.try_emplace(item.digests.sha1, texts_.size()).first->second;
+      k.id_type = 2;
+    }
+    for (std::size_t i = 0; i < 8; ++i) k.id[i] = static_cast<std::uint8_t>(n >> (8 * i));
+    return k;
+  }
+
+ private:
+  std::map<std::string, std::uint64_t> texts_;
+};
 
 }  // namespace
 
@@ -130,9 +182,27 @@ std::optional<CaptureTime> capture_time(const ItemRecord& item) {
   return std::nullopt;
 }
 
+void CaseReport::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
+  CaseStore::open_read_only(case_db)->for_each_item([&](const ItemRecord& stored) {
+    ItemRecord item = stored;
+    apply_grades(*this, item);
+    visit(item);
+  });
+}
+
+void CaseReport::for_each_item_of(const std::vector<std::uint64_t>& seqs,
+                                  const std::function<void(const ItemRecord&)>& visit) const {
+  CaseStore::open_read_only(case_db)->for_each_item_of(seqs, [&](const ItemRecord& stored) {
+    ItemRecord item = stored;
+    apply_grades(*this, item);
+    visit(item);
+  });
+}
+
 CaseReport load_case_report(const std::filesystem::path& case_db) {
   if (!std::filesystem::exists(case_db)) throw std::runtime_error(case_db.string() + ": no case database");
   CaseReport r;
+  r.case_db = case_db;
   auto store = CaseStore::open_read_only(case_db);
   r.details = store->case_details();
   const auto runs = store->runs();
@@ -146,10 +216,8 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   r.profile_json = profiles.back().json;
   r.profile = parse_profile_text(r.profile_json, r.profile_name);
   r.thresholds = thresholds_from(r.run.options_json);
-  store->for_each_item([&](const ItemRecord& item) { r.items.push_back(item); });
   store->for_each_problem([&](const WalkProblem& p) { r.errors.push_back(p); });
-  store.reset();
-  apply_grades(r, analyst_grades(case_db));
+  index_grades(r, analyst_grades(case_db));
 
   // Rows: every profile category (zero or not), uncategorised and known good; probable and
   // other rows as items need them.
@@ -163,39 +231,55 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
     k.excluded = true;
     r.categories.push_back(k);
   }
-  auto row_for = [&](const ItemCategory& c) -> CategoryRow& {
-    for (auto& row : r.categories)
-      if (row.label == c.label && row.probable == c.probable) return row;
+  auto row_for = [&](const ItemCategory& c) -> std::size_t {
+    for (std::size_t i = 0; i < r.categories.size(); ++i)
+      if (r.categories[i].label == c.label && r.categories[i].probable == c.probable) return i;
     CategoryRow row = make_row(c.label, c.code, c.severity, c.probable);
     row.uncategorised = c.label == p.uncategorised_label;
     row.excluded = is_excluded(p, c);
     if (const CategoryDef* def = p.find(c.code); def && def->label == c.label) row.code = def->code;
     r.categories.push_back(std::move(row));
-    return r.categories.back();
+    return r.categories.size() - 1;
   };
 
-  // Distinct SHA-1 per (label, probable, kind, source); source UINT32_MAX = every source.
-  std::set<std::tuple<std::string, bool, std::size_t, std::uint32_t, std::string>> seen;
-  std::vector<std::pair<int, std::size_t>> months;  // (month index, 0 exif / 1 mtime)
-  for (std::size_t i = 0; i < r.items.size(); ++i) {
-    const ItemRecord& item = r.items[i];
+  UniqueKeys unique_keys;
+  std::vector<UniqueKey> counted;  // per (row, kind, source) and per (row, kind, every source)
+  std::vector<std::tuple<int, bool, std::uint64_t>> findings;  // (severity, probable, seq)
+  std::vector<std::pair<int, std::size_t>> months;             // (month index, 0 exif / 1 mtime)
+  store->for_each_item([&](const ItemRecord& stored) {
+    ++r.item_count;
+    const ItemRecord* graded = &stored;
+    ItemRecord copy;
+    if (!r.grade_in_force.empty()) {  // most cases have no grade: no copy of their items
+      copy = stored;
+      for (auto& [index, outcome] : apply_grades(r, copy)) {
+        if (outcome.outcome == "applied") r.graded.insert(copy.seq);
+        r.grades[index].items.push_back(std::move(outcome));
+      }
+      graded = &copy;
+    }
+    const ItemRecord& item = *graded;
     if (item.media_type == MediaType::image) ++r.stills;
     else if (item.media_type == MediaType::video) ++r.videos;
     else ++r.others;
-    if (!item.category) continue;
+    if (!item.category) return;
     const ItemCategory& c = *item.category;
     const bool excluded = is_excluded(p, c);
-    if (!excluded) r.findings.push_back(i);
-    if (item.media_type == MediaType::other) continue;  // counts are of still images and videos
+    if (!excluded) findings.emplace_back(c.severity, c.probable, item.seq);
+    if (item.media_type == MediaType::other) return;  // counts are of still images and videos
     const std::size_t kind = item.media_type == MediaType::video ? kMoving : kStill;
-    CategoryRow& row = row_for(c);
-    const std::string key = item.digests.sha1.empty() ? fmt::format("#{}", item.seq) : item.digests.sha1;
+    const std::size_t row_index = row_for(c);
+    CategoryRow& row = r.categories[row_index];
+    UniqueKey key = unique_keys.key(item);
+    key.row = static_cast<std::uint32_t>(row_index);
+    key.kind = static_cast<std::uint8_t>(kind);
     for (const std::uint32_t source : {item.source_index, UINT32_MAX}) {
       Tally& t = source == UINT32_MAX ? row.all[kind] : row.by_source[source][kind];
       ++t.instances;
-      if (seen.emplace(row.label, row.probable, kind, source, key).second) ++t.unique;
+      key.source = source;
+      counted.push_back(key);
     }
-    if (excluded) continue;
+    if (excluded) return;
     if (const auto& dto = item.exif.datetime_original; dto && month_index(*dto)) {
       months.emplace_back(*month_index(*dto), 0);
       ++r.timeline.exif_dated;
@@ -205,15 +289,22 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
     } else {
       ++r.timeline.undated;
     }
+  });
+  store.reset();
+
+  // Distinct SHA-1 per (row, kind, source), counted before the rows are sorted.
+  std::sort(counted.begin(), counted.end());
+  counted.erase(std::unique(counted.begin(), counted.end()), counted.end());
+  for (const UniqueKey& k : counted) {
+    CategoryRow& row = r.categories[k.row];
+    ++(k.source == UINT32_MAX ? row.all[k.kind] : row.by_source[k.source][k.kind]).unique;
   }
   std::stable_sort(r.categories.begin(), r.categories.end(), [](const CategoryRow& a, const CategoryRow& b) {
     return std::tie(a.excluded, a.severity, a.probable, a.label) < std::tie(b.excluded, b.severity, b.probable, b.label);
   });
-  std::stable_sort(r.findings.begin(), r.findings.end(), [&](std::size_t a, std::size_t b) {
-    const ItemCategory& ca = *r.items[a].category;
-    const ItemCategory& cb = *r.items[b].category;
-    return std::tie(ca.severity, ca.probable, r.items[a].seq) < std::tie(cb.severity, cb.probable, r.items[b].seq);
-  });
+  std::sort(findings.begin(), findings.end());
+  r.findings.reserve(findings.size());
+  for (const auto& f : findings) r.findings.push_back(std::get<2>(f));
 
   if (!months.empty()) {
     auto [lo, hi] = std::minmax_element(months.begin(), months.end());

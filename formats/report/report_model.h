@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -77,7 +78,11 @@ struct GradeOutcome {
   std::vector<ItemOutcome> items;
 };
 
+// The report of a case: its summary (counts, timeline, grades, findings) computed in one read
+// of case.db, and its items read again one at a time as they are rendered, so that a case of a
+// million files is never held in memory whole.
 struct CaseReport {
+  std::filesystem::path case_db;
   CaseDetails details;
   RunSummary run;  // the case's (last) run
   std::vector<SourceInfo> sources;
@@ -85,16 +90,24 @@ struct CaseReport {
   std::string profile_name, profile_json;
   CategoryProfile profile;
   ScanThresholds thresholds;
-  std::vector<ItemRecord> items;     // walk order
-  std::vector<WalkProblem> errors;   // every error and notice row, walk order
+  std::uint64_t item_count = 0;
+  std::vector<WalkProblem> errors;  // every error and notice row, walk order
   std::uint64_t stills = 0, videos = 0, others = 0;
   std::vector<CategoryRow> categories;  // severity order; exact before probable; excluded last
-  std::vector<std::size_t> findings;    // indexes into items: categorised, not excluded, severity order
+  std::vector<std::uint64_t> findings;  // seq of the items categorised and not excluded, severity order
   Timeline timeline;
   std::vector<GradeOutcome> grades;  // in the order recorded
   std::set<std::uint64_t> graded;    // seq of items whose category is an analyst grade
+  // Hash (SHA-1 or MD5) -> index in `grades` of its grade in force (not superseded).
+  std::map<std::string, std::size_t, std::less<>> grade_in_force;
 
   const CategoryRow* row(std::string_view label, bool probable) const;
+
+  // The case's items in walk order, each with the analyst grades applied as in the summary.
+  void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;
+  // The items at the given walk positions (such as `findings`), in the order given, graded.
+  void for_each_item_of(const std::vector<std::uint64_t>& seqs,
+                        const std::function<void(const ItemRecord&)>& visit) const;
 };
 
 // Whether an item was carved from unallocated space. case.db keeps no carved flag, so it is read

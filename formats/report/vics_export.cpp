@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
+#include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "formats/report/json_text.h"
 
@@ -50,16 +55,9 @@ std::string media_file_json(const ItemRecord& item, const CaseReport& r) {
   return out;
 }
 
-struct MediaGroup {
-  const ItemRecord* first = nullptr;
-  std::vector<const ItemRecord*> instances;
-};
-
-std::string media_json(const MediaGroup& g, std::uint64_t id, const CaseReport& r, VicsScope scope) {
-  const ItemRecord& item = *g.first;
+// Writes a Media object up to its MediaFiles array, which the caller fills and closes.
+void open_media(JsonObject& o, const ItemRecord& item, std::uint64_t id, const CaseReport& r, VicsScope scope) {
   const std::string category = vics_category(item);
-  std::string out;
-  JsonObject o(out);
   o.number("MediaID", id);
   if (is_digits(category)) o.number("Category", static_cast<std::uint64_t>(std::stoull(category)));
   else o.string("Category", category);  // a custom profile's code that is not a number, kept as given
@@ -79,75 +77,115 @@ std::string media_json(const MediaGroup& g, std::uint64_t id, const CaseReport& 
   if (item.category && item.category->probable)
     o.string("Comments", "probable (PDQ) match to " + item.category->label + ": to be graded by an examiner");
   if (graded && scope == VicsScope::all) o.string("Comments", item.category->reason);
-  if (scope == VicsScope::graded_only) {
-    o.close();
-    return out;
-  }
-  std::string files = "[";
-  for (std::size_t i = 0; i < g.instances.size(); ++i) {
-    if (i) files += ',';
-    files += media_file_json(*g.instances[i], r);
-  }
-  files += ']';
-  o.raw("MediaFiles", files);
-  o.close();
-  return out;
 }
 
-}  // namespace
+bool exported(const CaseReport& r, const ItemRecord& item, VicsScope scope) {
+  if (item.media_type == MediaType::other || item.digests.sha1.empty()) return false;
+  if (scope == VicsScope::graded_only && !r.graded.count(item.seq)) return false;
+  return !(item.category && (item.category->known_good || item.category->label == r.profile.known_good_label ||
+                             item.category->label == r.profile.ignored_label));  // excluded, as in the summary
+}
 
-std::string render_vics_export(const CaseReport& r, VicsScope scope) {
-  // Group instances by SHA-1 in walk order, so the same case always gives the same bytes.
-  std::vector<MediaGroup> groups;
-  std::map<std::string, std::size_t> by_sha1;
-  for (const ItemRecord& item : r.items) {
-    if (item.media_type == MediaType::other || item.digests.sha1.empty()) continue;
-    if (scope == VicsScope::graded_only && !r.graded.count(item.seq)) continue;
-    if (item.category && (item.category->known_good || item.category->label == r.profile.known_good_label ||
-                          item.category->label == r.profile.ignored_label))
-      continue;  // excluded, as in the report's summary
-    const auto [it, added] = by_sha1.emplace(item.digests.sha1, groups.size());
-    if (added) groups.push_back({&item, {}});
-    groups[it->second].instances.push_back(&item);
+using Sha1Bytes = std::array<std::uint8_t, 20>;
+struct Sha1Hash {
+  std::size_t operator()(const Sha1Bytes& b) const {
+    std::size_t h = 0;
+    std::memcpy(&h, b.data(), sizeof h);  // a digest's bytes are already uniformly spread
+    return h;
   }
-  std::string media = "[";
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    if (i) media += ',';
-    media += media_json(groups[i], i + 1, r, scope);
-  }
-  media += ']';
-  std::string sources = "[";
+};
+
+// The exported items grouped by SHA-1: groups in first-found order, instances in walk order.
+// Each entry is (group number from 0, walk position); the items themselves are read again as
+// they are written, so only these 12 bytes and a 20-byte key per digest are held.
+std::vector<std::pair<std::uint32_t, std::uint64_t>> export_order(const CaseReport& r, VicsScope scope) {
+  std::unordered_map<Sha1Bytes, std::uint32_t, Sha1Hash> by_sha1;
+  std::map<std::string, std::uint32_t> by_text;  // a SHA-1 that is not 40 hex digits (a damaged case)
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> order;
+  r.for_each_item([&](const ItemRecord& item) {
+    if (!exported(r, item, scope)) return;
+    const auto next = static_cast<std::uint32_t>(by_sha1.size() + by_text.size());
+    Sha1Bytes key{};
+    const std::uint32_t group = parse_hex_into(item.digests.sha1, key)
+                                    ? by_sha1.try_emplace(key, next).first->second
+                                    : by_text.try_emplace(item.digests.sha1, next).first->second;
+    if (scope == VicsScope::graded_only && group != next) return;  // hashes only: one item per digest
+    order.emplace_back(group, item.seq);
+  });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });  // walk order within a group
+  return order;
+}
+
+void write_sources(std::string& out, const CaseReport& r) {
+  out += '[';
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
-    if (i) sources += ',';
-    JsonObject(sources)
+    if (i) out += ',';
+    JsonObject(out)
         .number("SourceID", static_cast<std::uint64_t>(r.sources[i].index))
         .string("Path", r.sources[i].path)
         .string("Kind", r.sources[i].kind);
   }
-  sources += ']';
+  out += ']';
+}
 
-  std::string out;
+}  // namespace
+
+void write_vics_export(const CaseReport& r, OutputSink& sink, VicsScope scope) {
+  const auto order = export_order(r, scope);
+  std::vector<std::uint64_t> seqs;
+  seqs.reserve(order.size());
+  for (const auto& entry : order) seqs.push_back(entry.second);
+
+  std::string& out = sink.buffer();
+  JsonObject root(out);
+  root.string("@odata.context", kVicsExportContext);
+  root.value("value") += '[';  // the buffer `out` continues; one Case in the array
   {
-    JsonObject root(out);
-    root.string("@odata.context", kVicsExportContext);
-    std::string value = "[";
-    {
-      JsonObject c(value);
-      c.string("CaseID", r.details.case_ref)
-          .string("ExhibitRef", r.details.exhibit_ref)
-          .string("Examiner", r.details.examiner)
-          .string("Organisation", r.details.organisation)
-          .string("SourceApplicationName", "triage")
-          .string("SourceApplicationVersion", r.run.tool_version)
-          .string("CategoryProfile", r.profile_name);
-      if (scope == VicsScope::all) c.raw("Sources", sources);
-      c.raw("Media", media);
+    JsonObject c(out);
+    c.string("CaseID", r.details.case_ref)
+        .string("ExhibitRef", r.details.exhibit_ref)
+        .string("Examiner", r.details.examiner)
+        .string("Organisation", r.details.organisation)
+        .string("SourceApplicationName", "triage")
+        .string("SourceApplicationVersion", r.run.tool_version)
+        .string("CategoryProfile", r.profile_name);
+    if (scope == VicsScope::all) write_sources(c.value("Sources"), r);
+    c.value("Media") += '[';
+    std::optional<JsonObject> open;  // the Media being written: its files follow, in walk order
+    std::size_t i = 0;
+    r.for_each_item_of(seqs, [&](const ItemRecord& item) {
+      const bool first_of_group = i == 0 || order[i].first != order[i - 1].first;
+      if (first_of_group) {
+        if (open) {
+          if (scope == VicsScope::all) out += ']';  // MediaFiles
+          open.reset();
+          out += ',';
+        }
+        open.emplace(out);
+        open_media(*open, item, order[i].first + std::uint64_t{1}, r, scope);
+        if (scope == VicsScope::all) open->value("MediaFiles") += '[';
+      } else {
+        out += ',';
+      }
+      if (scope == VicsScope::all) out += media_file_json(item, r);
+      ++i;
+      sink.flush_if_large();
+    });
+    if (open) {
+      if (scope == VicsScope::all) out += ']';
+      open.reset();
     }
-    value += ']';
-    root.raw("value", value);
+    out += ']';  // Media
   }
+  out += ']';  // value
+  root.close();
   out += '\n';
-  return out;
+  sink.flush();
+}
+
+std::string render_vics_export(const CaseReport& r, VicsScope scope) {
+  return render_to_string([&](OutputSink& sink) { write_vics_export(r, sink, scope); });
 }
 
 }  // namespace triage

@@ -4,6 +4,7 @@
 // EXPORT, for the keys and the rules (which items, which category).
 #include <string>
 
+#include "formats/report/output_sink.h"
 #include "formats/report/report_model.h"
 
 namespace triage {
@@ -20,6 +21,7 @@ enum class VicsScope {
 // One Case with one Media per distinct SHA-1 (first-found order) and one MediaFile per instance.
 // Known-good and ignored items are left out; a category decided by a PDQ match only is exported
 // as 0 (not graded), because a probable match is not a grade.
-std::string render_vics_export(const CaseReport& report, VicsScope scope = VicsScope::all);
+void write_vics_export(const CaseReport& report, OutputSink& sink, VicsScope scope = VicsScope::all);
+std::string render_vics_export(const CaseReport& report, VicsScope scope = VicsScope::all);  // as one string
 
 }  // namespace triage

@@ -105,9 +105,8 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
   CHECK(r.row(uk.uncategorised_label, false)->uncategorised);
 
   // Findings: severity order, exact before probable, known good left out.
-  std::vector<std::uint64_t> order;
-  for (auto i : r.findings) order.push_back(r.items[i].seq);
-  CHECK(order == std::vector<std::uint64_t>{4, 3, 0, 1, 2, 6});
+  CHECK(r.findings == std::vector<std::uint64_t>{4, 3, 0, 1, 2, 6});
+  CHECK(r.item_count == 7);
 
   // Timeline: one EXIF date (2023-12), five by mtime (2024-05), known good left out.
   CHECK(r.timeline.exif_dated == 1);
@@ -130,4 +129,43 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
   CHECK(j["summary"]["categories"][0]["all_sources"]["moving"]["instances"] == 1);
   CHECK(j["errors"][0]["stage"] == "special_file");
   CHECK_THROWS(load_case_report(dir / "missing.db"));
+}
+
+TEST_CASE("the report counts real SHA-1 digests once each and streams its items from case.db in pieces") {
+  test::TempDir dir;
+  const std::string x(40, 'a'), y = std::string(39, 'a') + "b";  // two SHA-1 digests, one byte apart
+  {
+    auto store = CaseStore::create(dir / "case.db");
+    SourceInfo src;
+    src.path = "a";
+    src.kind = "directory";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan a", "{}", 1}, {src});
+    store->add_profile("uk", profile_source_text("uk"));
+    const auto c = category("Category C", "3", 3);
+    store->add_item(media(0, 0, x, MediaType::image, c));
+    store->add_item(media(1, 0, y, MediaType::image, c));
+    store->add_item(media(2, 0, x, MediaType::image, c));
+    store->add_item(media(3, 0, "", MediaType::image, c));  // not digested: unique by itself
+    store->add_item(media(4, 0, "", MediaType::image, c));
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  const CaseReport r = load_case_report(dir / "case.db");
+  const CategoryRow* row = r.row("Category C", false);
+  REQUIRE(row);
+  CHECK(row->all[kStill].instances == 5);
+  CHECK(row->all[kStill].unique == 4);
+
+  std::vector<std::uint64_t> seen;
+  r.for_each_item_of({2, 0}, [&](const ItemRecord& item) { seen.push_back(item.seq); });
+  CHECK(seen == std::vector<std::uint64_t>{2, 0});
+  CHECK_THROWS(r.for_each_item_of({9}, [](const ItemRecord&) {}));
+
+  // Pieces of about 64 bytes reach the consumer while the items are rendered, in order.
+  std::vector<std::string> pieces;
+  OutputSink sink([&](std::string_view piece) { pieces.emplace_back(piece); }, 64);
+  write_report_json(r, sink);
+  CHECK(pieces.size() > 5);
+  std::string joined;
+  for (const auto& p : pieces) joined += p;
+  CHECK(joined == render_report_json(r));
 }
