@@ -84,6 +84,7 @@ CREATE TABLE errors (
   source_index INTEGER NOT NULL,
   path BLOB NOT NULL, stage TEXT NOT NULL, message TEXT NOT NULL,
   is_error INTEGER NOT NULL);
+CREATE INDEX errors_item ON errors(item_id);
 )sql";
 
 constexpr const char* kItemColumns =
@@ -156,6 +157,10 @@ std::unique_ptr<CaseStore> CaseStore::open_or_create(const std::filesystem::path
       sqlite::Statement version(db.get(), "SELECT value FROM db_info WHERE key='schema_version'");
       if (!version.step() || version.text(0) != std::to_string(kCaseSchemaVersion))
         throw sqlite::Error("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
+      version.reset();
+      // Reading an item looks up its problems: without this index (a case made before it was
+      // added to the schema) every item's read scans the whole errors table.
+      sqlite::exec(db.get(), "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");
       return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
     }
   }

@@ -213,6 +213,25 @@ TEST_CASE("open_or_create makes the schema in an empty file and refuses a foreig
   CHECK_THROWS_AS(CaseStore::open_or_create(dir / "other.db"), sqlite::Error);
 }
 
+TEST_CASE("an item's problems are found through an index, added to a case made without it when it is opened to write") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  auto has_index = [&] {
+    auto db = sqlite::open(file.string(), SQLITE_OPEN_READONLY);
+    sqlite::Statement q(db.get(), "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='errors_item'");
+    return q.step() && q.int64(0) == 1;
+  };
+  CaseStore::open_or_create(file).reset();
+  CHECK(has_index());
+  {
+    auto db = sqlite::open(file.string(), SQLITE_OPEN_READWRITE);
+    sqlite::exec(db.get(), "DROP INDEX errors_item");  // as a case written before the index was in the schema
+  }
+  REQUIRE_FALSE(has_index());
+  CaseStore::open_or_create(file).reset();  // --resume opens it so
+  CHECK(has_index());
+}
+
 TEST_CASE("a video's facts and its count of frame hashes read back as the scan wrote them") {
   test::TempDir dir;
   ItemRecord video;
