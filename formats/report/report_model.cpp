@@ -133,15 +133,18 @@ std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> apply_grades(cons
   return done;
 }
 
-// One item counted towards a row's unique count: its SHA-1 as bytes, or its walk position when
-// it has no SHA-1 (each such item is then unique). Sorted and made unique after the read, so
-// that the count takes 32 bytes an item instead of a set of strings.
+// One item counted towards a row's unique counts: its SHA-1 as bytes, or its walk position when
+// it has no SHA-1 (each such item is then unique). Sorted after the read, so that the counts
+// take 32 bytes a medium instead of sets of strings: members in sort order, so that one medium's
+// instances lie together, its sources in order among them.
 struct UniqueKey {
-  std::uint32_t row = 0, source = 0;  // source UINT32_MAX: every source
+  std::uint32_t row = 0;
   std::uint8_t kind = 0;
   std::uint8_t id_type = 0;  // 0 SHA-1 bytes, 1 walk position, 2 number of a SHA-1 text that is not hex
   std::array<std::uint8_t, 20> id{};
+  std::uint32_t source = 0;
   auto operator<=>(const UniqueKey&) const = default;
+  bool same_medium(const UniqueKey& o) const { return row == o.row && kind == o.kind && id_type == o.id_type && id == o.id; }
 };
 
 class UniqueKeys {
@@ -243,9 +246,10 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   };
 
   UniqueKeys unique_keys;
-  std::vector<UniqueKey> counted;  // per (row, kind, source) and per (row, kind, every source)
-  std::vector<std::tuple<int, bool, std::uint64_t>> findings;  // (severity, probable, seq)
-  std::vector<std::pair<int, std::size_t>> months;             // (month index, 0 exif / 1 mtime)
+  std::vector<UniqueKey> counted;  // one per still image or video counted in a row
+  // Findings by (severity, probable): each list is in walk order as read, so none is sorted.
+  std::map<std::pair<int, bool>, std::vector<std::uint64_t>> findings;
+  std::map<int, std::pair<std::uint64_t, std::uint64_t>> months;  // month index -> (exif, mtime) dated
   store->for_each_item([&](const ItemRecord& stored) {
     ++r.item_count;
     const ItemRecord* graded = &stored;
@@ -265,26 +269,24 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
     if (!item.category) return;
     const ItemCategory& c = *item.category;
     const bool excluded = is_excluded(p, c);
-    if (!excluded) findings.emplace_back(c.severity, c.probable, item.seq);
+    if (!excluded) findings[{c.severity, c.probable}].push_back(item.seq);
     if (item.media_type == MediaType::other) return;  // counts are of still images and videos
     const std::size_t kind = item.media_type == MediaType::video ? kMoving : kStill;
     const std::size_t row_index = row_for(c);
     CategoryRow& row = r.categories[row_index];
+    ++row.all[kind].instances;
+    ++row.by_source[item.source_index][kind].instances;
     UniqueKey key = unique_keys.key(item);
     key.row = static_cast<std::uint32_t>(row_index);
     key.kind = static_cast<std::uint8_t>(kind);
-    for (const std::uint32_t source : {item.source_index, UINT32_MAX}) {
-      Tally& t = source == UINT32_MAX ? row.all[kind] : row.by_source[source][kind];
-      ++t.instances;
-      key.source = source;
-      counted.push_back(key);
-    }
+    key.source = item.source_index;
+    counted.push_back(key);
     if (excluded) return;
     if (const auto& dto = item.exif.datetime_original; dto && month_index(*dto)) {
-      months.emplace_back(*month_index(*dto), 0);
+      ++months[*month_index(*dto)].first;
       ++r.timeline.exif_dated;
     } else if (item.fs.mtime && month_index(format_utc(*item.fs.mtime))) {
-      months.emplace_back(*month_index(format_utc(*item.fs.mtime)), 1);
+      ++months[*month_index(format_utc(*item.fs.mtime))].second;
       ++r.timeline.mtime_dated;
     } else {
       ++r.timeline.undated;
@@ -292,32 +294,36 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   });
   store.reset();
 
-  // Distinct SHA-1 per (row, kind, source), counted before the rows are sorted.
+  // Distinct SHA-1 per (row, kind) over every source and per source, counted before the rows
+  // are sorted.
   std::sort(counted.begin(), counted.end());
-  counted.erase(std::unique(counted.begin(), counted.end()), counted.end());
-  for (const UniqueKey& k : counted) {
+  for (std::size_t i = 0; i < counted.size(); ++i) {
+    const UniqueKey& k = counted[i];
     CategoryRow& row = r.categories[k.row];
-    ++(k.source == UINT32_MAX ? row.all[k.kind] : row.by_source[k.source][k.kind]).unique;
+    if (i == 0 || !k.same_medium(counted[i - 1])) ++row.all[k.kind].unique;
+    if (i == 0 || !k.same_medium(counted[i - 1]) || k.source != counted[i - 1].source)
+      ++row.by_source[k.source][k.kind].unique;
   }
   std::stable_sort(r.categories.begin(), r.categories.end(), [](const CategoryRow& a, const CategoryRow& b) {
     return std::tie(a.excluded, a.severity, a.probable, a.label) < std::tie(b.excluded, b.severity, b.probable, b.label);
   });
-  std::sort(findings.begin(), findings.end());
-  r.findings.reserve(findings.size());
-  for (const auto& f : findings) r.findings.push_back(std::get<2>(f));
+  for (auto& [order, seqs] : findings) {
+    r.findings.insert(r.findings.end(), seqs.begin(), seqs.end());
+    std::vector<std::uint64_t>().swap(seqs);
+  }
 
   if (!months.empty()) {
-    auto [lo, hi] = std::minmax_element(months.begin(), months.end());
-    const int first = lo->first, last = hi->first;
+    const int first = months.begin()->first, last = months.rbegin()->first;
     Timeline& t = r.timeline;
     const bool by_year = last - first >= 48;
     t.bin = by_year ? "year" : "month";
     const int start = by_year ? first / 12 : first, end = by_year ? last / 12 : last;
     for (int b = start; b <= end; ++b)
       t.bins.push_back({by_year ? fmt::format("{:04}", b) : fmt::format("{:04}-{:02}", b / 12, b % 12 + 1)});
-    for (const auto& [m, source] : months) {
+    for (const auto& [m, dated] : months) {
       TimelineBin& bin = t.bins[static_cast<std::size_t>((by_year ? m / 12 : m) - start)];
-      ++(source == 0 ? bin.exif : bin.mtime);
+      bin.exif += dated.first;
+      bin.mtime += dated.second;
     }
   }
   return r;

@@ -96,12 +96,18 @@ struct Sha1Hash {
 };
 
 // The exported items grouped by SHA-1: groups in first-found order, instances in walk order.
-// Each entry is (group number from 0, walk position); the items themselves are read again as
-// they are written, so only these 12 bytes and a 20-byte key per digest are held.
-std::vector<std::pair<std::uint32_t, std::uint64_t>> export_order(const CaseReport& r, VicsScope scope) {
+// The items themselves are read again as they are written, so only their walk positions and a
+// 20-byte key per digest are held.
+struct ExportOrder {
+  std::vector<std::uint64_t> seqs;
+  std::vector<std::size_t> group_starts;  // index in seqs of each group's first item, then seqs.size()
+};
+
+ExportOrder export_order(const CaseReport& r, VicsScope scope) {
   std::unordered_map<Sha1Bytes, std::uint32_t, Sha1Hash> by_sha1;
   std::map<std::string, std::uint32_t> by_text;  // a SHA-1 that is not 40 hex digits (a damaged case)
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> order;
+  std::vector<std::uint64_t> walk;      // exported items in walk order
+  std::vector<std::uint32_t> group_of;  // and the group of each
   r.for_each_item([&](const ItemRecord& item) {
     if (!exported(r, item, scope)) return;
     const auto next = static_cast<std::uint32_t>(by_sha1.size() + by_text.size());
@@ -110,10 +116,17 @@ std::vector<std::pair<std::uint32_t, std::uint64_t>> export_order(const CaseRepo
                                     ? by_sha1.try_emplace(key, next).first->second
                                     : by_text.try_emplace(item.digests.sha1, next).first->second;
     if (scope == VicsScope::graded_only && group != next) return;  // hashes only: one item per digest
-    order.emplace_back(group, item.seq);
+    walk.push_back(item.seq);
+    group_of.push_back(group);
   });
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });  // walk order within a group
+  // A counting sort by group keeps walk order within each group.
+  ExportOrder order;
+  order.group_starts.assign(by_sha1.size() + by_text.size() + 1, 0);
+  for (const std::uint32_t g : group_of) ++order.group_starts[g + 1];
+  for (std::size_t g = 1; g < order.group_starts.size(); ++g) order.group_starts[g] += order.group_starts[g - 1];
+  std::vector<std::size_t> fill(order.group_starts.begin(), order.group_starts.end() - 1);
+  order.seqs.resize(walk.size());
+  for (std::size_t i = 0; i < walk.size(); ++i) order.seqs[fill[group_of[i]]++] = walk[i];
   return order;
 }
 
@@ -132,10 +145,7 @@ void write_sources(std::string& out, const CaseReport& r) {
 }  // namespace
 
 void write_vics_export(const CaseReport& r, OutputSink& sink, VicsScope scope) {
-  const auto order = export_order(r, scope);
-  std::vector<std::uint64_t> seqs;
-  seqs.reserve(order.size());
-  for (const auto& entry : order) seqs.push_back(entry.second);
+  const ExportOrder order = export_order(r, scope);
 
   std::string& out = sink.buffer();
   JsonObject root(out);
@@ -153,17 +163,16 @@ void write_vics_export(const CaseReport& r, OutputSink& sink, VicsScope scope) {
     if (scope == VicsScope::all) write_sources(c.value("Sources"), r);
     c.value("Media") += '[';
     std::optional<JsonObject> open;  // the Media being written: its files follow, in walk order
-    std::size_t i = 0;
-    r.for_each_item_of(seqs, [&](const ItemRecord& item) {
-      const bool first_of_group = i == 0 || order[i].first != order[i - 1].first;
-      if (first_of_group) {
+    std::size_t i = 0, group = 0;
+    r.for_each_item_of(order.seqs, [&](const ItemRecord& item) {
+      if (i == order.group_starts[group]) {  // the first instance of the next group
         if (open) {
           if (scope == VicsScope::all) out += ']';  // MediaFiles
           open.reset();
           out += ',';
         }
         open.emplace(out);
-        open_media(*open, item, order[i].first + std::uint64_t{1}, r, scope);
+        open_media(*open, item, ++group, r, scope);  // MediaID from 1
         if (scope == VicsScope::all) open->value("MediaFiles") += '[';
       } else {
         out += ',';
