@@ -379,6 +379,13 @@ TEST_CASE("--jobs 1 and --jobs 4 give identical reports apart from the run metad
   // Reading the case changed nothing that SHA256SUMS covers.
   CHECK(test::run_cli({"verify", (tmp / "one").string()}).exit_code == 0);
   CHECK(test::run_cli({"report", (tmp / "nowhere").string()}).exit_code == 3);
+  // --out is created with the first bytes rendered: a case that cannot be read leaves no file;
+  // a file that cannot be written is exit 4.
+  CHECK(test::run_cli({"report", (tmp / "nowhere").string(), "--out", (tmp / "none.html").string()}).exit_code == 3);
+  CHECK_FALSE(fs::exists(tmp / "none.html"));
+  const auto unwritable = test::run_cli({"report", (tmp / "one").string(), "--out", (tmp / "no" / "dir.html").string()});
+  CHECK(unwritable.exit_code == 4);
+  CHECK(unwritable.err.find("cannot write") != std::string::npos);
 }
 
 TEST_CASE("triage verify passes on an untouched case and names each file that differs or is missing") {
