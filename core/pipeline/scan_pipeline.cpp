@@ -28,12 +28,14 @@ class ResultChannel {
     closed_ = true;
     cv_.notify_one();
   }
-  // Waits up to `timeout` for the next in-order result. Returns false when finished.
+  // Waits up to `timeout` for the next in-order result. Returns false when finished: closed,
+  // and the next position will never come (a stop request left it unexamined), so whatever
+  // follows a gap is not written and the case stays a walk-order prefix for --resume.
   // `out` is empty if the wait timed out.
   bool next(std::optional<Result_>& out, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     auto has_next = [&] { return !pending_.empty() && pending_.begin()->first == next_seq_; };
-    cv_.wait_for(lock, timeout, [&] { return has_next() || (closed_ && pending_.empty()); });
+    cv_.wait_for(lock, timeout, [&] { return has_next() || closed_; });
     if (has_next()) {
       out = std::move(pending_.begin()->second);
       pending_.erase(pending_.begin());
@@ -41,7 +43,7 @@ class ResultChannel {
       return true;
     }
     out.reset();
-    return !(closed_ && pending_.empty());
+    return !closed_;
   }
 
  private:
@@ -62,6 +64,7 @@ class QueueingSink final : public WalkSink {
   void set_source(std::uint32_t index) { source_index_ = index; }
 
   void item(WalkedItem&& walked) override {
+    if (stopping()) return;  // interrupted while it was read (a long video): left for --resume
     if (pass_committed(walked.record.path)) return;
     walked.record.seq = seq_++;
     walked.record.source_index = source_index_;
@@ -69,6 +72,7 @@ class QueueingSink final : public WalkSink {
     queue_.push(std::move(walked), bytes);
   }
   void problem(WalkProblem&& problem) override {
+    if (stopping()) return;
     if (pass_committed(problem.path)) return;
     problem.seq = seq_++;
     problem.source_index = source_index_;
@@ -99,9 +103,18 @@ class QueueingSink final : public WalkSink {
   std::uint64_t seq_ = 0;
 };
 
-void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, ItemProcessor& processor) {
+// After a stop request, queued items are not examined and an item finished after it (a video
+// decode cut short by it) is not kept: they leave a gap that ends what is written, and --resume
+// examines them again. Ctrl-C then waits for no queued work.
+void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, ItemProcessor& processor,
+                 const std::atomic<bool>& stop) {
   while (auto entry = queue.pop()) {
     WalkedItem& walked = entry->first;
+    if (stop.load(std::memory_order_relaxed)) {
+      walked.content = {};
+      queue.release(entry->second);
+      continue;
+    }
     try {
       processor.process(walked);
     } catch (const std::exception& e) {
@@ -113,6 +126,7 @@ void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, Ite
     ItemRecord record = std::move(walked.record);
     walked.content = {};  // free the bytes before releasing their budget
     queue.release(entry->second);
+    if (stop.load(std::memory_order_relaxed)) continue;
     results.put(seq, std::move(record));
   }
 }
@@ -177,7 +191,7 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
 
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < jobs; ++i)
-    workers.emplace_back([&, i] { worker_loop(queue, results, *processors[i]); });
+    workers.emplace_back([&, i] { worker_loop(queue, results, *processors[i], stop); });
 
   std::exception_ptr walk_failure;
   for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {

@@ -65,7 +65,9 @@ struct PipelineStats {
 };
 
 // Walks the sources one after another (walk order = seq order) and processes every item.
-// When `stop` becomes true the walk ends early, queued items are still processed and written.
+// When `stop` becomes true the walk and the workers stop at once: queued items are dropped
+// unexamined, and what is written is a walk-order prefix (nothing after the first item left
+// unfinished), which --resume continues.
 // Throws ResumeError when options.committed does not match the walk.
 PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const ProcessorFactory& make_processor,
                            RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop);

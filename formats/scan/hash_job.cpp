@@ -56,6 +56,7 @@ std::uint64_t run_hash_job(const std::vector<std::string>& files, StreamFormat f
   VideoOptions video_options;
   video_options.fps = video_fps;
   video_options.keyframes_only = video_keyframes;
+  video_options.cancel = &interrupted;
   ContentPolicy policy;
   policy.all_files = true;
   policy.large_video = walker_video_hasher(video_options);

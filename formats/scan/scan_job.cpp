@@ -433,6 +433,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
 
   VideoOptions video_options;
   video_options.max_pixels = options.max_pixels;
+  video_options.cancel = &interrupted;  // Ctrl-C stops a long decode; the item is left for --resume
   if (options.item_timeout)
     video_options.max_time = std::min(video_options.max_time,
                                       std::chrono::ceil<std::chrono::milliseconds>(item_budget_of(options)));

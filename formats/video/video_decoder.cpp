@@ -116,9 +116,13 @@ struct VideoInput {
 };
 
 // The wall-clock budget, checked by libavformat's blocking calls through the interrupt callback.
+// The per-video time budget, and the scan's interruption (VideoOptions::cancel).
 struct Deadline {
   Clock::time_point at;
-  bool passed() const { return Clock::now() >= at; }
+  const std::atomic<bool>* cancel = nullptr;
+  bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+  bool passed() const { return cancelled() || Clock::now() >= at; }
+  std::string why() const { return cancelled() ? "interrupted" : "time budget exceeded"; }
 };
 
 int deadline_interrupt(void* opaque) { return static_cast<const Deadline*>(opaque)->passed() ? 1 : 0; }
@@ -156,14 +160,14 @@ class OpenVideo {
     // On failure avformat_open_input frees the context (not a custom AVIOContext).
     int rc = avformat_open_input(&raw, input.path != nullptr ? input.path->c_str() : "", nullptr, nullptr);
     if (rc < 0) {
-      if (deadline.passed()) return video_error("time budget exceeded while opening the video");
+      if (deadline.passed()) return video_error(deadline.why() + " while opening the video");
       if (v->read_error()) return video_error(fmt::format("cannot open as a video: {}", v->read_error()->message));
       return video_error(fmt::format("cannot open as a video: {}", av_error_text(rc)));
     }
     v->format_.reset(raw);
     rc = avformat_find_stream_info(raw, nullptr);
     if (rc < 0) {
-      if (deadline.passed()) return video_error("time budget exceeded while reading stream information");
+      if (deadline.passed()) return video_error(deadline.why() + " while reading stream information");
       return video_error(fmt::format("cannot read stream information: {}", av_error_text(rc)));
     }
     // The first video stream (as the reference), skipping cover art stored as a video stream.
@@ -276,7 +280,7 @@ class FrameHasher {
     if (!packet || !frame_) return stop("out of memory");
     for (;;) {
       if (stopped_) return;
-      if (deadline_.passed()) return stop("time budget exceeded");
+      if (deadline_.passed()) return stop(deadline_.why());
       const int rc = av_read_frame(video_.format(), packet.get());
       if (rc == AVERROR_EOF) break;
       if (rc < 0) {
@@ -330,7 +334,7 @@ class FrameHasher {
       av_frame_unref(frame_.get());
       if (stopped_) return;
       if (out_.decoded_frames >= options_.max_frames) return stop("frame budget exceeded");
-      if (deadline_.passed()) return stop("time budget exceeded");
+      if (deadline_.passed()) return stop(deadline_.why());
     }
   }
 
@@ -400,14 +404,14 @@ class FrameHasher {
 };
 
 Result<VideoInfo> probe(const VideoInput& input, const VideoOptions& options) {
-  const Deadline deadline{Clock::now() + options.max_time};
+  const Deadline deadline{Clock::now() + options.max_time, options.cancel};
   auto video = OpenVideo::open(input, deadline);
   if (!video) return video.error();
   return (*video)->info();
 }
 
 Result<VideoHashes> hash(const VideoInput& input, const VideoOptions& options) {
-  const Deadline deadline{Clock::now() + options.max_time};
+  const Deadline deadline{Clock::now() + options.max_time, options.cancel};
   auto video = OpenVideo::open(input, deadline);
   if (!video) return video.error();
   const VideoInfo& info = (*video)->info();

@@ -10,6 +10,7 @@
 // codec's pixel format to RGB24 at the stream's width x height with sws_getContext(..., SWS_AREA)
 // into a packed buffer (no row padding); timestamp = float(n) / float(frame_rate), with
 // frame_rate = the stream's avg_frame_rate, else its r_frame_rate.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,9 @@ struct VideoOptions {
   // Key frames only (fast triage): packets not flagged as key frames are never decoded, every
   // key frame is hashed (fps is ignored), its number is round(presentation time x frame rate).
   bool keyframes_only = false;
+  // When set (the scan was interrupted), opening and decoding stop at once, as when the time
+  // budget is spent; the caller then drops the partial result.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct VideoHashes {

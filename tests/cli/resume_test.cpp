@@ -257,7 +257,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   CHECK(std::stoi(resumes[0]) >= 1);
   CHECK(std::stoi(resumes[0]) <= kills);
 
-  // SIGINT 0 to D/5 after the run began: the walk stops, what was queued is written, exit 130.
+  // SIGINT 0 to D/5 after the run began: the walk and the work stop, a walk-order prefix is written, exit 130.
   const fs::path stopped = tmp / "stopped";
   const pid_t pid = spawn(args_for(stopped, false), tmp / "stopped.log");
   int status = 0;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -129,6 +130,25 @@ TEST_CASE("video: an exhausted time budget is an error or a partial result, at o
   } else {
     CHECK(got.error().message.find("time budget") != std::string::npos);
   }
+}
+
+TEST_CASE("video: an interrupted scan (VideoOptions::cancel) stops a decode at once, saying so") {
+  test::TempDir dir;
+  auto file = generated_video(dir);
+  if (!file) return;
+  std::atomic<bool> cancel{false};
+  VideoOptions options;
+  options.fps = 0;
+  options.cancel = &cancel;
+  auto whole = hash_video_file(file->string(), options);  // the flag, unset, changes nothing
+  REQUIRE(whole.ok());
+  CHECK_FALSE(whole->incomplete);
+  cancel = true;
+  const auto start = Clock::now();
+  auto got = hash_video_file(file->string(), options);
+  CHECK(Clock::now() - start < kQuick);
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error().message == "interrupted while opening the video");
 }
 
 TEST_CASE("video: not a video, empty, and a corrupt header are errors") {
