@@ -111,7 +111,7 @@ void write_private_file(const fs::path& file, const std::string& text) {
 
 std::string sha256_of_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot be read", file.string()));
   DigestSubset digest(false, false, true);  // SHA-256 alone
   std::vector<char> buf(1 << 20);
   while (in) {
@@ -119,6 +119,7 @@ std::string sha256_of_file(const fs::path& file) {
     const auto n = static_cast<std::size_t>(in.gcount());
     digest.update(std::as_bytes(std::span(buf.data(), n)));
   }
+  if (!in.eof()) throw std::runtime_error(fmt::format("{}: read error", file.string()));  // not a digest of part of it
   return digest.finish().sha256;
 }
 

@@ -50,6 +50,8 @@ void write_private_file(const std::filesystem::path& file, const std::string& te
 // outputs), then writes SHA256SUMS over case.db and the outputs.
 void write_case_outputs(const std::filesystem::path& case_dir);
 
+// SHA-256 of a whole file (outputs, case.db, hash-set files); throws std::runtime_error naming the
+// file when it cannot be opened or a read fails.
 std::string sha256_of_file(const std::filesystem::path& file);
 
 // One output of the case checked against SHA256SUMS and against the outputs table of case.db.

@@ -2,17 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <span>
 #include <tuple>
 
-#include "core/digest/digests.h"
 #include "core/text/time_format.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
 #include "formats/hashset/vpdq_reader.h"
+#include "formats/report/case_outputs.h"
 
 namespace triage {
 namespace {
@@ -87,17 +86,11 @@ std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) 
 }
 
 std::string file_sha256(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ImportError(fmt::format("{}: cannot be read", file.string()));
-  DigestSubset digest(false, false, true);  // SHA-256 alone
-  std::vector<char> chunk(1 << 20);
-  while (in) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    digest.update(std::as_bytes(std::span(chunk.data(), got)));
+  try {
+    return sha256_of_file(file);
+  } catch (const std::runtime_error& e) {
+    throw ImportError(e.what());  // reported as the other problems of a hash set are
   }
-  if (!in.eof()) throw ImportError(fmt::format("{}: read error", file.string()));
-  return digest.finish().sha256;
 }
 
 // A vPDQ file's known videos into the video matcher: one set named by the file's stem, its
