@@ -103,12 +103,6 @@ void PrivateFile::close() {
   if (::close(fd) != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(errno)));
 }
 
-void write_private_file(const fs::path& file, const std::string& text) {
-  PrivateFile out(file);
-  out.write(text);
-  out.close();
-}
-
 std::string sha256_of_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot be read", file.string()));
@@ -153,7 +147,9 @@ void write_case_outputs(const fs::path& case_dir) {
   record_output_digests(case_dir / kCaseDb, outputs);
   std::string sums = fmt::format("{}  {}\n", sha256_of_file(case_dir / kCaseDb), kCaseDb);
   for (const auto& o : outputs) sums += fmt::format("{}  {}\n", o.sha256, o.name);
-  write_private_file(case_dir / "SHA256SUMS", sums);
+  PrivateFile sums_file(case_dir / "SHA256SUMS");
+  sums_file.write(sums);
+  sums_file.close();
 }
 
 namespace {

@@ -43,9 +43,6 @@ class PrivateFile {
   int fd_ = -1;
 };
 
-// Writes `text` to `file` with mode 0600 (also when the file existed); throws std::runtime_error.
-void write_private_file(const std::filesystem::path& file, const std::string& text);
-
 // Renders every output into the case directory, records their digests in case.db (table
 // outputs), then writes SHA256SUMS over case.db and the outputs.
 void write_case_outputs(const std::filesystem::path& case_dir);

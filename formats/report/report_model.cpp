@@ -185,21 +185,28 @@ std::optional<CaptureTime> capture_time(const ItemRecord& item) {
   return std::nullopt;
 }
 
-void CaseReport::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_item([&](const ItemRecord& stored) {
+namespace {
+
+// `visit` with the grades applied; most cases have none, and their items are not copied.
+std::function<void(const ItemRecord&)> graded_visit(const CaseReport& r,
+                                                    const std::function<void(const ItemRecord&)>& visit) {
+  if (r.grade_in_force.empty()) return visit;
+  return [&r, &visit](const ItemRecord& stored) {
     ItemRecord item = stored;
-    apply_grades(*this, item);
+    apply_grades(r, item);
     visit(item);
-  });
+  };
+}
+
+}  // namespace
+
+void CaseReport::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
+  CaseStore::open_read_only(case_db)->for_each_item(graded_visit(*this, visit));
 }
 
 void CaseReport::for_each_item_of(const std::vector<std::uint64_t>& seqs,
                                   const std::function<void(const ItemRecord&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_item_of(seqs, [&](const ItemRecord& stored) {
-    ItemRecord item = stored;
-    apply_grades(*this, item);
-    visit(item);
-  });
+  CaseStore::open_read_only(case_db)->for_each_item_of(seqs, graded_visit(*this, visit));
 }
 
 CaseReport load_case_report(const std::filesystem::path& case_db) {
@@ -234,9 +241,12 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
     k.excluded = true;
     r.categories.push_back(k);
   }
+  std::map<std::pair<std::string, bool>, std::size_t, std::less<>> row_index_of;  // (label, probable)
+  for (std::size_t i = 0; i < r.categories.size(); ++i)
+    row_index_of.try_emplace({r.categories[i].label, r.categories[i].probable}, i);
   auto row_for = [&](const ItemCategory& c) -> std::size_t {
-    for (std::size_t i = 0; i < r.categories.size(); ++i)
-      if (r.categories[i].label == c.label && r.categories[i].probable == c.probable) return i;
+    if (const auto it = row_index_of.find(std::pair{c.label, c.probable}); it != row_index_of.end()) return it->second;
+    row_index_of.try_emplace({c.label, c.probable}, r.categories.size());
     CategoryRow row = make_row(c.label, c.code, c.severity, c.probable);
     row.uncategorised = c.label == p.uncategorised_label;
     row.excluded = is_excluded(p, c);
