@@ -155,7 +155,7 @@ void summary(Html& h, const CaseReport& r) {
          fmt::format("{} ({} unique)",
                      counted(k->all[kStill].instances + k->all[kMoving].instances, "instance", "instances"),
                      k->all[kStill].unique + k->all[kMoving].unique));
-  h.kv("Not examined (see section 7)", num(r.errors.size()));
+  h.kv("Not examined (see section 7)", num(r.error_count));
   if (!r.grades.empty()) {
     std::size_t applied = 0, disagree = 0;
     for (const auto& g : r.grades)
@@ -476,19 +476,19 @@ void findings(Html& h, const CaseReport& r) {
 
 void not_examined(Html& h, const CaseReport& r) {
   h.raw("<section id=\"not-examined\">\n<h2>7. Not examined</h2>\n");
-  if (r.errors.empty()) {
+  if (r.error_count == 0) {
     h.raw("<p>Everything found in the sources was examined.</p>\n</section>\n");
     return;
   }
   h.raw(fmt::format("<p>{} could not be examined, or not fully; each with the reason.</p>\n",
-                    counted(r.errors.size(), "entry", "entries")));
+                    counted(r.error_count, "entry", "entries")));
   h.raw("<table>\n<thead><tr><th class=\"n\">#</th><th>Evidence path</th><th>Stage</th><th>Reason</th>"
         "<th>Kind</th></tr></thead>\n<tbody>\n");
-  for (const auto& e : r.errors) {
-    h.sink.flush_if_large();
+  r.for_each_error([&](const WalkProblem& e) {
     h.raw("<tr><td class=\"n\">").raw(num(e.seq)).raw("</td><td>").path(e.path).raw("</td><td>").text(e.kind);
     h.raw("</td><td>").text(e.message).raw("</td><td>").raw(e.is_error ? "error" : "notice").raw("</td></tr>\n");
-  }
+    h.sink.flush_if_large();
+  });
   h.raw("</tbody></table>\n</section>\n");
 }
 

@@ -114,7 +114,7 @@ std::string summary_json(const CaseReport& r) {
       .number("still_images", r.stills)
       .number("videos", r.videos)
       .number("other_files", r.others)
-      .number("not_examined", static_cast<std::uint64_t>(r.errors.size()));
+      .number("not_examined", r.error_count);
   o.raw("categories", render([&](std::string& s) {
           JsonArray a(s);
           for (const auto& row : r.categories) {
@@ -232,15 +232,17 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
         sink.flush_if_large();
       });
     }
-    o.raw("errors", render([&](std::string& s) {
-            JsonArray a(s);
-            for (const auto& e : r.errors) {
-              JsonObject eo(a.next());
-              eo.number("seq", e.seq).number("source_index", static_cast<std::uint64_t>(e.source_index));
-              path_keys(eo, "path", e.path);
-              eo.string("stage", e.kind).string("message", e.message).boolean("is_error", e.is_error);
-            }
-          }));
+    {
+      JsonArray a(o.value("errors"));
+      r.for_each_error([&](const WalkProblem& e) {
+        JsonObject eo(a.next());
+        eo.number("seq", e.seq).number("source_index", static_cast<std::uint64_t>(e.source_index));
+        path_keys(eo, "path", e.path);
+        eo.string("stage", e.kind).string("message", e.message).boolean("is_error", e.is_error);
+        eo.close();
+        sink.flush_if_large();
+      });
+    }
     o.raw("grades", render([&](std::string& s) {
             JsonArray a(s);
             for (const auto& g : r.grades) {

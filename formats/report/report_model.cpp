@@ -209,6 +209,10 @@ void CaseReport::for_each_item_of(const std::vector<std::uint64_t>& seqs,
   CaseStore::open_read_only(case_db)->for_each_item_of(seqs, graded_visit(*this, visit));
 }
 
+void CaseReport::for_each_error(const std::function<void(const WalkProblem&)>& visit) const {
+  CaseStore::open_read_only(case_db)->for_each_problem(visit);
+}
+
 CaseReport load_case_report(const std::filesystem::path& case_db) {
   if (!std::filesystem::exists(case_db)) throw std::runtime_error(case_db.string() + ": no case database");
   CaseReport r;
@@ -226,7 +230,7 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   r.profile_json = profiles.back().json;
   r.profile = parse_profile_text(r.profile_json, r.profile_name);
   r.thresholds = thresholds_from(r.run.options_json);
-  store->for_each_problem([&](const WalkProblem& p) { r.errors.push_back(p); });
+  store->for_each_problem([&](const WalkProblem&) { ++r.error_count; });
   index_grades(r, analyst_grades(case_db));
 
   // Rows: every profile category (zero or not), uncategorised and known good; probable and

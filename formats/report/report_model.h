@@ -91,7 +91,7 @@ struct CaseReport {
   CategoryProfile profile;
   ScanThresholds thresholds;
   std::uint64_t item_count = 0;
-  std::vector<WalkProblem> errors;  // every error and notice row, walk order
+  std::uint64_t error_count = 0;  // error and notice rows (for_each_error)
   std::uint64_t stills = 0, videos = 0, others = 0;
   std::vector<CategoryRow> categories;  // severity order; exact before probable; excluded last
   std::vector<std::uint64_t> findings;  // seq of the items categorised and not excluded, severity order
@@ -108,6 +108,8 @@ struct CaseReport {
   // The items at the given walk positions (such as `findings`), in the order given, graded.
   void for_each_item_of(const std::vector<std::uint64_t>& seqs,
                         const std::function<void(const ItemRecord&)>& visit) const;
+  // Every error and notice row (an item's problems and the walk's), in walk order.
+  void for_each_error(const std::function<void(const WalkProblem&)>& visit) const;
 };
 
 // Whether an item was carved from unallocated space. case.db keeps no carved flag, so it is read

@@ -7,8 +7,8 @@
 #   It scans the bundled sample evidence once (the README's first command, with --all-files),
 #   then, for each size in BENCH_SIZES, grows a copy of that case.db by copying its items
 #   (new walk positions; digests, categories, EXIF, matches, video facts and item errors kept,
-#   so the copies are more instances of the same media and most are findings) until it holds
-#   exactly that many items. For each grown case it prints, per output, `triage report --format F`
+#   so the copies are more instances of the same media and most are findings; one item in four
+#   is given an error row first) until it holds exactly that many items. For each grown case it prints, per output, `triage report --format F`
 #   (written to a file): wall seconds, peak RSS (/usr/bin/time -f %M) and the output's size; the
 #   rewrite of every output with SHA256SUMS (`triage report --case-ref`); and, as the floor any
 #   renderer needs, the sqlite3 shell dumping the same items as JSON (`sqlite3 -json`).
@@ -43,6 +43,10 @@ rm -rf "$base"
 "$TRIAGE" scan samples/evidence samples/disk/sample-fat12.img --all-files \
   --hashset samples/hashsets/sample-uk.vics.json --hashset samples/hashsets/known-good.rds.db \
   --out "$base" >/dev/null 2>&1 || [ $? -eq 1 ] || die "the base scan failed"
+# One item in four gets an error row, as damaged files on a real device do (each item's errors
+# are looked up as it is read).
+sqlite3 "$base/case.db" "INSERT INTO errors (run_id, seq, item_id, source_index, path, stage, message, is_error)
+  SELECT run_id, id, id, source_index, path, 'exif', 'synthetic error row (benchmark)', 1 FROM items WHERE id % 4 = 0"
 
 columns() {  # the columns of table $2 in $1 but those named in $3 (a regex)
   sqlite3 "$1" "SELECT group_concat(name, ',') FROM pragma_table_info('$2')" | tr ',' '\n' | grep -Ev "^($3)\$" |

@@ -81,7 +81,7 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
   CHECK(r.thresholds.pdq_min_quality == 60);
   CHECK(r.stills == 6);
   CHECK(r.videos == 1);
-  CHECK(r.errors.size() == 1);
+  CHECK(r.error_count == 1);
 
   // Every profile category, then uncategorised, then known good; the probable A after exact A.
   REQUIRE(r.categories.size() == uk.categories.size() + 3);
