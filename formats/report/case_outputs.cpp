@@ -40,7 +40,7 @@ namespace {
 void write(const CaseReport& report, CaseOutput output, OutputSink& sink) {
   switch (output) {
     case CaseOutput::csv:
-      sink.buffer() = items_csv_header();
+      sink.buffer() += items_csv_header();
       report.for_each_item([&](const ItemRecord& item) {
         append_item_csv_row(sink.buffer(), item);
         sink.flush_if_large();
@@ -62,11 +62,6 @@ bool is_hex64(std::string_view s) {
 void write_case_output(const fs::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume) {
   OutputSink sink(consume);
   write(load_case_report(case_dir / "case.db"), output, sink);
-}
-
-std::string render_case_output(const fs::path& case_dir, CaseOutput output) {
-  const CaseReport report = load_case_report(case_dir / "case.db");
-  return render_to_string([&](OutputSink& sink) { write(report, output, sink); });
 }
 
 void write_graded_vics(const fs::path& case_dir, const OutputSink::Consumer& consume) {

@@ -21,7 +21,6 @@ const char* case_output_name(CaseOutput output);
 // The output rendered from CASE_DIR/case.db, handed to `consume` piece by piece as it is
 // rendered; throws std::runtime_error naming the problem (and whatever `consume` throws).
 void write_case_output(const std::filesystem::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume);
-std::string render_case_output(const std::filesystem::path& case_dir, CaseOutput output);  // as one string
 
 // CASE_DIR's media with an analyst grade, as a VICS export of hashes only (report --only graded).
 void write_graded_vics(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume);

@@ -193,8 +193,4 @@ void write_vics_export(const CaseReport& r, OutputSink& sink, VicsScope scope) {
   sink.flush();
 }
 
-std::string render_vics_export(const CaseReport& r, VicsScope scope) {
-  return render_to_string([&](OutputSink& sink) { write_vics_export(r, sink, scope); });
-}
-
 }  // namespace triage

@@ -22,6 +22,5 @@ enum class VicsScope {
 // Known-good and ignored items are left out; a category decided by a PDQ match only is exported
 // as 0 (not graded), because a probable match is not a grade.
 void write_vics_export(const CaseReport& report, OutputSink& sink, VicsScope scope = VicsScope::all);
-std::string render_vics_export(const CaseReport& report, VicsScope scope = VicsScope::all);  // as one string
 
 }  // namespace triage
