@@ -63,7 +63,11 @@ int run_grade(const GradeOptions& o, Io& io) {
   for (auto& g : csv.grades) g.graded_utc = now;
   try {
     add_analyst_grades(case_db, csv.grades);
-    write_case_outputs(o.case_dir);  // every report shows the grades; SHA256SUMS follows
+    write_case_outputs(o.case_dir, StopToken(io.interrupted));  // every report shows the grades; SHA256SUMS follows
+  } catch (const Interrupted&) {
+    fmt::print(io.err, "triage: interrupted: the grades are recorded in case.db, the outputs not yet rewritten "
+                       "(triage report CASE_DIR --case-ref ... or a new grade import rewrites them)\n");
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     fmt::print(io.err, "triage: cannot record the grades in '{}': {}\n", o.case_dir, e.what());
     return kExitCaseUnwritable;

@@ -88,6 +88,7 @@ int run_import(const HashsetImportOptions& o, Io& io) {
   options.format = o.format;
   options.replace = o.replace;
   options.strict = o.strict;
+  options.stop = StopToken(io.interrupted);
 
   if (o.check) return run_check(o, options, io);
   if (o.into.empty()) {
@@ -117,6 +118,10 @@ int run_import(const HashsetImportOptions& o, Io& io) {
     fmt::print(io.err, "triage: {}\n", e.what());
     fmt::print(io.err, "triage: nothing imported; '{}' is unchanged\n", o.into);
     return kExitSourceUnreadable;
+  } catch (const Interrupted&) {
+    discard_new_store();
+    fmt::print(io.err, "triage: interrupted: nothing imported; '{}' is unchanged\n", o.into);
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     discard_new_store();
     fmt::print(io.err, "triage: hash-set store '{}' not written: {}\n", o.into, e.what());

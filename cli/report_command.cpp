@@ -35,8 +35,12 @@ int run_report(const ReportOptions& o, Io& io) {
   const CaseDetails& d = o.details;
   if (!d.case_ref.empty() || !d.exhibit_ref.empty() || !d.examiner.empty() || !d.organisation.empty()) {
     try {
+      StopToken(io.interrupted).throw_if_requested();  // nothing changed yet: nothing to finish
       update_case_details(std::filesystem::path(o.case_dir) / "case.db", d);
-      write_case_outputs(o.case_dir);  // the outputs in the case, and SHA256SUMS, show the new details
+      write_case_outputs(o.case_dir, StopToken(io.interrupted));  // the outputs and SHA256SUMS show the new details
+    } catch (const Interrupted&) {
+      fmt::print(io.err, "triage: interrupted while the case's outputs were written: run the command again\n");
+      return kExitInterrupted;
     } catch (const std::exception& e) {
       fmt::print(io.err, "triage: cannot update case '{}': {}\n", o.case_dir, e.what());
       return kExitCaseUnwritable;
@@ -60,14 +64,23 @@ int run_report(const ReportOptions& o, Io& io) {
     }
   };
   try {
-    if (o.only == "graded") write_graded_vics(o.case_dir, consume);
-    else write_case_output(o.case_dir, output, consume);
+    const StopToken stop(io.interrupted);
+    if (o.only == "graded") write_graded_vics(o.case_dir, consume, stop);
+    else write_case_output(o.case_dir, output, consume, stop);
     if (to_stdout) io.out.flush();
     else {
       write_failed = true;  // from here on, any failure is the output file's
       if (!file) file = std::make_unique<PrivateFile>(o.out);
       file->close();
     }
+  } catch (const Interrupted&) {
+    if (file) {  // no half report left behind
+      file.reset();
+      std::error_code ignored;
+      std::filesystem::remove(o.out, ignored);
+    }
+    fmt::print(io.err, "triage: interrupted: no report written\n");
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     if (write_failed) {
       fmt::print(io.err, "triage: {}\n", e.what());

@@ -40,6 +40,7 @@ struct ScanOptions {
   bool resume = false;
   std::uint64_t max_pixels = 64'000'000;
   std::optional<double> item_timeout;
+  double stage_timeout = 30;
   double video_match_percent = 80.0;
   bool video_keyframes = false;
 };
@@ -117,6 +118,7 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   job.resume = o.resume;
   job.max_pixels = o.max_pixels;
   job.item_timeout = o.item_timeout;
+  job.stage_timeout = o.stage_timeout;
   if (auto problem = case_dir_problem(job.case_dir, o.sources, o.resume); !problem.empty()) {
     fmt::print(io.err, "triage: {}\n", problem);
     return kExitCaseUnwritable;
@@ -131,6 +133,10 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
   } catch (const ScanResumeError& e) {
     fmt::print(io.err, "triage: {}\n", e.what());
     return kExitUsage;
+  } catch (const Interrupted&) {
+    fmt::print(io.err, "triage: interrupted before the walk or while the outputs were written: finish it with the "
+                       "same command and --resume\n");
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     fmt::print(io.err, "triage: case not written: {}\n", e.what());
     return kExitCaseUnwritable;
@@ -183,6 +189,12 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "Seconds of work per item: when they are spent the item's remaining stages (EXIF, PDQ, video "
                   "frames) are skipped and an error row (time_budget) says which; default: none (videos: 300 s)")
       ->check(CLI::Range(0.000001, 86400.0));
+  cmd->add_option("--stage-timeout", opts->stage_timeout,
+                  "Seconds a disk image's stage (volume or file system detection, file walk, carving) may go "
+                  "without progress (no new entry or block, no image bytes not read before); then it is ended "
+                  "with an error row (stage_timeout) and the rest of the evidence is examined; 0: never")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   cmd->add_flag("--resume", opts->resume,
                 "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
                 "it committed is not examined again. Starts the scan when --out holds none yet");

@@ -86,7 +86,8 @@ int run_verify(const VerifyOptions& o, Io& io) {
   } else {
     try {
       const SourceRecheck recheck = recheck_sources(
-          case_dir / "case.db", [&io](const std::string& line) { fmt::print(io.err, "triage: {}\n", line); });
+          case_dir / "case.db", [&io](const std::string& line) { fmt::print(io.err, "triage: {}\n", line); },
+          StopToken(io.interrupted));
       sources_failed = check_sources(recheck, io);
       std::uint64_t files = 0, added = 0;
       for (const auto& s : recheck.sources) {
@@ -99,6 +100,9 @@ int run_verify(const VerifyOptions& o, Io& io) {
                                     plural(files, "file", "files"), changed,
                                     plural(changed, "file differs", "files differ"));
       if (added > 0) sources_summary += fmt::format(", {} {} added to a folder", added, plural(added, "file", "files"));
+    } catch (const Interrupted&) {
+      fmt::print(io.err, "triage: interrupted while the sources were re-read: verification not finished\n");
+      return kExitInterrupted;
     } catch (const std::exception& e) {
       // Without a readable case.db there is no record to re-read the sources against.
       sources_summary = fmt::format("sources NOT re-read: case.db cannot be read ({})", e.what());

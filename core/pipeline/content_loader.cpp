@@ -58,12 +58,16 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
     return content;
   }
 
-  if (record.size > policy.max_streamed)
-    return Error{"read", "file of " + std::to_string(record.size) + " bytes is above the limit of " +
-                             std::to_string(policy.max_streamed) + " bytes for this walk: not digested"};
+  if (record.size > policy.max_streamed) {  // identified from its head, not digested
+    record.problems.push_back({"read", "file of " + std::to_string(record.size) + " bytes is above the limit of " +
+                                           std::to_string(policy.max_streamed) +
+                                           " bytes for this walk (the file system holding it has no more): "
+                                           "identified from its head, not digested"});
+    return content;
+  }
   // Large file: digest it here, chunk by chunk, over two threads.
   ParallelMultiDigest digest;
-  auto streamed = digest_reader(reader, digest, policy.chunk_size);
+  auto streamed = digest_reader(reader, digest, policy.chunk_size, policy.stop);
   if (!streamed) return streamed.error();
   if (streamed->size != record.size)
     return Error{"read", "file size changed while it was read"};
@@ -76,10 +80,14 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
 }
 
 Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,
-                                      std::size_t chunk_size) {
+                                      std::size_t chunk_size, StopToken stop) {
   std::vector<std::byte> chunk(std::max<std::size_t>(chunk_size, 1));
   StreamedDigests out;
   for (;;) {
+    if (stop.requested()) {
+      digest.finish();
+      return Error{"interrupted", "stop requested while the file was read"};
+    }
     auto n = read_fully(reader, out.size, chunk);
     if (!n) {
       digest.finish();  // starts over for the next file

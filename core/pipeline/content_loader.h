@@ -11,6 +11,7 @@
 #include "core/pipeline/evidence_source.h"
 #include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
+#include "core/stop.h"
 
 namespace triage {
 
@@ -19,8 +20,9 @@ struct ContentPolicy {
   std::size_t whole_read_limit = 16u << 20;       // larger files are streamed
   std::size_t chunk_size = 8u << 20;              // streaming chunk
   std::size_t head_size = 64u << 10;              // what goes forward of a streamed file
-  // Larger files are not digested (a read error naming the limit). A scan has none; the fuzz
-  // harnesses set one so that a file system claiming a huge sparse file costs one input little.
+  // Larger files are identified from their head and not digested (a read problem in the record
+  // names the limit). A disk image's file system
+  // sets it to its own size (tsk_fs_walk.cpp); the fuzz harnesses set a smaller one.
   std::uint64_t max_streamed = UINT64_MAX;
   // Still images up to this size are read whole even above whole_read_limit: their PDQ hash
   // needs every byte (a 100-megapixel phone photo is 20-30 MB). Larger ones are streamed.
@@ -30,17 +32,20 @@ struct ContentPolicy {
   // path to open again; a folder's file is not opened a second time, which could touch its
   // access time). It fills the record's video facts, frames and problems.
   std::function<void(RandomAccessReader&, ItemRecord&)> large_video;
+  // A stop request ends the read of a large file between chunks (an error: the item is dropped).
+  StopToken stop;
 };
 
 // Every byte of `reader` from offset 0 to its end, through `digest` (which starts over), in
 // chunks of `chunk_size`: the scan's own read of a large file, and `triage verify`'s re-read of
-// a folder source's file. Returns the digests and how many bytes were read.
+// a folder source's file. Returns the digests and how many bytes were read; an Error (stage
+// "interrupted") when `stop` is requested between chunks.
 struct StreamedDigests {
   Digests digests;
   std::uint64_t size = 0;
 };
 Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,
-                                      std::size_t chunk_size);
+                                      std::size_t chunk_size, StopToken stop = {});
 
 // Fills record.media_type/mime for media and returns the content for the workers.
 Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,

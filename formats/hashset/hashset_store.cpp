@@ -187,8 +187,9 @@ std::optional<HashSetInfo> find_set(sqlite3* db, const std::string& name, const 
 // builds the digest blocks can place each entry in its bucket directly.
 class StoreSink : public hashset::ImportSink {
  public:
-  StoreSink(sqlite3* db, std::int64_t set_id, const fs::path& source, bool strict)
-      : insert_(db, "INSERT INTO record_blocks(set_id, first_ordinal, record_count, records) VALUES (?, ?, ?, ?)"),
+  StoreSink(sqlite3* db, std::int64_t set_id, const fs::path& source, bool strict, StopToken stop)
+      : stop_(stop),
+        insert_(db, "INSERT INTO record_blocks(set_id, first_ordinal, record_count, records) VALUES (?, ?, ?, ?)"),
         db_(db),
         set_id_(set_id),
         source_(source),
@@ -203,6 +204,7 @@ class StoreSink : public hashset::ImportSink {
   StoreSink& operator=(const StoreSink&) = delete;
 
   void add(ImportRecord& r, hashset::SourcePosition where) override {
+    if ((++seen_ & 0xFFF) == 0) stop_.throw_if_requested();
     const HashSetRecord& rec = r.record;
     const std::string_view hexes[4] = {rec.md5, rec.sha1, rec.sha256, rec.pdq};
     static constexpr const char* kWhat[4] = {"MD5", "SHA-1", "SHA-256", "PDQ"};
@@ -272,6 +274,8 @@ class StoreSink : public hashset::ImportSink {
 
  private:
   static constexpr std::size_t kQueuedBlocks = 16;
+  StopToken stop_;
+  std::uint64_t seen_ = 0;  // records offered, for the stop check every 4,096
 
   struct Block {
     std::uint64_t first_ordinal = 0;
@@ -485,7 +489,7 @@ void for_each_record_block(sqlite3* db, std::int64_t set_id, Visit&& visit) {
 // entry per record with that digest (36 bytes for a SHA-256), one kind at a time.
 template <std::size_t N>
 std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest kind, std::uint64_t expected,
-                                  const std::vector<std::uint32_t>& histogram) {
+                                  const std::vector<std::uint32_t>& histogram, StopToken stop) {
   const auto k = static_cast<std::size_t>(kind);
   std::vector<std::uint64_t> next(histogram.size() + 1, 0);
   for (std::size_t b = 0; b < histogram.size(); ++b) next[b + 1] = next[b] + histogram[b];
@@ -493,6 +497,7 @@ std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest
   const std::vector<std::uint64_t> bucket_start = next;
   std::vector<BlockEntry<N>, HugePageAllocator<BlockEntry<N>>> entries(expected);  // not zeroed first
   for_each_record_block(db, set_id, [&](std::uint64_t first_ordinal, hashset::RecordBlockReader& reader) {
+    stop.throw_if_requested();
     hashset::RecordView r;
     for (std::uint64_t ordinal = first_ordinal; reader.next(r); ++ordinal) {
       if (r.digest[k] == nullptr) continue;
@@ -505,6 +510,7 @@ std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest
   });
   for (std::size_t b = 0; b < histogram.size(); ++b) {
     if (next[b] != bucket_start[b + 1]) throw sqlite::Error("internal error: digest bucket underflow");
+    if ((b & 0xFF) == 0) stop.throw_if_requested();
     std::sort(entries.begin() + static_cast<std::ptrdiff_t>(bucket_start[b]),
               entries.begin() + static_cast<std::ptrdiff_t>(bucket_start[b + 1]), block_entry_less<N>);
   }
@@ -512,6 +518,7 @@ std::uint64_t write_digest_blocks(sqlite3* db, std::int64_t set_id, StoredDigest
   for (std::size_t begin = 0; begin < entries.size();) {
     std::size_t end = std::min(entries.size(), begin + kBlockEntries);
     while (end < entries.size() && entries[end].digest == entries[end - 1].digest) ++end;  // runs stay whole
+    stop.throw_if_requested();
     sqlite3_bind_int64(insert.get(), 1, set_id);
     sqlite3_bind_int(insert.get(), 2, static_cast<int>(kind));
     sqlite3_bind_blob(insert.get(), 3, entries[begin].digest.data(), static_cast<int>(N), SQLITE_STATIC);
@@ -861,16 +868,16 @@ std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> HashSetStore::lookup_
 }
 
 void HashSetStore::build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen,
-                                       const std::array<std::vector<std::uint32_t>, 4>& histograms) {
+                                       const std::array<std::vector<std::uint32_t>, 4>& histograms, StopToken stop) {
   std::uint64_t counts[4] = {};
   for (const auto kind : {StoredDigest::md5, StoredDigest::sha1, StoredDigest::sha256, StoredDigest::pdq}) {
     const auto k = static_cast<std::size_t>(kind);
     if (seen[k] == 0) continue;
     switch (kind) {
-      case StoredDigest::md5: counts[k] = write_digest_blocks<16>(db_.get(), set_id, kind, seen[k], histograms[k]); break;
-      case StoredDigest::sha1: counts[k] = write_digest_blocks<20>(db_.get(), set_id, kind, seen[k], histograms[k]); break;
+      case StoredDigest::md5: counts[k] = write_digest_blocks<16>(db_.get(), set_id, kind, seen[k], histograms[k], stop); break;
+      case StoredDigest::sha1: counts[k] = write_digest_blocks<20>(db_.get(), set_id, kind, seen[k], histograms[k], stop); break;
       case StoredDigest::sha256:
-      case StoredDigest::pdq: counts[k] = write_digest_blocks<32>(db_.get(), set_id, kind, seen[k], histograms[k]); break;
+      case StoredDigest::pdq: counts[k] = write_digest_blocks<32>(db_.get(), set_id, kind, seen[k], histograms[k], stop); break;
     }
   }
   sqlite::Statement update(db_.get(),
@@ -1002,7 +1009,7 @@ ImportReport HashSetStore::import_one(const PendingImport& pending, const Import
       .run();
   const std::int64_t set_id = sqlite3_last_insert_rowid(db_.get());
 
-  StoreSink sink(db_.get(), set_id, source, options.strict);
+  StoreSink sink(db_.get(), set_id, source, options.strict, options.stop);
   read_with(format, source, sink);
   sink.finish();
   if (sink.accepted() == 0 && sink.rejected() > 0)
@@ -1016,7 +1023,7 @@ ImportReport HashSetStore::import_one(const PendingImport& pending, const Import
       .bind(3, static_cast<std::int64_t>(sink.rejected()))
       .bind(4, set_id)
       .run();
-  build_digest_blocks(set_id, sink.digest_counts(), sink.histograms());
+  build_digest_blocks(set_id, sink.digest_counts(), sink.histograms(), options.stop);
   if (sha_later.valid()) {
     sqlite::Statement set_sha(db_.get(), "UPDATE sets SET source_sha256 = ? WHERE id = ?");
     set_sha.bind_text(1, sha_later.get()).bind(2, set_id).run();

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/stop.h"
 #include "formats/casedb/sqlite_handle.h"
 
 namespace triage {
@@ -71,6 +72,7 @@ struct ImportOptions {
   std::string format = "auto";             // see hash_set_formats()
   bool replace = false;                    // drop earlier sets of the same name first
   bool strict = false;                     // any rejected record aborts the whole import
+  StopToken stop;                          // a stop request aborts it too (Interrupted), nothing stored
 };
 
 // The outcome for one input file.
@@ -109,8 +111,8 @@ class HashSetStore {
   std::vector<std::pair<HashSetRecord, HashSetRecordDetail>> lookup_detailed(std::string_view hex) const;
 
   // Imports every file in one transaction: all are stored or, on any ImportError (malformed file,
-  // or a rejected record under --strict) or sqlite::Error, none is and the database file is left
-  // byte-identical. A file already imported under the same name (same source SHA-256) is skipped.
+  // or a rejected record under --strict), sqlite::Error or Interrupted (options.stop), none is and
+  // the database file is left byte-identical. A file already imported under the same name (same source SHA-256) is skipped.
   std::vector<ImportReport> import_files(const std::vector<std::filesystem::path>& sources,
                                          const ImportOptions& options);
 
@@ -128,7 +130,7 @@ class HashSetStore {
   HashSetStore(sqlite::Db db, bool writable);
   ImportReport import_one(const PendingImport& pending, const ImportOptions& options);
   void build_digest_blocks(std::int64_t set_id, const std::array<std::uint64_t, 4>& seen,
-                           const std::array<std::vector<std::uint32_t>, 4>& histograms);
+                           const std::array<std::vector<std::uint32_t>, 4>& histograms, StopToken stop);
   sqlite::Db db_;
   bool writable_ = false;
   mutable std::unique_ptr<sqlite3_stmt, sqlite::StmtFinalizer> record_at_;  // record_label()

@@ -59,14 +59,15 @@ bool is_hex64(std::string_view s) {
 
 }  // namespace
 
-void write_case_output(const fs::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume) {
+void write_case_output(const fs::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume,
+                       StopToken stop) {
   OutputSink sink(consume);
-  write(load_case_report(case_dir / "case.db"), output, sink);
+  write(load_case_report(case_dir / "case.db", stop), output, sink);
 }
 
-void write_graded_vics(const fs::path& case_dir, const OutputSink::Consumer& consume) {
+void write_graded_vics(const fs::path& case_dir, const OutputSink::Consumer& consume, StopToken stop) {
   OutputSink sink(consume);
-  write_vics_export(load_case_report(case_dir / "case.db"), sink, VicsScope::graded_only);
+  write_vics_export(load_case_report(case_dir / "case.db", stop), sink, VicsScope::graded_only);
 }
 
 PrivateFile::PrivateFile(const fs::path& file) : file_(file) {
@@ -121,8 +122,8 @@ constexpr std::array<const char*, 5> kDerivedOutputs = {"hashsets.db", "items.cs
 
 }  // namespace
 
-void write_case_outputs(const fs::path& case_dir) {
-  const CaseReport report = load_case_report(case_dir / kCaseDb);
+void write_case_outputs(const fs::path& case_dir, StopToken stop) {
+  const CaseReport report = load_case_report(case_dir / kCaseDb, stop);
   for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics}) {
     PrivateFile file(case_dir / case_output_name(o));
     OutputSink sink([&](std::string_view piece) { file.write(piece); });

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/stop.h"
 #include "formats/report/output_sink.h"
 
 namespace triage {
@@ -19,11 +20,14 @@ enum class CaseOutput { csv, html, json, vics };
 const char* case_output_name(CaseOutput output);
 
 // The output rendered from CASE_DIR/case.db, handed to `consume` piece by piece as it is
-// rendered; throws std::runtime_error naming the problem (and whatever `consume` throws).
-void write_case_output(const std::filesystem::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume);
+// rendered; throws std::runtime_error naming the problem (and whatever `consume` throws),
+// Interrupted when `stop` is requested.
+void write_case_output(const std::filesystem::path& case_dir, CaseOutput output, const OutputSink::Consumer& consume,
+                       StopToken stop = {});
 
 // CASE_DIR's media with an analyst grade, as a VICS export of hashes only (report --only graded).
-void write_graded_vics(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume);
+void write_graded_vics(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume,
+                       StopToken stop = {});
 
 // A file written with mode 0600 (also when it existed), piece by piece; every failure throws
 // std::runtime_error naming the file. Destroyed without close() (an exception on its way), the
@@ -43,8 +47,9 @@ class PrivateFile {
 };
 
 // Renders every output into the case directory, records their digests in case.db (table
-// outputs), then writes SHA256SUMS over case.db and the outputs.
-void write_case_outputs(const std::filesystem::path& case_dir);
+// outputs), then writes SHA256SUMS over case.db and the outputs. Throws Interrupted when `stop`
+// is requested: the output being written is left partial and SHA256SUMS is not rewritten.
+void write_case_outputs(const std::filesystem::path& case_dir, StopToken stop = {});
 
 // SHA-256 of a whole file (outputs, case.db, hash-set files); throws std::runtime_error naming the
 // file when it cannot be opened or a read fails.

@@ -188,10 +188,16 @@ std::optional<CaptureTime> capture_time(const ItemRecord& item) {
 namespace {
 
 // `visit` with the grades applied; most cases have none, and their items are not copied.
+// Also where a stop request ends a rendering (every output reads the items through here).
 std::function<void(const ItemRecord&)> graded_visit(const CaseReport& r,
                                                     const std::function<void(const ItemRecord&)>& visit) {
-  if (r.grade_in_force.empty()) return visit;
+  if (r.grade_in_force.empty())
+    return [&r, &visit](const ItemRecord& item) {
+      r.stop.throw_if_requested();
+      visit(item);
+    };
   return [&r, &visit](const ItemRecord& stored) {
+    r.stop.throw_if_requested();
     ItemRecord item = stored;
     apply_grades(r, item);
     visit(item);
@@ -210,13 +216,17 @@ void CaseReport::for_each_item_of(const std::vector<std::uint64_t>& seqs,
 }
 
 void CaseReport::for_each_error(const std::function<void(const WalkProblem&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_problem(visit);
+  CaseStore::open_read_only(case_db)->for_each_problem([&](const WalkProblem& problem) {
+    stop.throw_if_requested();
+    visit(problem);
+  });
 }
 
-CaseReport load_case_report(const std::filesystem::path& case_db) {
+CaseReport load_case_report(const std::filesystem::path& case_db, StopToken stop) {
   if (!std::filesystem::exists(case_db)) throw std::runtime_error(case_db.string() + ": no case database");
   CaseReport r;
   r.case_db = case_db;
+  r.stop = stop;
   auto store = CaseStore::open_read_only(case_db);
   r.details = store->case_details();
   const auto runs = store->runs();
@@ -265,6 +275,7 @@ CaseReport load_case_report(const std::filesystem::path& case_db) {
   std::map<std::pair<int, bool>, std::vector<std::uint64_t>> findings;
   std::map<int, std::pair<std::uint64_t, std::uint64_t>> months;  // month index -> (exif, mtime) dated
   store->for_each_item([&](const ItemRecord& stored) {
+    stop.throw_if_requested();
     ++r.item_count;
     const ItemRecord* graded = &stored;
     ItemRecord copy;

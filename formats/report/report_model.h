@@ -13,6 +13,7 @@
 
 #include "core/category/profile.h"
 #include "core/item.h"
+#include "core/stop.h"
 #include "formats/casedb/case_details.h"
 #include "formats/casedb/case_grades.h"
 #include "formats/casedb/case_store.h"
@@ -100,6 +101,7 @@ struct CaseReport {
   std::set<std::uint64_t> graded;    // seq of items whose category is an analyst grade
   // Hash (SHA-1 or MD5) -> index in `grades` of its grade in force (not superseded).
   std::map<std::string, std::size_t, std::less<>> grade_in_force;
+  StopToken stop;  // ends the reads below (Interrupted) when requested
 
   const CategoryRow* row(std::string_view label, bool probable) const;
 
@@ -117,8 +119,9 @@ struct CaseReport {
 // sources only (a folder may hold a file of that name).
 bool item_carved(const CaseReport& report, const ItemRecord& item);
 
-// Throws std::runtime_error (naming the file) when the case cannot be read.
-CaseReport load_case_report(const std::filesystem::path& case_db);
+// Throws std::runtime_error (naming the file) when the case cannot be read, Interrupted when
+// `stop` is requested (here or in the reads of the returned report).
+CaseReport load_case_report(const std::filesystem::path& case_db, StopToken stop = {});
 
 // The capture time shown for an item and where it came from ("exif" or "mtime"); nullopt when
 // neither is known. EXIF times are camera local time as stored ("2024:05:01 10:20:30").

@@ -111,7 +111,7 @@ bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
 
 std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>& files,
                                                   const std::vector<std::string>& known_files,
-                                                  const std::filesystem::path& cache_db) {
+                                                  const std::filesystem::path& cache_db, StopToken stop) {
   auto out = std::make_unique<ScanHashSets>();
   std::vector<std::filesystem::path> raw_alert, raw_known;
   for (const auto& f : files) {
@@ -136,6 +136,7 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
     {
       auto cache = open_cache(cache_db);
       ImportOptions options;
+      options.stop = stop;
       options.role = HashSetRole::alert;
       if (!raw_alert.empty()) (void)cache->import_files(raw_alert, options);
       options.role = HashSetRole::known;
@@ -143,6 +144,7 @@ std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>
     }
     add_store(cache_db, *out);
   }
+  stop.throw_if_requested();
   out->matcher.build();
   out->pdq.build();
   out->videos.build();

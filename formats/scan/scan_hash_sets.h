@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/match/digest_matcher.h"
+#include "core/stop.h"
 #include "core/match/pdq_matcher.h"
 #include "core/match/video_matcher.h"
 #include "formats/casedb/case_store.h"
@@ -28,9 +29,10 @@ struct ScanHashSets {
 // frame-hash file (known videos, read as it is into `videos`, alert role) or a raw export,
 // imported first into `cache_db`: NSRL RDS formats as known-good, anything else as an alert set;
 // each of `known_files` that is a raw export is imported as known-good.
-// Throws ImportError or sqlite::Error naming the file on failure.
+// Throws ImportError or sqlite::Error naming the file on failure, Interrupted on a stop request
+// (an import into `cache_db` then stores nothing).
 std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>& files,
                                                   const std::vector<std::string>& known_files,
-                                                  const std::filesystem::path& cache_db);
+                                                  const std::filesystem::path& cache_db, StopToken stop = {});
 
 }  // namespace triage

@@ -191,6 +191,7 @@ std::string options_json(const ScanJobOptions& o) {
       .optional("item_timeout", o.item_timeout)
       .number("video_match_percent", o.video_match_percent)
       .boolean("video_keyframes", o.video_keyframes)
+      .number("stage_timeout", o.stage_timeout)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
@@ -238,7 +239,7 @@ void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint
 }
 
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
-void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
+void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, StopToken stop) {
   if (!hash) {
     info.integrity = "skipped";
     info.integrity_note = "source hash skipped (--no-source-hash)";
@@ -246,7 +247,7 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
   }
   fmt::print(diagnostics, "triage: hashing {} before the scan...\n", info.path);
   const auto started = std::chrono::steady_clock::now();
-  auto digest = digest_disk_image(info.path);
+  auto digest = digest_disk_image(info.path, MediaDigests::all, stop);
   if (digest) print_read_time(diagnostics, "before", digest->media_size, started);
   if (!digest) {
     info.integrity = "unreadable";
@@ -264,7 +265,7 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics) {
 // After the walk: the same digests again. A difference (or an E01 whose media no longer
 // matches its acquisition MD5) is returned as an error row for the case.
 std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& store, ScanOutcome& outcome,
-                                             std::ostream& diagnostics) {
+                                             std::ostream& diagnostics, StopToken stop) {
   auto fail = [&](std::string integrity, std::string message, const Digests& after = {}) {
     store.record_source_verification(info.index, after, integrity, message);
     outcome.integrity.push_back(fmt::format("{}: {} - {}", info.path, integrity, message));
@@ -282,7 +283,7 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
   if (info.integrity == "unreadable") return fail("unreadable", "image not hashed: " + info.integrity_note);
   fmt::print(diagnostics, "triage: hashing {} again after the scan (SHA-256)...\n", info.path);
   const auto started = std::chrono::steady_clock::now();
-  auto after = digest_disk_image(info.path, MediaDigests::sha256_only);
+  auto after = digest_disk_image(info.path, MediaDigests::sha256_only, stop);
   if (after) print_read_time(diagnostics, "after", after->media_size, started);
   if (!after) {
     outcome.source_changed = true;
@@ -396,7 +397,10 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   std::unique_ptr<ScanHashSets> hash_sets;
   if (!options.hashsets.empty() || !options.known_hashsets.empty()) {
     try {
-      hash_sets = load_scan_hash_sets(options.hashsets, options.known_hashsets, options.case_dir / "hashsets.db");
+      hash_sets = load_scan_hash_sets(options.hashsets, options.known_hashsets, options.case_dir / "hashsets.db",
+                                      StopToken(interrupted));
+    } catch (const Interrupted&) {
+      throw;
     } catch (const std::exception& e) {
       throw ScanInputError(fmt::format("hash set not usable: {}", e.what()));
     }
@@ -425,7 +429,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
       }
       replay_committed(*store, replay);
       store.reset();
-      write_case_outputs(options.case_dir);
+      write_case_outputs(options.case_dir, StopToken(interrupted));
       outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       return outcome;
     }
@@ -443,6 +447,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   }
   ContentPolicy policy;
   policy.all_files = options.all_files;
+  policy.stop = StopToken(interrupted);
   if (options.video_fps) policy.large_video = walker_video_hasher(video_options);
   std::vector<std::unique_ptr<EvidenceSource>> owned;
   std::vector<EvidenceSource*> sources;
@@ -452,7 +457,10 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     const auto& path = options.sources[i];
     auto kind = classify_source(path);
     if (!kind) throw ScanInputError(kind.error().message);
-    owned.push_back(make_source(path, *kind, policy, options.carve));
+    TskWalkOptions tsk;
+    tsk.carve = options.carve;
+    tsk.stage_budget = std::chrono::milliseconds(static_cast<std::int64_t>(options.stage_timeout * 1000));
+    owned.push_back(make_source(path, *kind, policy, tsk));
     sources.push_back(owned.back().get());
     if (previous) {
       infos.push_back(recorded_source(recorded_sources, static_cast<std::uint32_t>(i)));
@@ -462,7 +470,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     info.index = static_cast<std::uint32_t>(i);
     info.path = path;
     info.kind = to_string(*kind);
-    if (*kind != SourceKind::directory) hash_before_walk(info, options.source_hash, diagnostics);
+    if (*kind != SourceKind::directory) hash_before_walk(info, options.source_hash, diagnostics, StopToken(interrupted));
     infos.push_back(std::move(info));
   }
 
@@ -559,7 +567,16 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
       outcome.integrity.push_back(fmt::format("{}: not verified (scan interrupted)", info.path));
       continue;
     }
-    auto problem = verify_after_walk(info, *store, outcome, diagnostics);
+    std::optional<WalkProblem> problem;
+    try {
+      problem = verify_after_walk(info, *store, outcome, diagnostics, StopToken(interrupted));
+    } catch (const Interrupted&) {  // stopped while the image was read again: the run ends interrupted
+      stats.interrupted = outcome.interrupted = true;
+      store->record_source_verification(info.index, {}, "not_verified",
+                                        "scan interrupted while the image was read again");
+      outcome.integrity.push_back(fmt::format("{}: not verified (scan interrupted)", info.path));
+      continue;
+    }
     if (!problem) continue;
     problem->seq = next_seq++;
     store->add_problem(*problem);
@@ -573,7 +590,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
 
   store.reset();
   // Derived outputs are rendered from the database, never from the live pipeline.
-  write_case_outputs(options.case_dir);
+  write_case_outputs(options.case_dir, StopToken(interrupted));
 
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return outcome;

@@ -42,6 +42,7 @@ struct ScanJobOptions {
   std::optional<double> item_timeout;     // --item-timeout: seconds of work per item
   double video_match_percent = 80.0;  // --video-match-percent: share of a known video's frames found
   bool video_keyframes = false;       // --video-keyframes: decode and hash key frames only
+  double stage_timeout = 30;          // --stage-timeout: seconds a disk-image stage may go without progress
 };
 
 struct ScanCounts {
@@ -82,7 +83,10 @@ class ScanResumeError : public std::runtime_error {
 
 // Throws ScanInputError for unusable inputs (a source that is no folder or readable disk image
 // included), ScanResumeError when --resume cannot continue the case, std::runtime_error (with
-// the path and reason) when the case cannot be written.
+// the path and reason) when the case cannot be written, Interrupted when `interrupted` is set
+// while a hash set is imported, a disk image is hashed before the walk (no run is recorded yet)
+// or the outputs are written (the run is recorded complete; --resume writes them again). Set
+// during the walk, it ends the run as interrupted and returns.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);
 

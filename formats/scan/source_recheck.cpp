@@ -28,7 +28,7 @@ std::string digest_changes(const Digests& recorded, const Digests& now) {
   return out;
 }
 
-void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<SourceDifference>& out) {
+void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<SourceDifference>& out, StopToken stop) {
   sum.files = 1;
   auto differ = [&](std::string kind, std::string detail) {
     ++sum.differences;
@@ -41,7 +41,7 @@ void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<S
   }
   std::error_code ec;
   if (!fs::exists(s.path, ec)) return differ("missing", "the image is no longer there");
-  auto now = digest_disk_image(s.path, MediaDigests::sha256_only);  // SHA-256 alone answers "any byte changed?"
+  auto now = digest_disk_image(s.path, MediaDigests::sha256_only, stop);  // SHA-256 alone answers "any byte changed?"
   if (!now) return differ("unreadable", now.error().message);
   sum.digested = 1;
   if (now->media_size != s.media_size.value_or(0))
@@ -53,7 +53,8 @@ void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<S
 
 }  // namespace
 
-SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(const std::string&)>& progress) {
+SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(const std::string&)>& progress,
+                              StopToken stop) {
   const auto store = CaseStore::open_read_only(case_db);
   SourceRecheck result;
   std::map<std::uint32_t, std::size_t> folders;  // source index -> its summary, for folder sources
@@ -74,7 +75,7 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       while (root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
       roots[s.index] = root;
     } else {
-      recheck_image(s, sum, result.differences);
+      recheck_image(s, sum, result.differences, stop);
     }
     result.sources.push_back(std::move(sum));
   }
@@ -83,6 +84,7 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
   ParallelMultiDigest digest;  // one helper thread for every file
   std::map<std::uint32_t, std::unordered_set<std::string>> recorded;  // folder items' paths, per source
   store->for_each_item([&](const ItemRecord& item) {
+    stop.throw_if_requested();
     const auto at = folders.find(item.source_index);
     if (at == folders.end()) return;
     recorded[item.source_index].insert(item.path);
@@ -105,7 +107,8 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       if (size != item.size) differ("differs", fmt::format("size {} bytes recorded, {} now", item.size, size));
       return;
     }
-    auto now = reread_folder_file(item.path, is_root, digest);
+    auto now = reread_folder_file(item.path, is_root, digest, stop);
+    stop.throw_if_requested();
     if (!now) return differ(now.error().stage == "missing" ? "missing" : "unreadable", now.error().message);
     ++sum.digested;
     std::string changes = digest_changes(item.digests, now->digests);

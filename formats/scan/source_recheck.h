@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/stop.h"
+
 namespace triage {
 
 // One file of a source that no longer matches the case.
@@ -39,8 +41,8 @@ struct SourceRecheck {
 // (not media, no --all-files) are checked for existence and size; a folder's regular files that
 // the case does not record are differences too ("added"). Relative source paths resolve
 // against the current directory, as they did for the scan. `progress` gets one line per source.
-// Throws std::runtime_error when case.db cannot be read.
+// Throws std::runtime_error when case.db cannot be read, Interrupted when `stop` is requested.
 SourceRecheck recheck_sources(const std::filesystem::path& case_db,
-                              const std::function<void(const std::string&)>& progress = {});
+                              const std::function<void(const std::string&)>& progress = {}, StopToken stop = {});
 
 }  // namespace triage

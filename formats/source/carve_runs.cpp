@@ -11,7 +11,9 @@
 namespace triage {
 
 void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
-                std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink, const CarveLimits& limits) {
+                std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink, const CarveLimits& limits,
+                const std::function<bool()>& give_up) {
+  const auto ended = [&] { return sink.stopping() || (give_up && give_up()); };
   const std::size_t max_image = std::max<std::size_t>(limits.max_image, 1);
   // A window no larger than the overlap would never advance.
   const std::size_t window_size = std::max(limits.window, max_image + 1);
@@ -19,10 +21,12 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
   for (const ByteRun& run : runs) {
     std::uint64_t pos = run.first;
     std::uint64_t skip_until = run.first;  // inside an image already carved
-    while (pos < run.end && !sink.stopping()) {
+    if (ended()) return;
+    while (pos < run.end && !ended()) {
       const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(window_size, run.end - pos));
       window.resize(length);
       if (auto failed = read(pos, window)) {
+        if (ended()) return;
         report_problem(sink, fmt::format("{}/unalloc@{}", prefix, image_offset + pos), "carving_incomplete",
                        fmt::format("unallocated bytes unreadable: {}", *failed), false);
         break;

@@ -32,8 +32,9 @@ struct CarveLimits {
 using RunReader = std::function<std::optional<std::string>(std::uint64_t offset, std::span<std::byte> out)>;
 
 // `image_offset` is the file system's byte offset in the image (paths carry image offsets).
+// Stops, reporting nothing more, once the sink is stopping or `give_up` (when set) says so.
 void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
                 std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink,
-                const CarveLimits& limits = CarveLimits());
+                const CarveLimits& limits = CarveLimits(), const std::function<bool()>& give_up = {});
 
 }  // namespace triage

@@ -214,7 +214,8 @@ void DirectorySource::walk(WalkSink& sink) {
   walker.walk_entry(root_, /*follow_link=*/true);
 }
 
-Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest) {
+Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest,
+                                           StopToken stop) {
   UniqueFd fd(open_evidence(path, follow_link));
   if (fd.get() < 0) {
     const int error = errno;
@@ -222,7 +223,7 @@ Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_
                  fmt::format("cannot open: {}", std::strerror(error))};
   }
   FdReader reader(fd.get());
-  return digest_reader(reader, digest, ContentPolicy{}.chunk_size);
+  return digest_reader(reader, digest, ContentPolicy{}.chunk_size, stop);
 }
 
 void DirectorySource::count(WalkTotals& totals, const std::atomic<bool>& stop) {

@@ -29,7 +29,8 @@ class DirectorySource final : public EvidenceSource {
 // time kept where allowed, a link followed only when `follow_link`, as for the folder named as the
 // source itself) and returns its digests and size. Error stage "missing" when the path no longer
 // exists, "read" when it cannot be opened or read.
-Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest);
+Result<StreamedDigests> reread_folder_file(const std::string& path, bool follow_link, ParallelMultiDigest& digest,
+                                           StopToken stop = {});
 
 // `triage verify`: the evidence path of every regular file a walk of `root` would examine now, in
 // walk order (nothing opened, no link followed below the root).

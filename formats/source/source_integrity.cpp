@@ -6,7 +6,7 @@
 
 namespace triage {
 
-Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which) {
+Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which, StopToken stop) {
   auto opened = open_disk_image(path);
   if (!opened) return opened.error();
   ImageDigest out;
@@ -14,7 +14,7 @@ Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests whic
   out.segments = opened->segments;
   out.media_size = opened->media_size;
   out.stored_md5 = ewf_stored_md5(opened->img.get());
-  auto media = digest_media(opened->img.get(), which);
+  auto media = digest_media(opened->img.get(), which, stop);
   if (!media) return media.error();
   out.media = std::move(*media);
   return out;

@@ -23,7 +23,9 @@ struct ImageDigest {
 // Opens the image read-only on its own handle and digests every byte of its media: all three
 // digests before the scan; after it, the SHA-256 alone answers "did any byte change?" at a
 // quarter of the CPU (MD5 is the slowest of the three and SHA-256 has SHA-NI).
-Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which = MediaDigests::all);
+// Throws Interrupted when `stop` is requested.
+Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which = MediaDigests::all,
+                                      StopToken stop = {});
 
 struct IntegrityVerdict {
   std::string integrity;  // "verified", "changed" or "acquisition_mismatch"

@@ -43,9 +43,9 @@ Result<SourceKind> classify_source(const std::string& path) {
 }
 
 std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
-                                            bool carve) {
+                                            const TskWalkOptions& tsk) {
   if (kind == SourceKind::directory) return std::make_unique<DirectorySource>(path, policy);
-  return std::make_unique<TskSource>(path, policy, carve);
+  return std::make_unique<TskSource>(path, policy, tsk);
 }
 
 }  // namespace triage

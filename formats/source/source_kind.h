@@ -7,6 +7,7 @@
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 #include "core/result.h"
+#include "formats/source/tsk_source.h"
 
 namespace triage {
 
@@ -17,8 +18,8 @@ const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_de
 // missing, unreadable, a special file, or a file libtsk cannot open as a disk image.
 Result<SourceKind> classify_source(const std::string& path);
 
-// `carve`: disk images also carve still images from unallocated space.
+// `tsk`: how disk images are walked (carving, stage budget).
 std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
-                                            bool carve);
+                                            const TskWalkOptions& tsk);
 
 }  // namespace triage

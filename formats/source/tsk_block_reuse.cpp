@@ -6,6 +6,8 @@ namespace triage {
 namespace {
 
 struct BlockTally {
+  StageWatch* watch = nullptr;
+  std::uint64_t limit = 0;   // more blocks than this: a damaged entry, left unchecked
   std::uint64_t mapped = 0;  // blocks with an address on the media
   std::uint64_t reused = 0;  // of those, the ones the file system allocates now
   std::uint64_t sparse = 0;  // blocks that are zeros by definition (sparse or lost runs)
@@ -17,6 +19,7 @@ struct BlockTally {
 TSK_WALK_RET_ENUM count_block(TSK_FS_FILE*, TSK_OFF_T, TSK_DADDR_T, char*, size_t, TSK_FS_BLOCK_FLAG_ENUM flags,
                               void* tally_ptr) {
   auto& tally = *static_cast<BlockTally*>(tally_ptr);
+  if (tally.watch->expired() || tally.mapped + tally.sparse >= tally.limit) return TSK_WALK_STOP;
   if ((flags & TSK_FS_BLOCK_FLAG_SPARSE) != 0) {
     ++tally.sparse;
   } else {
@@ -28,11 +31,18 @@ TSK_WALK_RET_ENUM count_block(TSK_FS_FILE*, TSK_OFF_T, TSK_DADDR_T, char*, size_
 
 }  // namespace
 
-std::optional<Overwritten> overwritten_state(const TSK_FS_ATTR* attr, std::uint64_t size) {
+std::optional<Overwritten> overwritten_state(const TSK_FS_ATTR* attr, std::uint64_t size, StageWatch& watch) {
   if (attr == nullptr || attr->fs_file == nullptr || attr->fs_file->fs_info == nullptr) return std::nullopt;
   if ((attr->flags & TSK_FS_ATTR_RES) != 0) return Overwritten::none;
   BlockTally tally;
-  if (tsk_fs_attr_walk(attr, TSK_FS_FILE_WALK_FLAG_AONLY, count_block, &tally) != 0) {
+  tally.watch = &watch;
+  // No file maps more blocks than its file system holds; a sparse one may claim more, but past
+  // 2^24 blocks (64 GiB at 4 KiB) the state is left unknown rather than walked block by block
+  // (a damaged entry may claim 2^40 bytes and more).
+  const TSK_FS_INFO* fs = attr->fs_file->fs_info;
+  tally.limit = std::max<std::uint64_t>(static_cast<std::uint64_t>(fs->last_block_act) + 1, std::uint64_t{1} << 24);
+  if (tsk_fs_attr_walk(attr, TSK_FS_FILE_WALK_FLAG_AONLY, count_block, &tally) != 0 || watch.expired() ||
+      tally.mapped + tally.sparse >= tally.limit) {
     tsk_error_reset();
     return std::nullopt;
   }

@@ -7,6 +7,7 @@
 
 #include "core/item.h"
 #include "formats/source/tsk_handles.h"
+#include "formats/source/tsk_stage_watch.h"
 
 namespace triage {
 
@@ -14,6 +15,7 @@ namespace triage {
 // block is allocated again, full when every block is, partial in between; nullopt when libtsk
 // cannot walk the attribute's blocks. Resident content (inside the NTFS record) is none: the
 // record is the file's own unless the entry was reallocated, which the caller decides.
-std::optional<Overwritten> overwritten_state(const TSK_FS_ATTR* attr, std::uint64_t size);
+// The block walk ends (nullopt) when `watch` expires: a damaged entry may claim a vast run.
+std::optional<Overwritten> overwritten_state(const TSK_FS_ATTR* attr, std::uint64_t size, StageWatch& watch);
 
 }  // namespace triage

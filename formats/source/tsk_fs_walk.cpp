@@ -92,8 +92,8 @@ class DirectoryLoopGuard {
 class FileSystemWalker {
  public:
   FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
-                   WalkTotals* totals)
-      : fs_(fs), prefix_(prefix), policy_(policy), sink_(sink), totals_(totals) {}
+                   StageWatch& watch, WalkTotals* totals)
+      : fs_(fs), prefix_(prefix), policy_(bounded_by(policy, fs)), sink_(sink), watch_(watch), totals_(totals) {}
 
   void run() {
     // ALLOC|UNALLOC|RECURSE from the root: what `fls -r` lists, $OrphanFiles included.
@@ -118,14 +118,15 @@ class FileSystemWalker {
     tsk_error_reset();
     const uint8_t failed = tsk_fs_dir_walk(fs_, fs_->root_inum, flags, &FileSystemWalker::visit, this);
     if (failure_) std::rethrow_exception(failure_);
-    if (failed != 0 && !sink_.stopping())
+    if (failed != 0 && !watch_.expired())  // a stop or a spent budget is the caller's to tell
       problem(prefix_ + ":/", "corrupt_directory", fmt::format("directory walk incomplete: {}", tsk::take_error()));
   }
 
  private:
   static TSK_WALK_RET_ENUM visit(TSK_FS_FILE* file, const char* dir_path, void* self_ptr) {
     auto* self = static_cast<FileSystemWalker*>(self_ptr);
-    if (self->sink_.stopping()) return TSK_WALK_STOP;
+    if (self->watch_.expired()) return TSK_WALK_STOP;
+    self->watch_.progress();  // a new entry
     try {  // no exception may cross libtsk's C frames
       const std::string path = dir_path != nullptr ? dir_path : "";
       if (self->leads_to_orphan_search(file, path)) {
@@ -182,6 +183,18 @@ class FileSystemWalker {
                        "its metadata is damaged; the walk of this file system stopped here: entries not yet "
                        "listed (orphan files included) were not examined",
                        meta->addr, meta->size, fs_->block_count, fs_->block_size);
+  }
+
+  // No file's content can be larger than the file system's blocks in the evidence, but for the
+  // holes of a sparse file: libtsk gives holes, and blocks past the image's end, as zeros without
+  // reading anything. A damaged ext4 inode claiming 35 TB (mutation soak) had the walker digest
+  // zeros for hours; such a file is identified from its head and not digested (an error row says
+  // so). A genuinely sparse file larger than its whole volume is not digested either.
+  static ContentPolicy bounded_by(const ContentPolicy& policy, const TSK_FS_INFO* fs) {
+    ContentPolicy bounded = policy;
+    const std::uint64_t blocks = static_cast<std::uint64_t>(std::min(fs->last_block, fs->last_block_act)) + 1;
+    bounded.max_streamed = std::min<std::uint64_t>(policy.max_streamed, blocks * fs->block_size);
+    return bounded;
   }
 
   // Which entries are files, mirrored on fls (tsk/fs/fls_lib.c, print_dir_act): on NTFS one
@@ -263,7 +276,7 @@ class FileSystemWalker {
       return;
     }
     // A reallocated entry's content is the new file's; otherwise ask the blocks.
-    if (r.fs.deleted) r.fs.overwritten = r.fs.reallocated ? Overwritten::full : overwritten_state(data, r.size);
+    if (r.fs.deleted) r.fs.overwritten = r.fs.reallocated ? Overwritten::full : overwritten_state(data, r.size, watch_);
     // Bytes past an NTFS attribute's initialised size were never written: icat stops there
     // (e.g. $BadClus:$Bad, 64 MB with nothing initialised), and so do the digests here.
     const std::uint64_t readable =
@@ -326,8 +339,9 @@ class FileSystemWalker {
 
   TSK_FS_INFO* fs_;
   const std::string& prefix_;
-  const ContentPolicy& policy_;
+  const ContentPolicy policy_;
   WalkSink& sink_;
+  StageWatch& watch_;
   WalkTotals* totals_;
   DirectoryLoopGuard loops_;
   std::exception_ptr failure_;
@@ -341,8 +355,8 @@ std::string tsk_address(std::uint64_t meta_addr, const TSK_FS_ATTR* attr) {
 }
 
 void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
-                      WalkTotals* totals) {
-  FileSystemWalker(fs, prefix, policy, sink, totals).run();
+                      StageWatch& watch, WalkTotals* totals) {
+  FileSystemWalker(fs, prefix, policy, sink, watch, totals).run();
 }
 
 }  // namespace triage

@@ -7,6 +7,7 @@
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 #include "formats/source/tsk_handles.h"
+#include "formats/source/tsk_stage_watch.h"
 
 namespace triage {
 
@@ -14,8 +15,10 @@ namespace triage {
 // a file system at offset 0); items are `prefix:/dir/name`.
 // With `totals`, only counts the files and their sizes (for the progress line): nothing is read
 // and nothing reported; `sink` is asked only whether to stop.
+// The walk ends early when `watch` expires (a stop request, or no progress for its budget: the
+// caller, who began the stage, reports that); each entry listed is progress.
 void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
-                      WalkTotals* totals = nullptr);
+                      StageWatch& watch, WalkTotals* totals = nullptr);
 
 // The address of an entry as fls prints it: the metadata address, and for an NTFS attribute
 // "-type-id" after it (tsk/fs/fs_name.c, tsk_fs_name_print).

@@ -116,7 +116,7 @@ class MediaRing {
  public:
   static constexpr std::size_t kChunk = 8u << 20, kRing = 6;
 
-  MediaRing(TSK_IMG_INFO* img, unsigned lanes) : img_(img), consumed_(lanes, 0) {
+  MediaRing(TSK_IMG_INFO* img, unsigned lanes, StopToken stop) : img_(img), stop_(stop), consumed_(lanes, 0) {
     for (auto& slot : slots_) slot.resize(kChunk);
   }
 
@@ -128,6 +128,11 @@ class MediaRing {
         std::unique_lock lock(mutex_);
         cv_.wait(lock, [&] { return k - slowest() < kRing || abandoned_; });
         if (abandoned_) break;
+      }
+      if (stop_.requested()) {
+        std::lock_guard lock(mutex_);
+        interrupted_ = true;
+        break;
       }
       std::vector<char>& slot = slots_[k % kRing];
       const ChunkRead chunk = read_chunk(img_, offset, size, slot);
@@ -172,26 +177,28 @@ class MediaRing {
   }
 
   std::optional<Error> error() const { return error_; }
+  bool interrupted() const { return interrupted_; }
 
  private:
   std::uint64_t slowest() const { return *std::min_element(consumed_.begin(), consumed_.end()); }
 
   TSK_IMG_INFO* img_;
+  StopToken stop_;
   std::array<std::vector<char>, kRing> slots_;
   std::array<std::size_t, kRing> sizes_{};
   std::mutex mutex_;
   std::condition_variable cv_;
   std::uint64_t produced_ = 0;
   std::vector<std::uint64_t> consumed_;
-  bool done_ = false, abandoned_ = false;
+  bool done_ = false, abandoned_ = false, interrupted_ = false;
   std::optional<Error> error_;
 };
 
 }  // namespace
 
-Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which) {
+Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which, StopToken stop) {
   const bool all = which == MediaDigests::all;
-  MediaRing ring(img, all ? 2 : 1);
+  MediaRing ring(img, all ? 2 : 1, stop);
   DigestSubset sha(false, all, true), md5(true, false, false);
   std::thread reader([&] { ring.read_all(); });
   std::thread md5_lane;
@@ -206,6 +213,7 @@ Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which) {
   }
   if (md5_lane.joinable()) md5_lane.join();
   reader.join();
+  if (ring.interrupted()) throw Interrupted();
   if (auto error = ring.error()) return *error;
   Digests out = sha.finish();
   if (all) out.md5 = md5.finish().md5;

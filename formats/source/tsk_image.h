@@ -9,6 +9,7 @@
 
 #include "core/item.h"
 #include "core/result.h"
+#include "core/stop.h"
 #include "formats/source/tsk_handles.h"
 
 namespace triage {
@@ -31,8 +32,9 @@ Result<OpenedImage> open_memory_image(std::span<const std::byte> bytes);
 enum class MediaDigests { all, sha256_only };
 
 // MD5, SHA-1 and SHA-256 (or the SHA-256 alone) of the whole media content as libtsk reads it
-// (for E01, VHD and VMDK the acquired media, not the container files).
-Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which = MediaDigests::all);
+// (for E01, VHD and VMDK the acquired media, not the container files). Throws Interrupted when
+// `stop` is requested (checked at every 8 MiB chunk).
+Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which = MediaDigests::all, StopToken stop = {});
 
 // The MD5 stored in an E01 at acquisition, if the image has one. libtsk 4.11 exposes it only
 // through its imgstat text ("MD5 hash of data:"), so that text is read back.

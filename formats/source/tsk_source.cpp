@@ -7,6 +7,7 @@
 
 #include "formats/source/tsk_fs_walk.h"
 #include "formats/source/tsk_image.h"
+#include "formats/source/tsk_stage_watch.h"
 #include "formats/source/unallocated_carving.h"
 #include "formats/source/volume_signatures.h"
 
@@ -24,11 +25,22 @@ class ImageWalker {
  public:
   // With `totals`, only counts (see walk_file_system): no problem rows, no carving.
   ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink,
-              WalkTotals* totals = nullptr)
-      : img_(img), image_(image), policy_(policy), carve_(carve && totals == nullptr), sink_(sink), totals_(totals) {}
+              StageWatch& watch, WalkTotals* totals = nullptr)
+      : img_(img),
+        image_(image),
+        policy_(policy),
+        carve_(carve && totals == nullptr),
+        sink_(sink),
+        watch_(watch),
+        totals_(totals) {}
 
   void run() {
+    watch_.begin("volume system detection");
     tsk::VsPtr vs(tsk_vs_open(img_, 0, TSK_VS_TYPE_DETECT));
+    if (watch_.expired()) {
+      if (watch_.budget_spent()) problem(image_, "stage_timeout", watch_.spent_message());
+      return;
+    }
     if (!vs) {
       tsk_error_reset();  // no partition table: a file system (or pool) at offset 0, or nothing
       walk_volume({image_, 0, nullptr});
@@ -55,15 +67,27 @@ class ImageWalker {
 
  private:
   void walk_volume(const Volume& volume) {
+    watch_.begin("file system detection");
     tsk::FsPtr fs(volume.part != nullptr ? tsk_fs_open_vol(volume.part, TSK_FS_TYPE_DETECT)
                                          : tsk_fs_open_img(img_, 0, TSK_FS_TYPE_DETECT));
+    if (watch_.expired()) {
+      if (watch_.budget_spent()) problem(volume.path, "stage_timeout", watch_.spent_message());
+      return;
+    }
     if (fs) {
       const std::string prefix =
           volume.part != nullptr
               ? fmt::format("{}({}@{})", volume.path, tsk_fs_type_toname(fs->ftype), volume.offset)
               : volume.path;
-      walk_file_system(fs.get(), prefix, policy_, sink_, totals_);
-      if (carve_ && !sink_.stopping()) carve_unallocated(fs.get(), prefix, policy_, sink_);
+      const TSK_DADDR_T last_block = last_block_in_evidence(fs.get(), volume, prefix);
+      watch_.begin("file walk");
+      walk_file_system(fs.get(), prefix, policy_, sink_, watch_, totals_);
+      if (watch_.budget_spent()) problem(prefix + ":/", "stage_timeout", watch_.spent_message());
+      if (carve_ && !sink_.stopping()) {
+        watch_.begin("carving");
+        carve_unallocated(fs.get(), last_block, prefix, policy_, sink_, watch_);
+        if (watch_.budget_spent()) problem(prefix, "stage_timeout", watch_.spent_message());
+      }
       return;
     }
     const std::string fs_error = tsk::take_error();
@@ -94,6 +118,33 @@ class ImageWalker {
                                bits, sampled.size() / 1024);
     }
     problem(where, "no_file_system", std::move(message));
+  }
+
+  // The last block of the file system that the evidence holds: a file system claiming more blocks
+  // than its image (or partition) holds is damaged or lying (an exFAT VolumeLength of 2^42
+  // sectors in a 6 MB image), and the blocks past the end are not in the evidence. Said in an
+  // error row with both sizes, as fsstat's "Range" and "Range in Image" give them; the walks stay
+  // within the real size.
+  TSK_DADDR_T last_block_in_evidence(const TSK_FS_INFO* fs, const Volume& volume, const std::string& prefix) {
+    // last_block_act is libtsk's own clamp to the image's end (tsk/fs/*_open); a partition's end
+    // bounds a file system inside it as well.
+    TSK_DADDR_T last = std::min(fs->last_block, fs->last_block_act);
+    if (volume.part != nullptr && fs->block_size > 0) {
+      const std::uint64_t part_bytes = static_cast<std::uint64_t>(volume.part->len) * volume.part->vs->block_size;
+      const std::uint64_t part_blocks = part_bytes / fs->block_size;
+      last = std::min<TSK_DADDR_T>(last, part_blocks > 0 ? part_blocks - 1 : 0);
+    }
+    if (fs->last_block > last) {
+      problem(prefix, "corrupt_file_system",
+              fmt::format("the file system claims blocks {}-{} of {} bytes ({} bytes) but the {} holds only blocks "
+                          "{}-{} ({} bytes): the blocks past its end are not in the evidence; the walk and carving "
+                          "stay within them",
+                          fs->first_block, fs->last_block, fs->block_size,
+                          (static_cast<std::uint64_t>(fs->last_block) + 1) * fs->block_size,
+                          volume.part != nullptr ? "partition" : "image", fs->first_block, last,
+                          (static_cast<std::uint64_t>(last) + 1) * fs->block_size));
+    }
+    return last;
   }
 
   // Up to 16 pieces of 64 KiB spread evenly over the volume, for its entropy.
@@ -139,7 +190,9 @@ class ImageWalker {
         problem(path, "unsupported_file_system", fmt::format("APFS volume not readable: {}", tsk::take_error()));
         continue;
       }
-      walk_file_system(fs.get(), path, policy_, sink_, totals_);
+      watch_.begin("file walk");
+      walk_file_system(fs.get(), path, policy_, sink_, watch_, totals_);
+      if (watch_.budget_spent()) problem(path + ":/", "stage_timeout", watch_.spent_message());
     }
   }
 
@@ -152,16 +205,17 @@ class ImageWalker {
   const ContentPolicy& policy_;
   bool carve_;
   WalkSink& sink_;
+  StageWatch& watch_;
   WalkTotals* totals_;
 };
 
 }  // namespace
 
-TskSource::TskSource(std::string image, ContentPolicy policy, bool carve)
-    : image_(std::move(image)), policy_(policy), carve_(carve) {}
+TskSource::TskSource(std::string image, ContentPolicy policy, TskWalkOptions options)
+    : image_(std::move(image)), policy_(std::move(policy)), options_(options) {}
 
-TskSource::TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, bool carve)
-    : image_(std::move(image)), memory_(bytes), policy_(policy), carve_(carve) {}
+TskSource::TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, TskWalkOptions options)
+    : image_(std::move(image)), memory_(bytes), policy_(std::move(policy)), options_(options) {}
 
 namespace {
 
@@ -181,7 +235,15 @@ void TskSource::walk(WalkSink& sink) {
     sink.problem(std::move(p));
     return;
   }
-  ImageWalker(opened->img.get(), image_, policy_, carve_, sink).run();
+  // Every read libtsk makes goes through the guard, which ends a stage on a stop request or
+  // when it stops making progress (tsk_stage_watch.h).
+  StageWatch watch([&sink] { return sink.stopping(); }, options_.stage_budget);
+  tsk::ImgPtr guarded = guard_image(opened->img.get(), watch);
+  if (!guarded) {
+    report_problem(sink, image_, "unreadable_image", fmt::format("image not opened: {}", tsk::take_error()));
+    return;
+  }
+  ImageWalker(guarded.get(), image_, policy_, options_.carve, sink, watch).run();
 }
 
 }  // namespace triage
@@ -192,7 +254,10 @@ void TskSource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
   auto opened = open_image(image_, memory_);
   if (!opened) return;
   StopOnlySink sink(stop);
-  ImageWalker(opened->img.get(), image_, policy_, carve_, sink, &totals).run();
+  StageWatch watch([&sink] { return sink.stopping(); }, options_.stage_budget);
+  tsk::ImgPtr guarded = guard_image(opened->img.get(), watch);
+  if (!guarded) return;
+  ImageWalker(guarded.get(), image_, policy_, false, sink, watch, &totals).run();
 }
 
 }  // namespace triage

@@ -3,6 +3,7 @@
 // extended partitions, GPT, APM, BSD) or a file system at offset 0 -> APFS pool volumes ->
 // file systems. Everything that cannot be examined (no file system, encryption, corrupt
 // directories, unreadable content) becomes a problem row with its evidence path and reason.
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -13,16 +14,22 @@
 
 namespace triage {
 
+struct TskWalkOptions {
+  bool carve = true;  // still images are also carved from each file system's unallocated blocks
+  // A stage (volume system or file system opening, file walk, carving) that makes no progress
+  // for this long is ended with an error row (formats/source/tsk_stage_watch.h); zero: never.
+  std::chrono::milliseconds stage_budget{30'000};
+};
+
 class TskSource final : public EvidenceSource {
  public:
   // `image` as the user gave it (the first segment of a split raw or E01 set); evidence
   // paths are `image/p2(ntfs@1048576):/dir/x.jpg`, or `image:/dir/x.jpg` for a file system
   // at offset 0.
-  // With `carve`, still images are also carved from each file system's unallocated blocks.
-  TskSource(std::string image, ContentPolicy policy, bool carve = true);
+  TskSource(std::string image, ContentPolicy policy, TskWalkOptions options = {});
   // An image held in memory (the libtsk fuzz harness): `image` only names it in evidence paths;
   // `bytes` must outlive the walk.
-  TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, bool carve = true);
+  TskSource(std::string image, std::span<const std::byte> bytes, ContentPolicy policy, TskWalkOptions options = {});
   void walk(WalkSink& sink) override;
   // Files and bytes the walk will find (metadata only, on its own image handle).
   void count(WalkTotals& totals, const std::atomic<bool>& stop) override;
@@ -31,7 +38,7 @@ class TskSource final : public EvidenceSource {
   std::string image_;
   std::optional<std::span<const std::byte>> memory_;
   ContentPolicy policy_;
-  bool carve_;
+  TskWalkOptions options_;
 };
 
 }  // namespace triage

@@ -12,8 +12,11 @@ namespace {
 struct RunCollector {
   std::vector<ByteRun> runs;
   std::uint64_t block_size = 0;
+  StageWatch* watch = nullptr;
   static TSK_WALK_RET_ENUM visit(const TSK_FS_BLOCK* block, void* self_ptr) {
     auto* self = static_cast<RunCollector*>(self_ptr);
+    if (self->watch->expired()) return TSK_WALK_STOP;
+    self->watch->progress();  // a block of the evidence listed
     const std::uint64_t start = static_cast<std::uint64_t>(block->addr) * self->block_size;
     if (!self->runs.empty() && self->runs.back().end == start) self->runs.back().end += self->block_size;
     else self->runs.push_back({start, start + self->block_size});
@@ -23,12 +26,16 @@ struct RunCollector {
 
 }  // namespace
 
-void carve_unallocated(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink) {
+void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
+                       WalkSink& sink, StageWatch& watch) {
   RunCollector collector;
   collector.block_size = fs->block_size;
+  collector.watch = &watch;
   const auto flags = static_cast<TSK_FS_BLOCK_WALK_FLAG_ENUM>(TSK_FS_BLOCK_WALK_FLAG_UNALLOC |
                                                               TSK_FS_BLOCK_WALK_FLAG_AONLY);
-  if (tsk_fs_block_walk(fs, fs->first_block, fs->last_block, flags, &RunCollector::visit, &collector) != 0) {
+  if (last_block < fs->first_block) return;
+  if (tsk_fs_block_walk(fs, fs->first_block, last_block, flags, &RunCollector::visit, &collector) != 0 &&
+      !watch.expired()) {
     report_problem(sink, prefix, "carving_incomplete",
                    fmt::format("unallocated blocks not fully listed: {}", tsk::take_error()), false);
   }
@@ -37,7 +44,9 @@ void carve_unallocated(TSK_FS_INFO* fs, const std::string& prefix, const Content
     if (got == static_cast<ssize_t>(out.size())) return std::nullopt;
     return tsk::take_error();
   };
-  carve_runs(collector.runs, read, prefix, static_cast<std::uint64_t>(fs->offset), policy, sink);
+  if (watch.expired()) return;  // a stop, or a spent budget the caller reports
+  carve_runs(collector.runs, read, prefix, static_cast<std::uint64_t>(fs->offset), policy, sink, CarveLimits(),
+             [&watch] { return watch.expired(); });
 }
 
 }  // namespace triage

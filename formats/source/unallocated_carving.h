@@ -7,9 +7,13 @@
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 #include "formats/source/tsk_handles.h"
+#include "formats/source/tsk_stage_watch.h"
 
 namespace triage {
 
-void carve_unallocated(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink);
+// Blocks first_block..last_block only (the caller clamps a lying file system to what the evidence
+// holds); ends early when `watch` expires, each unallocated block listed being progress.
+void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
+                       WalkSink& sink, StageWatch& watch);
 
 }  // namespace triage

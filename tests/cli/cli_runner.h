@@ -17,11 +17,12 @@ struct CliRun {
   std::string out, err;
 };
 
-inline CliRun run_cli(const std::vector<std::string>& args) {
+// `interrupted`: as if SIGINT had arrived before the command began.
+inline CliRun run_cli(const std::vector<std::string>& args, bool interrupted_from_start = false) {
   std::vector<const char*> argv{"triage"};
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  std::atomic<bool> interrupted{false};
+  std::atomic<bool> interrupted{interrupted_from_start};
   CliRun run;
   run.exit_code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err, false, interrupted});
   run.out = out.str();

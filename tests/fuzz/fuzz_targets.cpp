@@ -205,14 +205,18 @@ void tsk_source(const std::uint8_t* data, std::size_t size) {
   // Carving costs most of an input's time (every unallocated byte searched) and has a harness of
   // its own (carver): here only inputs whose last byte is odd are carved too, the fuzzer's choice.
   const auto image = bytes_of(data, size);
-  const bool carve = size > 0 && (data[size - 1] & 1u) != 0;
+  // A stage without progress for 2 s is ended, as --stage-timeout ends it in a scan: an input
+  // that loops inside libtsk costs one input 2 s per stage, well inside libFuzzer's timeout.
+  TskWalkOptions options;
+  options.carve = size > 0 && (data[size - 1] & 1u) != 0;
+  options.stage_budget = std::chrono::milliseconds(2000);
   {
     BoundedSink sink(64);
-    TskSource("fuzz.img", image, bounded_policy(), carve).walk(sink);
+    TskSource("fuzz.img", image, bounded_policy(), options).walk(sink);
   }
   WalkTotals totals;
   const std::atomic<bool> stop{false};
-  TskSource("fuzz.img", image, bounded_policy(), carve).count(totals, stop);
+  TskSource("fuzz.img", image, bounded_policy(), options).count(totals, stop);
 }
 
 void video(const std::uint8_t* data, std::size_t size) {

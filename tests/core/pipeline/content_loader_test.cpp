@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/media/sniff.h"
 #include "core/pipeline/content_loader.h"
 
 using namespace triage;
@@ -39,7 +40,7 @@ class ZerosReader final : public RandomAccessReader {
 
 }  // namespace
 
-TEST_CASE("load_content: small media whole, large media streamed, above max_streamed an error without reading it") {
+TEST_CASE("load_content: small media whole, large media streamed, above max_streamed its head only and a problem") {
   ContentPolicy policy;
   policy.all_files = true;  // digested whatever the sniffer makes of it
   policy.whole_read_limit = 1000;
@@ -69,9 +70,13 @@ TEST_CASE("load_content: small media whole, large media streamed, above max_stre
   over.size = 50000;
   ZerosReader over_reader(50000);
   auto refused = load_content(over_reader, over, policy);
-  REQUIRE_FALSE(refused);
-  CHECK(refused.error().stage == "read");
-  CHECK(refused.error().message.find("49999") != std::string::npos);
+  REQUIRE(refused);
+  CHECK_FALSE(refused->complete);
+  CHECK_FALSE(refused->streamed_digests.has_value());
+  CHECK(refused->bytes.size() == kSniffBytes);  // the head (at least what identification needs)
+  REQUIRE(over.problems.size() == 1);
+  CHECK(over.problems[0].stage == "read");
+  CHECK(over.problems[0].message.find("49999") != std::string::npos);
   CHECK(over_reader.bytes_read() < 50000);  // the head only
 }
 
@@ -112,7 +117,10 @@ TEST_CASE("load_content: still images are read whole up to image_read_limit, oth
   ItemRecord bounded;
   bounded.size = 35000;
   ZerosReader bounded_reader(35000);
-  CHECK_FALSE(load_content(bounded_reader, bounded, policy));
+  auto head = load_content(bounded_reader, bounded, policy);
+  REQUIRE(head);
+  CHECK_FALSE(head->complete);
+  CHECK(bounded.problems.size() == 1);
 }
 
 TEST_CASE("load_content: a large video goes to the large_video hook with the open reader, after its digests") {

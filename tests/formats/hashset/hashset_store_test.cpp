@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "tests/formats/hashset/hashset_fixtures.h"
@@ -163,6 +164,30 @@ TEST_CASE("a failed import leaves an existing store byte-identical, whichever fi
   }
   CHECK(test::file_sha256(db) == before);
   CHECK_FALSE(fs::exists(dir / "HASHSET.db-journal"));
+}
+
+TEST_CASE("an import ended by a stop request (SIGINT, SIGTERM) stores nothing: the store is byte-identical") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  {
+    auto store = HashSetStore::open_or_create(db);
+    store->import_files({write_list(dir, "good.txt", 0, 5)}, {});
+  }
+  const std::string before = test::file_sha256(db);
+  const auto big = write_list(dir, "big.txt", 100, 20'000);  // the check comes every 4,096 records
+  std::atomic<bool> stop{true};
+  ImportOptions options;
+  options.stop = StopToken(stop);
+  {
+    auto store = HashSetStore::open_or_create(db);
+    CHECK_THROWS_AS(store->import_files({big}, options), Interrupted);
+    CHECK(store->sets().size() == 1);
+  }
+  CHECK(test::file_sha256(db) == before);
+  CHECK_FALSE(fs::exists(dir / "HASHSET.db-journal"));
+  stop = false;  // the same import, not stopped, goes through
+  auto store = HashSetStore::open_or_create(db);
+  CHECK(store->import_files({big}, options).at(0).set.record_count == 20'000);
 }
 
 TEST_CASE("digest blocks: every digest is found across block boundaries, duplicates whole, per set") {
