@@ -93,7 +93,13 @@ class FileSystemWalker {
  public:
   FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
                    StageWatch& watch, WalkTotals* totals)
-      : fs_(fs), prefix_(prefix), policy_(bounded_by(policy, fs)), sink_(sink), watch_(watch), totals_(totals) {}
+      : fs_(fs),
+        fs_bytes_((static_cast<std::uint64_t>(std::min(fs->last_block, fs->last_block_act)) + 1) * fs->block_size),
+        prefix_(prefix),
+        policy_(bounded(policy, fs_bytes_)),
+        sink_(sink),
+        watch_(watch),
+        totals_(totals) {}
 
   void run() {
     // ALLOC|UNALLOC|RECURSE from the root: what `fls -r` lists, $OrphanFiles included.
@@ -190,11 +196,20 @@ class FileSystemWalker {
   // reading anything. A damaged ext4 inode claiming 35 TB (mutation soak) had the walker digest
   // zeros for hours; such a file is identified from its head and not digested (an error row says
   // so). A genuinely sparse file larger than its whole volume is not digested either.
-  static ContentPolicy bounded_by(const ContentPolicy& policy, const TSK_FS_INFO* fs) {
-    ContentPolicy bounded = policy;
-    const std::uint64_t blocks = static_cast<std::uint64_t>(std::min(fs->last_block, fs->last_block_act)) + 1;
-    bounded.max_streamed = std::min<std::uint64_t>(policy.max_streamed, blocks * fs->block_size);
-    return bounded;
+  static ContentPolicy bounded(const ContentPolicy& policy, std::uint64_t fs_bytes) {
+    ContentPolicy out = policy;
+    out.max_streamed = std::min(policy.max_streamed, fs_bytes);
+    return out;
+  }
+
+  // An ext2/ext3 file (block pointers, not extents) claiming more bytes than its file system
+  // holds: libtsk builds its content's runs block by block, each appended at the end of a list
+  // (tsk_fs_unix_make_data_run, tsk_fs_attr_append_run), quadratic in the blocks claimed, with no
+  // callback or read to stop it: a mutated ext2 image with three files claiming 537 MB took
+  // 23 s there (mutation soak). Such a file cannot be real; its content is not loaded.
+  bool block_mapped_beyond_file_system(const TSK_FS_META* meta) const {
+    return TSK_FS_TYPE_ISEXT(fs_->ftype) && meta->content_type == TSK_FS_META_CONTENT_TYPE_DEFAULT &&
+           meta->size > 0 && static_cast<std::uint64_t>(meta->size) > fs_bytes_;
   }
 
   // Which entries are files, mirrored on fls (tsk/fs/fls_lib.c, print_dir_act): on NTFS one
@@ -268,6 +283,13 @@ class FileSystemWalker {
       r.fs.fn_btime = nanos(fn.fn_crtime, static_cast<std::uint32_t>(fn.fn_crtime_nano));
     }
 
+    if (attr == nullptr && block_mapped_beyond_file_system(meta)) {
+      r.problems.push_back({"read", fmt::format("claims {} bytes, more than its file system holds ({} bytes), in "
+                                                "block pointers: its metadata is damaged; content not read",
+                                                r.size, fs_bytes_)});
+      sink_.item(std::move(walked));
+      return;
+    }
     const TSK_FS_ATTR* data = attr != nullptr ? attr : tsk_fs_file_attr_get(file);
     if (data == nullptr) {
       // What icat cannot read either (e.g. unused NTFS records listed under $OrphanFiles).
@@ -338,6 +360,7 @@ class FileSystemWalker {
   }
 
   TSK_FS_INFO* fs_;
+  std::uint64_t fs_bytes_;  // the file system's blocks in the evidence, in bytes
   const std::string& prefix_;
   const ContentPolicy policy_;
   WalkSink& sink_;

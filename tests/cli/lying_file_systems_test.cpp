@@ -144,3 +144,23 @@ TEST_CASE("an ext4 file claiming 35 TB is identified from its head and not diges
   }
   CHECK(seen);
 }
+
+TEST_CASE("an ext2 file claiming more than its file system in block pointers is not loaded (quadratic in libtsk)") {
+  if (!require_tools({"mke2fs", "debugfs"})) return;
+  test::TempDir tmp;
+  const fs::path image = tmp / "ext2.img";
+  sh("mke2fs -q -t ext2 -d " + q(test::source_dir() / "samples" / "evidence") + " " + q(image) + " 4M");
+  sh("debugfs -w -R 'sif /Documents/notes.txt size 536871028' " + q(image));
+  const Scanned s = scan(image, tmp / "case");
+  CHECK(s.exit_code == 1);
+  bool seen = false;
+  for (const auto& r : s.rows) {
+    if (r.value("path", "") != image.string() + ":/Documents/notes.txt") continue;
+    seen = true;
+    REQUIRE(r.contains("errors"));
+    CHECK(r["errors"][0]["message"].get<std::string>().find("claims 536871028 bytes, more than its file system "
+                                                            "holds (4194304 bytes), in block pointers") !=
+          std::string::npos);
+  }
+  CHECK(seen);
+}
