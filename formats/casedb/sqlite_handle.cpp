@@ -1,5 +1,7 @@
 #include "formats/casedb/sqlite_handle.h"
 
+#include <filesystem>
+
 namespace triage::sqlite {
 namespace {
 
@@ -10,6 +12,21 @@ namespace {
 }  // namespace
 
 Db open(const std::string& file, int flags) {
+  // A writer killed mid-transaction (SIGKILL, a second Ctrl-C, a power cut) leaves a hot
+  // rollback journal; a read-only connection cannot roll it back and the file reads as
+  // damaged (a hash-set store was then "not a triage hash-set store"). SQLite rolls it back
+  // on the first read of a read-write connection, so one is opened for that, when allowed.
+  if ((flags & SQLITE_OPEN_READONLY) != 0) {
+    std::error_code ec;
+    if (std::filesystem::file_size(file + "-journal", ec) > 0 && !ec) {
+      sqlite3* recover = nullptr;
+      if (sqlite3_open_v2(file.c_str(), &recover, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(recover, 5000);
+        sqlite3_exec(recover, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+      }
+      sqlite3_close_v2(recover);
+    }
+  }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
   Db db(raw);

@@ -190,6 +190,40 @@ TEST_CASE("an import ended by a stop request (SIGINT, SIGTERM) stores nothing: t
   CHECK(store->import_files({big}, options).at(0).set.record_count == 20'000);
 }
 
+TEST_CASE("a store left with a hot journal (writer killed mid-import) reads as it was before the import") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  {
+    auto store = HashSetStore::open_or_create(db);
+    store->import_files({write_list(dir, "good.txt", 0, 5)}, {});
+  }
+  const std::string before = test::file_sha256(db);
+  // A writer in the middle of a large transaction, its pages spilled to the file: the files as a
+  // kill would leave them are copied aside while the transaction is open.
+  const auto crashed = dir / "crashed.db";
+  {
+    sqlite3* writer = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &writer) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(writer, "PRAGMA cache_size = 10; BEGIN; CREATE TABLE filler(x BLOB);", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    for (int i = 0; i < 200; ++i)
+      REQUIRE(sqlite3_exec(writer, "INSERT INTO filler VALUES (randomblob(4000))", nullptr, nullptr, nullptr) ==
+              SQLITE_OK);
+    fs::copy_file(db, crashed);
+    fs::copy_file(dir / "HASHSET.db-journal", dir / "crashed.db-journal");
+    sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(writer);
+  }
+  REQUIRE(test::file_sha256(crashed) != before);  // the file itself holds the spilled pages
+  auto store = HashSetStore::open_read_only(crashed);
+  CHECK(store->sets().size() == 1);
+  CHECK(total_records(*store) == 5);
+  CHECK(HashSetStore::is_hashset_store(crashed));
+  store.reset();
+  CHECK(test::file_sha256(crashed) == before);
+  CHECK_FALSE(fs::exists(dir / "crashed.db-journal"));
+}
+
 TEST_CASE("digest blocks: every digest is found across block boundaries, duplicates whole, per set") {
   test::TempDir dir;
   // 9,000 records (more than two blocks of 4,096): each MD5 three times at the ends of blocks
