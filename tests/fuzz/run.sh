@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh: builds the libFuzzer harnesses (preset fuzz) and runs each for a set time.
+# tests/fuzz/run.sh: builds the libFuzzer harnesses (preset fuzz, or FUZZ_PRESET) and runs each for a set time.
 #
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
@@ -33,8 +33,11 @@ if [[ -n $FUZZ_RUNS ]]; then
 fi
 corpus=../shared/corpus
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target "${TARGETS[@]/#/fuzz_}" >/dev/null  # only the harnesses run
+# FUZZ_PRESET=asan: the sanitizer tree of tools/test.sh, which builds the harnesses beside the
+# tests (one build for both); the fuzz preset is optimised (-O2) for long runs.
+preset=${FUZZ_PRESET:-fuzz}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target "${TARGETS[@]/#/fuzz_}" >/dev/null  # only the harnesses run
 
 seed_upto() {  # seed_upto MAX_BYTES TARGET FILES...
   local max=$1 dir=$FUZZ_DIR/$2/seeds
@@ -121,7 +124,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$supp}
 
 status=0
 for t in "${TARGETS[@]}"; do
-  bin=build/fuzz/tests/fuzz/fuzz_$t
+  bin=build/$preset/tests/fuzz/fuzz_$t
   work=$FUZZ_DIR/$t/corpus
   out=tests/fuzz/regressions/$t
   mkdir -p "$work" "$out"
