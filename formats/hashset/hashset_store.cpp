@@ -190,7 +190,6 @@ class StoreSink : public hashset::ImportSink {
   StoreSink(sqlite3* db, std::int64_t set_id, const fs::path& source, bool strict, StopToken stop)
       : stop_(stop),
         insert_(db, "INSERT INTO record_blocks(set_id, first_ordinal, record_count, records) VALUES (?, ?, ?, ?)"),
-        db_(db),
         set_id_(set_id),
         source_(source),
         strict_(strict) {
@@ -339,7 +338,6 @@ class StoreSink : public hashset::ImportSink {
   }
 
   sqlite::Statement insert_;
-  sqlite3* db_;
   std::int64_t set_id_;
   const fs::path& source_;
   bool strict_;

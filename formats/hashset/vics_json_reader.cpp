@@ -325,7 +325,7 @@ simdjson::simdjson_result<simdjson::dom::element> member(simdjson::dom::object o
 class VicsReader {
  public:
   VicsReader(const std::filesystem::path& file, ImportSink& sink, std::size_t max_object)
-      : file_(file), sink_(sink), in_(file, max_object), max_object_(max_object) {}
+      : sink_(sink), in_(file, max_object), max_object_(max_object) {}
 
   void read() {
     const int first = in_.peek();
@@ -600,7 +600,6 @@ class VicsReader {
     }
   }
 
-  const std::filesystem::path& file_;
   ImportSink& sink_;
   ByteWindow in_;
   std::size_t max_object_;

@@ -72,7 +72,9 @@ void compare_folder(const std::string& sub, Tally& hashes, Tally& exif) {
   if (!folder) return;
   const auto items = scan_folder(*folder, sub == "libexif-testdata");
 
-  for (const auto& [name, expected] : read_expected_hashes(*folder / "expected-hashes.tsv")) {
+  for (const auto& entry : read_expected_hashes(*folder / "expected-hashes.tsv")) {
+    const auto& name = entry.first;
+    const auto& expected = entry.second;
     CAPTURE(name);
     const auto it = items.find(name);
     REQUIRE(it != items.end());

@@ -111,8 +111,8 @@ inline Tally match_listing(ScannedImage scanned, const std::vector<ExpectedFile>
     scanned.items.erase(found);
   }
   tally.extra = static_cast<int>(scanned.items.size() + scanned.name_only.size());
-  for (const auto& [key, item] : scanned.items) CHECK_MESSAGE(false, "not in the listing: " << item.dump());
-  for (const auto& [key, line] : scanned.name_only) CHECK_MESSAGE(false, "not in the listing: " << line.dump());
+  for (const auto& entry : scanned.items) CHECK_MESSAGE(false, "not in the listing: " << entry.second.dump());
+  for (const auto& entry : scanned.name_only) CHECK_MESSAGE(false, "not in the listing: " << entry.second.dump());
   return tally;
 }
 

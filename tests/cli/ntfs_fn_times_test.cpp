@@ -56,7 +56,9 @@ void backdate_standard_information(const fs::path& image, std::string_view name,
 int compare_fn_times_with_istat(const std::string& image, const std::string& offset, const ScannedImage& scanned) {
   int compared = 0, with_times = 0;
   std::map<std::string, std::string> istat_by_entry;
-  for (const auto& [key, item] : scanned.items) {
+  for (const auto& entry_item : scanned.items) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const auto& key = entry_item.first;
+    const auto& item = entry_item.second;
     const std::string address = std::get<2>(key);
     const std::string entry = address.substr(0, address.find('-'));
     if (std::get<0>(key) != offset) continue;

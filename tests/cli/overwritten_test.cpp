@@ -100,7 +100,9 @@ TEST_CASE("corpus exFAT image: each deleted file's overwritten state agrees with
   CHECK((run.exit_code == 0 || run.exit_code == 1));
   const auto scanned = index_scan(image.string(), run.out);
   std::map<std::string, int> states;
-  for (const auto& [key, item] : scanned.items) {
+  for (const auto& entry : scanned.items) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const auto& key = entry.first;
+    const auto& item = entry.second;
     if (!item["deleted"].get<bool>() || item["reallocated"].get<bool>() || !item.contains("overwritten")) continue;
     CAPTURE(item.dump());
     const auto sectors = istat_sectors(istat(image.string(), "0", std::get<2>(key)));

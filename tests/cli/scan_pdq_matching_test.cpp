@@ -94,7 +94,9 @@ TEST_CASE("scan: edited, rotated and mirrored copies of a known picture are prob
   REQUIRE(expected_variant.size() == 8);
 
   int probable = 0;
-  for (auto& [name, item] : items) {
+  for (auto& entry : items) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const auto& name = entry.first;
+    auto& item = entry.second;
     CAPTURE(name);
     if (name.rfind("dih-", 0) != 0 && name.rfind("bridge-mods-", 0) != 0) continue;
     REQUIRE(item["matches"].size() == 1);

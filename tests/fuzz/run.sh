@@ -3,8 +3,8 @@
 #
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
-#   Targets (tests/fuzz/fuzz_targets.h): sniff, exif, image_pdq, hashset_text, hashset_binary,
-#   carver, tsk_source, video.
+#   Targets (tests/fuzz/fuzz_targets.h): tsk_source, image_pdq, video, carver, hashset_text,
+#   hashset_binary, exif, sniff (FUZZ_PARALLEL at a time, default one per core).
 #   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB; disk images up to 4 MiB,
 #   gunzipped, for tsk_source and carver, which libFuzzer cuts to its 1 MiB default max_len),
 #   small hash-set files, carving inputs (sample images between filler bytes) and tiny videos
@@ -22,7 +22,8 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(sniff exif image_pdq hashset_text hashset_binary carver tsk_source video)
+# Longest first, so that the parallel lanes end together.
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver hashset_text hashset_binary exif sniff)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")
@@ -122,21 +123,40 @@ mkdir -p "$FUZZ_DIR"
 { cat tests/lsan.supp; echo 'leak:libtsk.so'; } >"$supp"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$supp}
 
+# Each target on its own (deterministic for a fixed seed and number of runs); FUZZ_PARALLEL of them
+# at a time (default: one per core), their summaries printed in target order.
+run_target() {
+  local t=$1 bin=build/$preset/tests/fuzz/fuzz_$1 work=$FUZZ_DIR/$1/corpus out=tests/fuzz/regressions/$1
+  local log=$FUZZ_DIR/$1/last.log summary=$FUZZ_DIR/$1/summary started=$SECONDS
+  mkdir -p "$work" "$out"
+  {
+    echo "fuzz: $t (${limit[*]})"
+    if ! "$bin" "$work" "$FUZZ_DIR/$t/seeds" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$out/" -print_final_stats=1 >"$log" 2>&1; then
+      echo "fuzz: $t FOUND A PROBLEM (input saved under $out/; log $log):"
+      grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5
+      touch "$FUZZ_DIR/$t/failed"
+    fi
+    echo "fuzz: $t: $(grep -m1 -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') executions," \
+      "corpus $(ls "$work" | wc -l) inputs, $(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}') MB peak RSS," \
+      "$((SECONDS - started)) s"
+  } >"$summary"
+}
+parallel=${FUZZ_PARALLEL:-$(nproc)}
+for t in "${TARGETS[@]}"; do rm -f "$FUZZ_DIR/$t/failed"; done
+running=0
+for t in "${TARGETS[@]}"; do
+  run_target "$t" &
+  running=$((running + 1))
+  if ((running >= parallel)); then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
 status=0
 for t in "${TARGETS[@]}"; do
-  bin=build/$preset/tests/fuzz/fuzz_$t
-  work=$FUZZ_DIR/$t/corpus
-  out=tests/fuzz/regressions/$t
-  mkdir -p "$work" "$out"
-  log=$FUZZ_DIR/$t/last.log
-  echo "fuzz: $t (${limit[*]})"
-  if ! "$bin" "$work" "$FUZZ_DIR/$t/seeds" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$out/" -print_final_stats=1 >"$log" 2>&1; then
-    echo "fuzz: $t FOUND A PROBLEM (input saved under $out/; log $log):"
-    grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5
-    status=1
-  fi
-  echo "fuzz: $t: $(grep -m1 -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') executions," \
-    "corpus $(ls "$work" | wc -l) inputs, $(grep -m1 'stat::peak_rss_mb' "$log" | awk '{print $2}') MB peak RSS"
+  cat "$FUZZ_DIR/$t/summary"
+  [[ ! -e $FUZZ_DIR/$t/failed ]] || status=1
 done
 exit $status

@@ -217,7 +217,8 @@ TEST_CASE("pdq: the streamed SIMD downsampling gives the plain algorithm's bits 
                                                   {65, 63},  {100, 160}, {128, 128}, {129, 127}, {255, 257},
                                                   {64, 300}, {37, 1000}, {1000, 37}, {513, 300}, {720, 1280}};
   std::uint32_t seed = 7;
-  for (const auto& [rows, cols] : sizes) {
+  for (const auto& size : sizes) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const int rows = size.first, cols = size.second;
     CAPTURE(rows);
     CAPTURE(cols);
     const auto rgb = pattern_rgb(rows, cols, ++seed);

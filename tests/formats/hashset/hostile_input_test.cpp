@@ -70,7 +70,9 @@ TEST_CASE("hostile inputs: text and JSON readers either read or throw ImportErro
       {"vics", hashset::read_vics_json},         {"nsrl-rds2", hashset::read_nsrl_rds2}, {"icse", hashset::read_icse_csv},
       {"md5sum", hashset::read_md5sum},          {"hashdeep", hashset::read_hashdeep},   {"hashkeeper", hashset::read_hashkeeper},
       {"list", hashset::read_plain_list},        {"pdq", hashset::read_pdq_list}};
-  for (const auto& [format, read] : readers) {
+  for (const auto& reader : readers) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const auto& format = reader.first;
+    const auto& read = reader.second;
     CAPTURE(format);
     mutate_and_read(dir, format, seed_text(format), read);
   }

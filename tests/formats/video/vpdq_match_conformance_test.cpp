@@ -109,7 +109,9 @@ TEST_CASE("vpdq matching: both shares of every corpus pair within 1 point of the
     REQUIRE(matcher.add_video(set, name, "1", videos.at(0).frames, 50));
   }
   matcher.build();
-  for (const auto& [name, frames] : our_frames) {
+  for (const auto& video : our_frames) {  // no structured binding: CAPTURE's lambda takes it (clang 14)
+    const auto& name = video.first;
+    const auto& frames = video.second;
     CAPTURE(name);
     const auto hits = matcher.match(frames, VideoMatchOptions{});
     REQUIRE(hits.size() == 1);
