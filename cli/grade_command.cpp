@@ -9,8 +9,9 @@
 #include "cli/exit_codes.h"
 #include "core/text/time_format.h"
 #include "formats/casedb/case_grades.h"
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 #include "formats/report/grades_csv.h"
+#include "app/case_report.h"
 #include "formats/report/report_model.h"
 
 namespace triage::cli {
@@ -50,7 +51,7 @@ int run_grade(const GradeOptions& o, Io& io) {
     const std::string where = fmt::format("{} line {}", g.source_file, g.source_line);
     if (!before.profile.find(g.code))
       problems.push_back(fmt::format("{}: \"{}\" is not a category code of profile {}", where, g.code, before.profile_name));
-    if (!hashes.count(g.hash)) problems.push_back(fmt::format("{}: no item of the case has {} {}", where, g.hash_type, g.hash));
+    if (!hashes.count(g.hash)) problems.push_back(fmt::format("{}: no item of the case has {} {}", where, to_string(g.hash_type), g.hash));
   }
   if (csv.grades.empty() && problems.empty()) problems.push_back(o.grades_csv + ": no grade in the file");
   if (!problems.empty()) {
@@ -84,7 +85,7 @@ int run_grade(const GradeOptions& o, Io& io) {
         ++disagree;
         fmt::print(io.err, "triage: disagreement: {} {} graded {} (code {}) by {}, but item {} is {} by its hash set; "
                            "the hash-set category stands and both are shown\n",
-                   g.grade.hash_type, g.grade.hash, g.label, g.grade.code, g.grade.grader, i.seq, i.database_category);
+                   to_string(g.grade.hash_type), g.grade.hash, g.label, g.grade.code, g.grade.grader, i.seq, i.database_category);
       }
     }
   }

@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "core/pipeline/scan_pipeline.h"
-#include "formats/scan/hash_job.h"
+#include "app/hash_job.h"
 
 namespace triage::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "formats/hashset/hashset_store.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage::cli {
 namespace fs = std::filesystem;
@@ -40,7 +40,7 @@ std::string set_json(const HashSetInfo& s) {
   JsonObject o(line);
   o.number("id", s.id)
       .string("name", s.name)
-      .string("role", s.role)
+      .string("role", to_string(s.role))
       .string("format", s.format)
       .string_or_null("version", s.version)
       .string("source_file", s.source_file)
@@ -137,7 +137,7 @@ int run_import(const HashsetImportOptions& o, Io& io) {
       continue;
     }
     rejected += s.rejected_records;
-    fmt::print(io.out, "imported: '{}' as {} ({}{}, {} records, {} rejected) from {} (SHA-256 {})\n", s.name, s.role,
+    fmt::print(io.out, "imported: '{}' as {} ({}{}, {} records, {} rejected) from {} (SHA-256 {})\n", s.name, to_string(s.role),
                s.format, s.version.empty() ? "" : ", " + s.version, s.record_count, s.rejected_records, o.files[i],
                s.source_sha256);
     if (r.replaced_sets > 0) fmt::print(io.out, "replaced: {} earlier set(s) named '{}'\n", r.replaced_sets, s.name);
@@ -170,7 +170,7 @@ int run_info(const HashsetInfoOptions& o, Io& io) {
   for (const auto& s : sets) {
     total += s.record_count;
     fmt::print(io.out, "set {}: {}\n", s.id, s.name);
-    fmt::print(io.out, "  role:          {}\n", s.role);
+    fmt::print(io.out, "  role:          {}\n", to_string(s.role));
     fmt::print(io.out, "  format:        {}\n", s.format);
     if (!s.version.empty()) fmt::print(io.out, "  version:       {}\n", s.version);
     fmt::print(io.out, "  records:       {} ({} rejected at import)\n", s.record_count, s.rejected_records);
@@ -210,7 +210,7 @@ int run_lookup(const HashsetLookupOptions& o, Io& io) {
       const auto it = sets.find(r.set_id);
       JsonObject m(matches);
       m.string("set", it != sets.end() ? it->second.name : "")
-          .string("role", it != sets.end() ? it->second.role : "")
+          .string("role", it != sets.end() ? to_string(it->second.role) : "")
           .string("basis", hex.size() == 64 ? (r.sha256 == hex ? "sha256" : "pdq")
                                             : (hex.size() == 32 ? "md5" : "sha1"))
           .string_or_null("media_id", r.media_id)

@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "formats/casedb/case_details.h"
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 
 namespace triage::cli {
 namespace {

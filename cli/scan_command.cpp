@@ -15,7 +15,7 @@
 #include "cli/exit_codes.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/profile/profile_loader.h"
-#include "formats/scan/scan_job.h"
+#include "app/scan_job.h"
 #include "formats/source/source_kind.h"
 
 namespace triage::cli {

@@ -6,9 +6,9 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "formats/report/case_outputs.h"
-#include "formats/report/json_text.h"
-#include "formats/scan/source_recheck.h"
+#include "app/case_outputs.h"
+#include "core/text/json_text.h"
+#include "app/source_recheck.h"
 
 namespace triage::cli {
 namespace {
@@ -49,7 +49,8 @@ std::size_t check_outputs(const OutputVerification& v, Io& io) {
 // The sources re-read; the count of files that differ, are missing, unreadable or were added.
 std::size_t check_sources(const SourceRecheck& r, Io& io) {
   for (const auto& d : r.differences) {
-    const bool missing = d.kind == "missing", unreadable = d.kind == "unreadable", added = d.kind == "added";
+    const bool missing = d.kind == DifferenceKind::missing, unreadable = d.kind == DifferenceKind::unreadable,
+               added = d.kind == DifferenceKind::added;
     const char* word = missing ? "MISSING" : unreadable ? "UNREADABLE" : added ? "ADDED" : "DIFFERS";
     fmt::print(io.out, "source {} file {}: {} ({})\n", d.source_index, quoted(d.path), word, d.detail);
     fmt::print(io.err, "triage: source file {} {}: {}\n", quoted(d.path),
@@ -61,7 +62,7 @@ std::size_t check_sources(const SourceRecheck& r, Io& io) {
                           : s.files > 0 && s.digested == 0 && s.size_only == 0 ? "NOT COMPARED"
                                                                                        : "OK";
     fmt::print(io.out, "source {} ({}) {}: {}: {} {} checked, {} re-read and compared by digest, {} {}\n", s.index,
-               s.kind, quoted(s.path), verdict, s.files, plural(s.files, "file", "files"), s.digested, s.differences,
+               to_string(s.kind), quoted(s.path), verdict, s.files, plural(s.files, "file", "files"), s.digested, s.differences,
                plural(s.differences, "difference", "differences"));
     if (!s.note.empty()) fmt::print(io.out, "note: source {}: {}\n", s.index, s.note);
   }

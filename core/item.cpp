@@ -20,6 +20,38 @@ const char* to_string(Overwritten state) {
   return "none";
 }
 
+const char* to_string(HashSetRole role) {
+  switch (role) {
+    case HashSetRole::alert: return "alert";
+    case HashSetRole::known: return "known";
+    case HashSetRole::ignore: return "ignore";
+  }
+  return "alert";
+}
+
+std::optional<HashSetRole> parse_hash_set_role(std::string_view text) {
+  for (const HashSetRole role : {HashSetRole::alert, HashSetRole::known, HashSetRole::ignore})
+    if (text == to_string(role)) return role;
+  return std::nullopt;
+}
+
+const char* to_string(HashType type) {
+  switch (type) {
+    case HashType::md5: return "md5";
+    case HashType::sha1: return "sha1";
+    case HashType::sha256: return "sha256";
+    case HashType::pdq: return "pdq";
+    case HashType::vpdq: return "vpdq";
+  }
+  return "md5";
+}
+
+std::optional<HashType> parse_hash_type(std::string_view text) {
+  for (const HashType type : {HashType::md5, HashType::sha1, HashType::sha256, HashType::pdq, HashType::vpdq})
+    if (text == to_string(type)) return type;
+  return std::nullopt;
+}
+
 std::optional<Overwritten> overwritten_from(std::string_view text) {
   for (const Overwritten state : {Overwritten::none, Overwritten::partial, Overwritten::full})
     if (text == to_string(state)) return state;

@@ -71,11 +71,22 @@ struct ItemProblem {
   std::string message;
 };
 
+// What a hash set is for: alert (the material to find), known (known good: NSRL), ignore.
+enum class HashSetRole { alert, known, ignore };
+const char* to_string(HashSetRole role);  // "alert", "known", "ignore": the text in case.db, JSON, CSV
+std::optional<HashSetRole> parse_hash_set_role(std::string_view text);
+
+// The hash a match compared: a digest (exact) or a perceptual hash (probable: PDQ of an image or
+// of a video frame, vPDQ frame coverage of a known video).
+enum class HashType { md5, sha1, sha256, pdq, vpdq };
+const char* to_string(HashType type);  // "md5", "sha1", "sha256", "pdq", "vpdq"
+std::optional<HashType> parse_hash_type(std::string_view text);
+
 // One hash-set hit for an item: exact (a digest is equal) or probable (a PDQ hash is near).
 struct ItemMatch {
   std::string set;        // hash-set name
-  std::string role;       // "alert", "known" or "ignore"
-  std::string hash_type;  // "md5", "sha1", "sha256" (exact) or "pdq" (probable)
+  HashSetRole role = HashSetRole::alert;
+  HashType hash_type = HashType::md5;
   std::string media_id;   // the set's record id (VICS MediaID), may be empty
   std::string category;   // the set's own category code, may be empty
   // PDQ only: Hamming distance to the record's hash, the dihedral variant of the item that came
@@ -93,7 +104,7 @@ struct ItemMatch {
   std::optional<double> known_percent;
 
   // PDQ and vPDQ hits say "looks like" and need a human to confirm them.
-  bool probable() const { return hash_type == "pdq" || hash_type == "vpdq"; }
+  bool probable() const { return hash_type == HashType::pdq || hash_type == HashType::vpdq; }
 };
 
 // The category the profile gives an item, and why.

@@ -13,13 +13,15 @@
 # wherever they appear. Needs sqlite3.
 set -euo pipefail
 [[ $# -eq 2 ]] || { echo "usage: $0 TRIAGE OUT_DIR" >&2; exit 2; }
-triage=$(realpath "$1")
 out=$(realpath -m "$2")
 cd "$(dirname "$0")/.."
 root=$PWD
 work=/tmp/triage-snapshot
 rm -rf "$work/cases" "$out"
 mkdir -p "$work/cases" "$work/inputs" "$out"
+# The binary runs from one path whatever build it is, so the recorded command lines agree.
+triage=$work/triage
+cp "$1" "$triage"
 
 if [[ ! -f $work/inputs/many/.done ]]; then
   rm -rf "$work/inputs/many"

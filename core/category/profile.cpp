@@ -21,7 +21,7 @@ namespace {
 
 std::string reason_of(const ItemMatch& m) {
   std::string r;
-  if (m.hash_type == "vpdq") {
+  if (m.hash_type == HashType::vpdq) {
     r = fmt::format("probable video match (vPDQ: {:.2f}% of the known video's frames found, {:.2f}% of this "
                     "video's frames in it) in set '{}'",
                     m.known_percent.value_or(0), m.seized_percent.value_or(0), m.set);
@@ -30,7 +30,7 @@ std::string reason_of(const ItemMatch& m) {
     if (m.timestamp) r += fmt::format(", video frame {} at {:.3f} s", m.frame.value_or(-1), *m.timestamp);
     r += fmt::format(") in set '{}'", m.set);
   } else {
-    r = fmt::format("{} match in set '{}'", m.hash_type, m.set);
+    r = fmt::format("{} match in set '{}'", to_string(m.hash_type), m.set);
   }
   if (!m.media_id.empty()) r += fmt::format(", record {}", m.media_id);
   if (!m.category.empty()) r += fmt::format(", category code {}", m.category);
@@ -44,7 +44,7 @@ std::optional<ItemCategory> from_alerts(const CategoryProfile& profile, const st
   const CategoryDef* best_def = nullptr;
   std::vector<std::string> codes;  // distinct codes, in match order
   for (const auto& m : matches) {
-    if (m.role != "alert" || m.probable() != probable) continue;
+    if (m.role != HashSetRole::alert || m.probable() != probable) continue;
     const std::string code = m.category.empty() ? "(none)" : m.category;
     if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
     const CategoryDef* def = profile.find(m.category);
@@ -88,12 +88,12 @@ std::optional<ItemCategory> categorise(const CategoryProfile& profile, const std
   if (auto exact = from_alerts(profile, matches, false)) return exact;
   if (auto probable = from_alerts(profile, matches, true)) return probable;
   ItemCategory out;
-  for (const char* role : {"known", "ignore"}) {
+  for (const HashSetRole role : {HashSetRole::known, HashSetRole::ignore}) {
     for (const auto& m : matches) {
       // Known-good exclusion is by exact digest only: looking like an OS file proves nothing.
       if (m.role != role || m.probable()) continue;
-      out.label = std::string_view(role) == "known" ? profile.known_good_label : profile.ignored_label;
-      out.known_good = std::string_view(role) == "known";
+      out.label = role == HashSetRole::known ? profile.known_good_label : profile.ignored_label;
+      out.known_good = role == HashSetRole::known;
       out.severity = profile.uncategorised_severity() + (out.known_good ? 1 : 2);
       out.reason = reason_of(m);
       return out;

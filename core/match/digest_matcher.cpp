@@ -73,7 +73,7 @@ ItemMatch DigestMatcher::describe(std::uint32_t ref, DigestKind kind) const {
     ItemMatch m;
     m.set = set.ref.name;
     m.role = set.ref.role;
-    m.hash_type = to_string(kind);
+    m.hash_type = hash_type_of(kind);
     set.source->describe(ref - range->first_ref, m.media_id, m.category);
     return m;
   }
@@ -82,7 +82,7 @@ ItemMatch DigestMatcher::describe(std::uint32_t ref, DigestKind kind) const {
   ItemMatch m;
   m.set = set.ref.name;
   m.role = set.ref.role;
-  m.hash_type = to_string(kind);
+  m.hash_type = hash_type_of(kind);
   m.media_id = texts_.view(r.media_id);
   m.category = texts_.view(r.category);
   return m;

@@ -15,7 +15,7 @@ namespace triage {
 
 struct HashSetRef {
   std::string name;
-  std::string role;  // "alert", "known", "ignore"
+  HashSetRole role = HashSetRole::alert;
 };
 
 // Where a stored set's records live (a HASHSET.db): asked for a record's media id and category

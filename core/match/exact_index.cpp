@@ -29,6 +29,15 @@ const char* to_string(DigestKind kind) {
   return "md5";
 }
 
+HashType hash_type_of(DigestKind kind) {
+  switch (kind) {
+    case DigestKind::md5: return HashType::md5;
+    case DigestKind::sha1: return HashType::sha1;
+    case DigestKind::sha256: return HashType::sha256;
+  }
+  return HashType::md5;
+}
+
 std::size_t digest_length(DigestKind kind) {
   switch (kind) {
     case DigestKind::md5: return 16;

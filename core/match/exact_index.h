@@ -16,12 +16,14 @@
 #include <span>
 #include <vector>
 
+#include "core/item.h"
 #include "core/match/huge_page_allocator.h"
 
 namespace triage {
 
 enum class DigestKind : std::uint8_t { md5, sha1, sha256 };
 const char* to_string(DigestKind kind);
+HashType hash_type_of(DigestKind kind);
 std::size_t digest_length(DigestKind kind);
 
 class ExactIndex {

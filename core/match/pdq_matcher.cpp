@@ -75,7 +75,7 @@ std::vector<ItemMatch> PdqMatcher::match(const std::array<PdqHash, 8>& variants,
     ItemMatch m;
     m.set = sets_[r.set].name;
     m.role = sets_[r.set].role;
-    m.hash_type = "pdq";
+    m.hash_type = HashType::pdq;
     m.media_id = texts_.view(r.media_id);
     m.category = texts_.view(r.category);
     m.distance = h.distance;

@@ -118,7 +118,7 @@ std::vector<ItemMatch> VideoMatcher::match(std::span<const VideoFrameHash> frame
     ItemMatch m;
     m.set = sets_[video.set].name;
     m.role = sets_[video.set].role;
-    m.hash_type = "vpdq";
+    m.hash_type = HashType::vpdq;
     m.media_id = texts_.view(video.media_id);
     m.category = texts_.view(video.category);
     m.seized_percent = percent(seized_hits[v], seized.size());

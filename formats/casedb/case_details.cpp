@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 
 namespace triage {
 

@@ -1,15 +1,11 @@
 #pragma once
-// Who the case is for: given on the command line, kept in case.db (table case_info), printed
-// in every report. Empty means "not recorded".
+// Case details set after the scan (`triage report CASE_DIR --examiner ...`): table case_info of
+// CASE_DIR/case.db. The details themselves are core/case/case_model.h's CaseDetails.
 #include <filesystem>
-#include <string>
+
+#include "core/case/case_model.h"
 
 namespace triage {
-
-struct CaseDetails {
-  std::string case_ref, exhibit_ref, examiner, organisation;
-  std::string time_zone;  // the examiner's machine's local time zone at the scan (local_time_zone())
-};
 
 // Sets the non-empty fields of `details` in CASE_DIR/case.db (case_info, created if the case
 // predates it), leaving the others as recorded; throws std::runtime_error naming the problem.

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 
 namespace triage {
 
@@ -24,7 +24,7 @@ void add_analyst_grades(const std::filesystem::path& case_db, const std::vector<
                            "INSERT INTO grades(hash_type, hash, code, grader, note, graded_utc, source_file, "
                            "source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const AnalystGrade& g : grades)
-    insert.bind_text(1, g.hash_type)
+    insert.bind_text(1, to_string(g.hash_type))
         .bind_text(2, g.hash)
         .bind_text(3, g.code)
         .bind_text(4, g.grader)
@@ -34,29 +34,6 @@ void add_analyst_grades(const std::filesystem::path& case_db, const std::vector<
         .bind(8, static_cast<std::int64_t>(g.source_line))
         .run();
   sqlite::exec(db.get(), "COMMIT");
-}
-
-std::vector<AnalystGrade> analyst_grades(const std::filesystem::path& case_db) {
-  std::vector<AnalystGrade> out;
-  sqlite::Db db = sqlite::open(case_db.string(), SQLITE_OPEN_READONLY);
-  if (!sqlite::has_table(db.get(), "grades")) return out;
-  sqlite::Statement q(db.get(),
-                      "SELECT id, hash_type, hash, code, grader, note, graded_utc, source_file, source_line "
-                      "FROM grades ORDER BY id");
-  while (q.step()) {
-    AnalystGrade g;
-    g.id = q.int64(0);
-    g.hash_type = q.text(1);
-    g.hash = q.text(2);
-    g.code = q.text(3);
-    g.grader = q.text(4);
-    g.note = q.optional_text(5).value_or("");
-    g.graded_utc = q.text(6);
-    g.source_file = q.text(7);
-    g.source_line = static_cast<std::uint64_t>(q.int64(8));
-    out.push_back(std::move(g));
-  }
-  return out;
 }
 
 }  // namespace triage

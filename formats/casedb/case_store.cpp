@@ -4,108 +4,18 @@
 
 #include <algorithm>
 
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
+#include "formats/casedb/case_schema.h"
+#include "formats/casedb/item_columns.h"
 #include "triage/version.h"
 
 namespace triage {
 namespace {
 
-// Schema version 3 (see man/triage.1, CASE DATABASE). Paths are BLOBs: evidence names are
-// bytes, not necessarily UTF-8.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
-  command_line TEXT NOT NULL, options TEXT NOT NULL, jobs INTEGER NOT NULL,
-  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL);
-CREATE TABLE sources (
-  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-  source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL,
-  image_format TEXT, segments TEXT, media_size INTEGER,
-  md5 TEXT, sha1 TEXT, sha256 TEXT, ewf_stored_md5 TEXT,
-  verified_md5 TEXT, verified_sha1 TEXT, verified_sha256 TEXT,
-  integrity TEXT NOT NULL DEFAULT 'not_applicable', integrity_note TEXT);
-CREATE TABLE items (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  source_index INTEGER NOT NULL,
-  parent_id INTEGER REFERENCES items(id),
-  path BLOB NOT NULL, size INTEGER NOT NULL, inode INTEGER,
-  mtime_ns INTEGER, atime_ns INTEGER, ctime_ns INTEGER, btime_ns INTEGER,
-  deleted INTEGER NOT NULL,
-  media_type TEXT NOT NULL, mime TEXT NOT NULL, extension_mismatch INTEGER NOT NULL,
-  md5 TEXT, sha1 TEXT, sha256 TEXT,
-  exif_make TEXT, exif_model TEXT, exif_serial TEXT, exif_lens_model TEXT, exif_software TEXT,
-  exif_datetime_original TEXT, exif_offset_time_original TEXT, exif_datetime_digitized TEXT,
-  exif_orientation INTEGER, exif_gps_lat REAL, exif_gps_lon REAL, exif_gps_alt REAL,
-  exif_gps_datetime TEXT, width INTEGER, height INTEGER,
-  pdq TEXT, pdq_quality INTEGER,
-  category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
-  category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER,
-  fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0,
-  fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT);
-CREATE INDEX items_md5 ON items(md5);
-CREATE INDEX items_sha1 ON items(sha1);
-CREATE INDEX items_sha256 ON items(sha256);
-CREATE TABLE hash_sets (
-  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-  name TEXT NOT NULL, role TEXT NOT NULL, format TEXT NOT NULL, version TEXT NOT NULL,
-  source_file TEXT NOT NULL, source_sha256 TEXT NOT NULL, record_count INTEGER NOT NULL,
-  imported_utc TEXT NOT NULL);
-CREATE TABLE profiles (
-  run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE matches (
-  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
-  set_name TEXT NOT NULL, role TEXT NOT NULL, hash_type TEXT NOT NULL,
-  media_id TEXT NOT NULL, category TEXT NOT NULL,
-  distance INTEGER, variant TEXT, quality INTEGER,
-  frame INTEGER, timestamp REAL, seized_percent REAL, known_percent REAL);
-CREATE INDEX matches_item ON matches(item_id);
-CREATE TABLE videos (
-  item_id INTEGER PRIMARY KEY REFERENCES items(id),
-  container TEXT NOT NULL, codec TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-  frame_rate REAL NOT NULL, duration REAL, frame_count INTEGER, creation_time TEXT,
-  rotation INTEGER NOT NULL, frames_decoded INTEGER NOT NULL, sample_fps REAL NOT NULL);
-CREATE TABLE frames (
-  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
-  frame INTEGER NOT NULL, timestamp REAL NOT NULL, pdq TEXT NOT NULL, pdq_quality INTEGER NOT NULL);
-CREATE INDEX frames_item ON frames(item_id);
-CREATE TABLE resumes (
-  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-  resumed_utc TEXT NOT NULL, command_line TEXT NOT NULL, jobs INTEGER NOT NULL,
-  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, committed_positions INTEGER NOT NULL);
-CREATE TABLE errors (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  seq INTEGER NOT NULL,
-  item_id INTEGER REFERENCES items(id),
-  source_index INTEGER NOT NULL,
-  path BLOB NOT NULL, stage TEXT NOT NULL, message TEXT NOT NULL,
-  is_error INTEGER NOT NULL);
-CREATE INDEX errors_item ON errors(item_id);
-)sql";
-
-constexpr const char* kItemColumns =
-    "id, source_index, path, size, inode, mtime_ns, atime_ns, ctime_ns, btime_ns, deleted, media_type, mime, "
-    "extension_mismatch, md5, sha1, sha256, exif_make, exif_model, exif_serial, exif_lens_model, "
-    "exif_software, exif_datetime_original, exif_offset_time_original, exif_datetime_digitized, "
-    "exif_orientation, exif_gps_lat, exif_gps_lon, exif_gps_alt, exif_gps_datetime, width, height, pdq, pdq_quality, "
-    "category, category_code, category_severity, category_reason, category_conflict, known_good, category_probable, "
-    "fs_address, orphan, reallocated, fn_mtime_ns, fn_atime_ns, fn_ctime_ns, fn_btime_ns, overwritten";
-
-// One placeholder per column of kItemColumns.
-constexpr int kItemColumnCount = [] {
-  int n = 1;
-  for (const char* c = kItemColumns; *c != '\0'; ++c) n += *c == ',' ? 1 : 0;
-  return n;
-}();
-
 // ", ?" once per column.
-std::string placeholders(int count) {
+std::string placeholders(std::size_t count) {
   std::string q;
-  for (int i = 0; i < count; ++i) q += ", ?";
+  for (std::size_t i = 0; i < count; ++i) q += ", ?";
   return q;
 }
 
@@ -114,10 +24,11 @@ std::optional<std::string> non_empty(const std::string& s) {
   return s;
 }
 
-MediaType media_type_from(const std::string& s) {
-  if (s == "image") return MediaType::image;
-  if (s == "video") return MediaType::video;
-  return MediaType::other;
+// Text of case.db that a closed set of states must name: anything else is a damaged case.
+template <typename T>
+T state_from(std::optional<T> parsed, std::string_view column, const std::string& text) {
+  if (!parsed) throw sqlite::Error(fmt::format("case.db: unknown {} '{}'", column, text));
+  return *parsed;
 }
 
 // Error rows matching `where` (an SQL condition, or empty for all), in walk order.
@@ -150,34 +61,20 @@ std::unique_ptr<CaseStore> CaseStore::create(const std::filesystem::path& file) 
 std::unique_ptr<CaseStore> CaseStore::open_or_create(const std::filesystem::path& file) {
   auto db = sqlite::open(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
   sqlite::exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-  {
-    sqlite::Statement has_tables(db.get(), "SELECT count(*) FROM sqlite_master WHERE name='db_info'");
-    has_tables.step();
-    if (has_tables.int64(0) != 0) {
-      sqlite::Statement version(db.get(), "SELECT value FROM db_info WHERE key='schema_version'");
-      if (!version.step() || version.text(0) != std::to_string(kCaseSchemaVersion))
-        throw sqlite::Error("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
-      version.reset();
-      // Reading an item looks up its problems: without this index (a case made before it was
-      // added to the schema) every item's read scans the whole errors table.
-      sqlite::exec(db.get(), "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");
-      return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
-    }
+  if (check_case_schema(db.get())) {
+    upgrade_case_schema(db.get());
+  } else {
+    sqlite::exec(db.get(), "BEGIN");
+    create_case_schema(db.get());
+    sqlite::exec(db.get(), "COMMIT");
   }
-  sqlite::exec(db.get(), "BEGIN");
-  sqlite::exec(db.get(), kSchema);
-  sqlite::Statement info(db.get(), "INSERT INTO db_info(key, value) VALUES (?, ?)");
-  info.bind_text(1, "schema_version").bind_text(2, std::to_string(kCaseSchemaVersion)).run();
-  info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
-  sqlite::exec(db.get(), "COMMIT");
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
 }
 
 std::unique_ptr<CaseStore> CaseStore::open_read_only(const std::filesystem::path& file) {
   auto db = sqlite::open(file.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
-  sqlite::Statement version(db.get(), "SELECT value FROM db_info WHERE key='schema_version'");
-  if (!version.step() || version.text(0) != std::to_string(kCaseSchemaVersion))
-    throw sqlite::Error("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
+  if (!check_case_schema(db.get()))
+    throw sqlite::SchemaVersionError("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(db)));
 }
 
@@ -211,7 +108,7 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
     source.bind(1, run_id_)
         .bind(2, static_cast<std::int64_t>(s.index))
         .bind_blob(3, s.path)
-        .bind_text(4, s.kind)
+        .bind_text(4, to_string(s.kind))
         .bind_optional(5, non_empty(s.image_format))
         .bind_optional(6, non_empty(segments))
         .bind_optional(7, s.media_size ? std::optional(static_cast<std::int64_t>(*s.media_size)) : std::nullopt)
@@ -219,7 +116,7 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
         .bind_optional(9, non_empty(s.media.sha1))
         .bind_optional(10, non_empty(s.media.sha256))
         .bind_optional(11, s.stored_md5)
-        .bind_text(12, s.integrity)
+        .bind_text(12, to_string(s.integrity))
         .bind_optional(13, non_empty(s.integrity_note))
         .run();
   }
@@ -239,11 +136,6 @@ void CaseStore::resume_run(const RunInfo& resumed, std::uint64_t committed) {
   if (!run) throw sqlite::Error("the case holds no run to resume");
   run_id_ = run->id;
   sqlite::exec(db_.get(), "BEGIN");
-  // A case made before the table existed gets it now (additive to schema 2).
-  sqlite::exec(db_.get(),
-               "CREATE TABLE IF NOT EXISTS resumes (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES "
-               "runs(id), resumed_utc TEXT NOT NULL, command_line TEXT NOT NULL, jobs INTEGER NOT NULL, "
-               "tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, committed_positions INTEGER NOT NULL)");
   // Source verification rows come after the walk; the resumed run records them again.
   sqlite::Statement drop(db_.get(), "DELETE FROM errors WHERE run_id = ? AND stage = 'source_integrity'");
   drop.bind(1, run_id_).run();
@@ -289,7 +181,8 @@ void CaseStore::for_each_walk_problem(const std::function<void(const WalkProblem
 
 void CaseStore::prepare_writes() {
   insert_item_ = std::make_unique<sqlite::Statement>(
-      db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", kItemColumns, placeholders(kItemColumnCount)));
+      db_.get(), fmt::format("INSERT INTO items(run_id, {}) VALUES (?{})", item_column_list(),
+                             placeholders(item_columns().size())));
   insert_match_ = std::make_unique<sqlite::Statement>(
       db_.get(), "INSERT INTO matches(item_id, set_name, role, hash_type, media_id, category, distance, variant, quality, "
       "frame, timestamp, seized_percent, known_percent) "
@@ -312,7 +205,7 @@ void CaseStore::add_hash_set(const CaseHashSet& set) {
                            "record_count, imported_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, run_id_)
       .bind_text(2, set.name)
-      .bind_text(3, set.role)
+      .bind_text(3, to_string(set.role))
       .bind_text(4, set.format)
       .bind_text(5, set.version)
       .bind_text(6, set.source_file)
@@ -360,8 +253,8 @@ std::vector<CaseHashSet> CaseStore::hash_sets() const {
                       "SELECT name, role, format, version, source_file, source_sha256, record_count, imported_utc "
                       "FROM hash_sets ORDER BY id");
   while (q.step())
-    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
-                   static_cast<std::uint64_t>(q.int64(6)), q.text(7)});
+    out.push_back({q.text(0), state_from(parse_hash_set_role(q.text(1)), "hash-set role", q.text(1)), q.text(2),
+                   q.text(3), q.text(4), q.text(5), static_cast<std::uint64_t>(q.int64(6)), q.text(7)});
   return out;
 }
 
@@ -375,64 +268,14 @@ void CaseStore::begin_batch() {
 void CaseStore::add_item(const ItemRecord& item) {
   begin_batch();
   auto& s = *insert_item_;
-  const ExifFields& e = item.exif;
-  int i = 1;
-  s.bind(i++, run_id_);
-  s.bind(i++, static_cast<std::int64_t>(item.seq));
-  s.bind(i++, static_cast<std::int64_t>(item.source_index));
-  s.bind_blob(i++, item.path);
-  s.bind(i++, static_cast<std::int64_t>(item.size));
-  s.bind_optional(i++, item.fs.inode);
-  s.bind_optional(i++, item.fs.mtime);
-  s.bind_optional(i++, item.fs.atime);
-  s.bind_optional(i++, item.fs.ctime);
-  s.bind_optional(i++, item.fs.btime);
-  s.bind(i++, static_cast<std::int64_t>(item.fs.deleted));
-  s.bind_text(i++, to_string(item.media_type));
-  s.bind_text(i++, item.mime);
-  s.bind(i++, static_cast<std::int64_t>(item.extension_mismatch));
-  s.bind_optional(i++, non_empty(item.digests.md5));
-  s.bind_optional(i++, non_empty(item.digests.sha1));
-  s.bind_optional(i++, non_empty(item.digests.sha256));
-  s.bind_optional(i++, e.make);
-  s.bind_optional(i++, e.model);
-  s.bind_optional(i++, e.serial);
-  s.bind_optional(i++, e.lens_model);
-  s.bind_optional(i++, e.software);
-  s.bind_optional(i++, e.datetime_original);
-  s.bind_optional(i++, e.offset_time_original);
-  s.bind_optional(i++, e.datetime_digitized);
-  s.bind_optional(i++, e.orientation);
-  s.bind_optional(i++, e.gps_lat);
-  s.bind_optional(i++, e.gps_lon);
-  s.bind_optional(i++, e.gps_alt);
-  s.bind_optional(i++, e.gps_datetime);
-  s.bind_optional(i++, e.width);
-  s.bind_optional(i++, e.height);
-  s.bind_optional(i++, non_empty(item.pdq));
-  s.bind_optional(i++, item.pdq_quality);
-  const ItemCategory* c = item.category ? &*item.category : nullptr;
-  s.bind_optional(i++, c ? std::optional(c->label) : std::nullopt);
-  s.bind_optional(i++, c ? non_empty(c->code) : std::nullopt);
-  s.bind_optional(i++, c ? std::optional(c->severity) : std::nullopt);
-  s.bind_optional(i++, c ? std::optional(c->reason) : std::nullopt);
-  s.bind_optional(i++, c ? std::optional(c->conflict ? 1 : 0) : std::nullopt);
-  s.bind(i++, static_cast<std::int64_t>(c && c->known_good));
-  s.bind_optional(i++, c ? std::optional(c->probable ? 1 : 0) : std::nullopt);
-  s.bind_optional(i++, non_empty(item.fs.address));
-  s.bind(i++, static_cast<std::int64_t>(item.fs.orphan));
-  s.bind(i++, static_cast<std::int64_t>(item.fs.reallocated));
-  s.bind_optional(i++, item.fs.fn_mtime);
-  s.bind_optional(i++, item.fs.fn_atime);
-  s.bind_optional(i++, item.fs.fn_ctime);
-  s.bind_optional(i++, item.fs.fn_btime);
-  s.bind_optional(i++, item.fs.overwritten ? std::optional<std::string>(to_string(*item.fs.overwritten)) : std::nullopt);
+  s.bind(1, run_id_);
+  bind_item(s, 2, item);
   s.run();
   for (const auto& m : item.matches) {
     insert_match_->bind(1, static_cast<std::int64_t>(item.seq))
         .bind_text(2, m.set)
-        .bind_text(3, m.role)
-        .bind_text(4, m.hash_type)
+        .bind_text(3, to_string(m.role))
+        .bind_text(4, to_string(m.hash_type))
         .bind_text(5, m.media_id)
         .bind_text(6, m.category)
         .bind_optional(7, m.distance)
@@ -511,7 +354,7 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
   sqlite::exec(db_.get(), "PRAGMA journal_mode=DELETE");
 }
 
-void CaseStore::record_source_verification(std::uint32_t index, const Digests& after, const std::string& integrity,
+void CaseStore::record_source_verification(std::uint32_t index, const Digests& after, Integrity integrity,
                                            const std::string& note) {
   commit();
   sqlite::Statement update(db_.get(),
@@ -520,7 +363,7 @@ void CaseStore::record_source_verification(std::uint32_t index, const Digests& a
   update.bind_optional(1, non_empty(after.md5))
       .bind_optional(2, non_empty(after.sha1))
       .bind_optional(3, non_empty(after.sha256))
-      .bind_text(4, integrity)
+      .bind_text(4, to_string(integrity))
       .bind_optional(5, non_empty(note))
       .bind(6, run_id_)
       .bind(7, static_cast<std::int64_t>(index))
@@ -536,14 +379,14 @@ std::vector<SourceInfo> CaseStore::sources() const {
     SourceInfo s;
     s.index = static_cast<std::uint32_t>(q.int64(0));
     s.path = q.text(1);
-    s.kind = q.text(2);
+    s.kind = state_from(parse_source_kind(q.text(2)), "source kind", q.text(2));
     s.image_format = q.optional_text(3).value_or("");
     if (auto v = q.optional_int64(4)) s.media_size = static_cast<std::uint64_t>(*v);
     s.media.md5 = q.optional_text(5).value_or("");
     s.media.sha1 = q.optional_text(6).value_or("");
     s.media.sha256 = q.optional_text(7).value_or("");
     s.stored_md5 = q.optional_text(8);
-    s.integrity = q.text(9);
+    s.integrity = state_from(parse_integrity(q.text(9)), "integrity verdict", q.text(9));
     s.integrity_note = q.optional_text(10).value_or("");
     s.verified.md5 = q.optional_text(11).value_or("");
     s.verified.sha1 = q.optional_text(12).value_or("");
@@ -602,7 +445,7 @@ class ItemReader {
                  "frame, timestamp, seized_percent, known_percent "
                  "FROM matches WHERE item_id = ? ORDER BY id") {}
 
-  // The item of the current row of `q`, a SELECT of kItemColumns.
+  // The item of the current row of `q`, a SELECT of item_column_list().
   ItemRecord read(sqlite::Statement& q);
 
  private:
@@ -610,69 +453,13 @@ class ItemReader {
 };
 
 ItemRecord ItemReader::read(sqlite::Statement& q) {
-  ItemRecord r;
-  int i = 0;
-  r.seq = static_cast<std::uint64_t>(q.int64(i++));
-  r.source_index = static_cast<std::uint32_t>(q.int64(i++));
-  r.path = q.text(i++);
-  r.size = static_cast<std::uint64_t>(q.int64(i++));
-  if (auto v = q.optional_int64(i++)) r.fs.inode = static_cast<std::uint64_t>(*v);
-  r.fs.mtime = q.optional_int64(i++);
-  r.fs.atime = q.optional_int64(i++);
-  r.fs.ctime = q.optional_int64(i++);
-  r.fs.btime = q.optional_int64(i++);
-  r.fs.deleted = q.int64(i++) != 0;
-  r.media_type = media_type_from(q.text(i++));
-  r.mime = q.text(i++);
-  r.extension_mismatch = q.int64(i++) != 0;
-  r.digests.md5 = q.optional_text(i++).value_or("");
-  r.digests.sha1 = q.optional_text(i++).value_or("");
-  r.digests.sha256 = q.optional_text(i++).value_or("");
-  ExifFields& e = r.exif;
-  e.make = q.optional_text(i++);
-  e.model = q.optional_text(i++);
-  e.serial = q.optional_text(i++);
-  e.lens_model = q.optional_text(i++);
-  e.software = q.optional_text(i++);
-  e.datetime_original = q.optional_text(i++);
-  e.offset_time_original = q.optional_text(i++);
-  e.datetime_digitized = q.optional_text(i++);
-  if (auto v = q.optional_int64(i++)) e.orientation = static_cast<int>(*v);
-  e.gps_lat = q.optional_real(i++);
-  e.gps_lon = q.optional_real(i++);
-  e.gps_alt = q.optional_real(i++);
-  e.gps_datetime = q.optional_text(i++);
-  if (auto v = q.optional_int64(i++)) e.width = static_cast<std::uint32_t>(*v);
-  if (auto v = q.optional_int64(i++)) e.height = static_cast<std::uint32_t>(*v);
-  r.pdq = q.optional_text(i++).value_or("");
-  if (auto v = q.optional_int64(i++)) r.pdq_quality = static_cast<int>(*v);
-  if (auto label = q.optional_text(i++)) {
-    ItemCategory c;
-    c.label = *label;
-    c.code = q.optional_text(i++).value_or("");
-    c.severity = static_cast<int>(q.optional_int64(i++).value_or(0));
-    c.reason = q.optional_text(i++).value_or("");
-    c.conflict = q.optional_int64(i++).value_or(0) != 0;
-    c.known_good = q.int64(i++) != 0;
-    c.probable = q.optional_int64(i++).value_or(0) != 0;
-    r.category = std::move(c);
-  } else {
-    i += 6;  // the other category columns
-  }
-  r.fs.address = q.optional_text(i++).value_or("");
-  r.fs.orphan = q.int64(i++) != 0;
-  r.fs.reallocated = q.int64(i++) != 0;
-  r.fs.fn_mtime = q.optional_int64(i++);
-  r.fs.fn_atime = q.optional_int64(i++);
-  r.fs.fn_ctime = q.optional_int64(i++);
-  r.fs.fn_btime = q.optional_int64(i++);
-  if (auto v = q.optional_text(i++)) r.fs.overwritten = overwritten_from(*v);
+  ItemRecord r = read_item_row(q);
   matches_.bind(1, static_cast<std::int64_t>(r.seq));
   while (matches_.step()) {
     ItemMatch m;
     m.set = matches_.text(0);
-    m.role = matches_.text(1);
-    m.hash_type = matches_.text(2);
+    m.role = state_from(parse_hash_set_role(matches_.text(1)), "match role", matches_.text(1));
+    m.hash_type = state_from(parse_hash_type(matches_.text(2)), "match hash type", matches_.text(2));
     m.media_id = matches_.text(3);
     m.category = matches_.text(4);
     if (auto d = matches_.optional_int64(5)) m.distance = static_cast<int>(*d);
@@ -695,14 +482,14 @@ ItemRecord ItemReader::read(sqlite::Statement& q) {
 }  // namespace
 
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
-  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", kItemColumns));
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", item_column_list()));
   ItemReader reader(db_.get());
   while (q.step()) visit(reader.read(q));
 }
 
 void CaseStore::for_each_item_of(const std::vector<std::uint64_t>& seqs,
                                  const std::function<void(const ItemRecord&)>& visit) const {
-  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE id = ?", kItemColumns));
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE id = ?", item_column_list()));
   ItemReader reader(db_.get());
   for (const std::uint64_t seq : seqs) {
     q.bind(1, static_cast<std::int64_t>(seq));
@@ -731,6 +518,32 @@ std::vector<CaseProfileText> CaseStore::profiles() const {
   std::vector<CaseProfileText> out;
   sqlite::Statement q(db_.get(), "SELECT name, json FROM profiles ORDER BY run_id");
   while (q.step()) out.push_back({q.text(0), q.text(1)});
+  return out;
+}
+
+}  // namespace triage
+
+namespace triage {
+
+std::vector<AnalystGrade> CaseStore::grades() const {
+  std::vector<AnalystGrade> out;
+  if (!sqlite::has_table(db_.get(), "grades")) return out;
+  sqlite::Statement q(db_.get(),
+                      "SELECT id, hash_type, hash, code, grader, note, graded_utc, source_file, source_line "
+                      "FROM grades ORDER BY id");
+  while (q.step()) {
+    AnalystGrade g;
+    g.id = q.int64(0);
+    g.hash_type = state_from(parse_hash_type(q.text(1)), "grade hash type", q.text(1));
+    g.hash = q.text(2);
+    g.code = q.text(3);
+    g.grader = q.text(4);
+    g.note = q.optional_text(5).value_or("");
+    g.graded_utc = q.text(6);
+    g.source_file = q.text(7);
+    g.source_line = static_cast<std::uint64_t>(q.int64(8));
+    out.push_back(std::move(g));
+  }
   return out;
 }
 

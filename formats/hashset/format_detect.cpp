@@ -10,7 +10,7 @@
 #include <cstring>
 #include <memory>
 
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/vpdq_reader.h"
 

@@ -11,7 +11,7 @@
 // itself contain commas.
 
 #include "formats/hashset/hashset_reader.h"
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 namespace triage::hashset {
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "formats/hashset/hashset_reader.h"
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 namespace triage::hashset {
 

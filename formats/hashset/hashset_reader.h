@@ -9,22 +9,21 @@
 #include <string>
 #include <string_view>
 
+#include "core/text/text_input.h"
 #include "formats/hashset/hashset_store.h"
 
 namespace triage::hashset {
 
-// Where in the input something was found: line is 0 when the format has no lines (JSON, binary);
-// row counts rows of an SQLite source instead.
-struct SourcePosition {
-  std::uint64_t line = 0;
-  std::uint64_t byte = 0;
-  std::uint64_t row = 0;
-};
-
-std::string describe(const SourcePosition& where);  // "line 12 (byte 345)", "byte 345" or "row 7"
-
-// "FILE: line 12 (byte 345): reason" as an ImportError.
-[[noreturn]] void fail(const std::filesystem::path& file, SourcePosition where, std::string_view reason);
+// Positions, failures and cell helpers are core/text/text_input.h's (shared with other inputs).
+using triage::describe;
+using triage::fail;
+using triage::is_hex;
+using triage::lower_ascii;
+using triage::parse_flag;
+using triage::parse_size;
+using triage::SourcePosition;
+using triage::split_delimited;
+using triage::trim_blanks;
 
 class ImportSink {
  public:
@@ -66,23 +65,7 @@ bool is_encase_hash_magic(std::string_view head);
 // length is none of those.
 bool assign_by_length(HashSetRecord& record, std::string_view hex);
 
-// A file size cell: decimal digits only; nullopt otherwise (the record keeps no size).
-std::optional<std::uint64_t> parse_size(std::string_view text);
-
-// True when every character is a hex digit and there is at least one.
-bool is_hex(std::string_view text);
-
-// Parses "true"/"false"/"1"/"0"/"yes"/"no" (any case); nullopt otherwise.
-std::optional<bool> parse_flag(std::string_view text);
-
-// Splits one delimited line with RFC 4180 quoting ("" inside quotes); false when a quote is left
-// open. Cells are unquoted.
-bool split_delimited(std::string_view line, char delimiter, std::vector<std::string>& cells);
-
 // A read-only SQLite URI for `file` that takes no lock and writes nothing (immutable=1).
 std::string immutable_sqlite_uri(const std::filesystem::path& file);
-
-// ASCII lower case.
-std::string lower_ascii(std::string_view text);
 
 }  // namespace triage::hashset

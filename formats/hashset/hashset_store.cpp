@@ -156,7 +156,10 @@ HashSetInfo set_from_row(const sqlite::Statement& q) {
   HashSetInfo s;
   s.id = q.int64(0);
   s.name = q.text(1);
-  s.role = q.text(2);
+  const std::string role = q.text(2);
+  const auto parsed = parse_hash_set_role(role);
+  if (!parsed) throw sqlite::Error(fmt::format("hash-set store: set {} has an unknown role '{}'", s.id, role));
+  s.role = *parsed;
   s.format = q.text(3);
   s.version = q.text(4);
   s.source_file = q.text(5);
@@ -647,22 +650,6 @@ std::size_t stored_digest_bytes(StoredDigest kind) {
   return 32;
 }
 
-const char* to_string(HashSetRole role) {
-  switch (role) {
-    case HashSetRole::alert: return "alert";
-    case HashSetRole::known: return "known";
-    case HashSetRole::ignore: return "ignore";
-  }
-  return "alert";
-}
-
-std::optional<HashSetRole> parse_hash_set_role(std::string_view text) {
-  if (text == "alert") return HashSetRole::alert;
-  if (text == "known") return HashSetRole::known;
-  if (text == "ignore") return HashSetRole::ignore;
-  return std::nullopt;
-}
-
 const std::vector<std::string>& hash_set_formats() {
   static const std::vector<std::string> formats = {"auto",   "vics",     "nsrl-rds3",  "nsrl-rds2",
                                                    "icse",   "md5sum",   "hashdeep",   "hashkeeper",
@@ -679,7 +666,7 @@ ImportReport check_hash_set_file(const fs::path& source, const ImportOptions& op
   s.name = options.name;
   if (s.name.empty() && s.format == "encase") s.name = hashset::read_encase_hash_name(source);
   if (s.name.empty()) s.name = source.stem().string();
-  s.role = to_string(options.role);
+  s.role = options.role;
   s.source_file = fs::absolute(source, ec).lexically_normal().string();
   CheckSink sink(options.strict, source);
   read_with(s.format, source, sink);

@@ -14,18 +14,18 @@
 #include <string_view>
 #include <vector>
 
+#include "core/item.h"
 #include "core/stop.h"
-#include "formats/casedb/sqlite_handle.h"
+#include "core/text/text_input.h"
+#include "formats/sqlite/sqlite_handle.h"
 
 namespace triage {
 
-enum class HashSetRole { alert, known, ignore };
-const char* to_string(HashSetRole role);
-std::optional<HashSetRole> parse_hash_set_role(std::string_view text);
-
 struct HashSetInfo {
   std::int64_t id = 0;
-  std::string name, role, format, version, source_file, source_sha256, imported_utc, tool_version;
+  std::string name;
+  HashSetRole role = HashSetRole::alert;
+  std::string format, version, source_file, source_sha256, imported_utc, tool_version;
   std::uint64_t record_count = 0, rejected_records = 0;
   // Records with each digest; a record is known by its ordinal in its set (0 .. record_count - 1).
   std::uint64_t md5_count = 0, sha1_count = 0, sha256_count = 0, pdq_count = 0;
@@ -61,10 +61,7 @@ struct ImportRecord {
 };
 
 // A fatal problem with an input file; the message names the file and the line and/or byte offset.
-class ImportError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using ImportError = InputError;
 
 struct ImportOptions {
   std::string name;                        // empty: the set's own name (EnCase) or the file's stem

@@ -7,7 +7,7 @@
 //   file_names (name TEXT NOT NULL, hash_id INTEGER NOT NULL)
 //   comments (comment TEXT NOT NULL, hash_id INTEGER NOT NULL)
 // Read directly with sqlite, read-only; a hash stored as hex text is taken as it is.
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 #include "core/text/utf8.h"
 #include "formats/hashset/hashset_reader.h"
 

@@ -12,9 +12,9 @@
 #include <set>
 #include <unordered_map>
 
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 #include "formats/hashset/hashset_reader.h"
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 namespace triage::hashset {
 namespace {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "formats/hashset/hashset_reader.h"
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 namespace triage::hashset {
 namespace {

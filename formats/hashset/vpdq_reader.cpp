@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 namespace triage::hashset {
 namespace {
@@ -69,7 +69,7 @@ bool is_vpdq_file(const std::filesystem::path& file) {
       VideoFrameHash frame;
       return parse_vpdq_line(line, frame);
     }
-  } catch (const ImportError&) {
+  } catch (const InputError&) {
   }
   return false;
 }

@@ -336,4 +336,11 @@ Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> 
   });
 }
 
+std::optional<std::string> image_decode_failure(const MediaKind& kind, std::span<const std::byte> bytes,
+                                                std::uint64_t max_pixels) {
+  auto decoded = decode_grey(kind, bytes, max_pixels);
+  if (decoded) return std::nullopt;
+  return decoded.error().message;
+}
+
 }  // namespace triage

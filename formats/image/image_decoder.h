@@ -3,6 +3,7 @@
 // HEIF, AVIF) and giflib (GIF, first frame). The only folder that includes these libraries.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -40,5 +41,10 @@ Result<RgbImage> decode_rgb(const MediaKind& kind, std::span<const std::byte> co
 // (libjpeg's scaled IDCT: far less work), the largest reduction that keeps both sides >= min_side.
 Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels,
                               int min_side = 0);
+
+// Why `bytes` does not decode as an image of `kind` within `max_pixels`; nullopt when it does (the
+// check carving makes before it keeps a structure: formats/source's CarvedImageCheck).
+std::optional<std::string> image_decode_failure(const MediaKind& kind, std::span<const std::byte> bytes,
+                                                std::uint64_t max_pixels);
 
 }  // namespace triage

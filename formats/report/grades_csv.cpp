@@ -4,8 +4,8 @@
 
 #include <stdexcept>
 
-#include "formats/hashset/hashset_reader.h"
-#include "formats/hashset/line_reader.h"
+#include "core/text/text_input.h"
+#include "core/text/line_reader.h"
 
 namespace triage {
 namespace {
@@ -21,7 +21,7 @@ std::string trim(std::string s) {
 GradesCsv read_grades_csv(const std::filesystem::path& file) {
   GradesCsv out;
   {
-    hashset::LineReader in(file);  // throws ImportError (a std::runtime_error) when unreadable or binary
+    LineReader in(file);  // throws ImportError (a std::runtime_error) when unreadable or binary
     std::string_view line;
     std::vector<std::string> cells;
     bool first = true;
@@ -31,13 +31,13 @@ GradesCsv read_grades_csv(const std::filesystem::path& file) {
       const auto problem = [&](const std::string& what) {
         out.problems.push_back(fmt::format("{} line {}: {}", file.string(), number, what));
       };
-      if (!hashset::split_delimited(line, ',', cells)) {
+      if (!split_delimited(line, ',', cells)) {
         problem("unterminated quote");
         first = false;
         continue;
       }
       for (auto& c : cells) c = trim(c);
-      const std::string head = hashset::lower_ascii(cells[0]);
+      const std::string head = lower_ascii(cells[0]);
       if (first && (head == "sha1" || head == "md5" || head == "hash" || head == "digest" || head == "sha1 or md5")) {
         first = false;
         continue;
@@ -48,12 +48,12 @@ GradesCsv read_grades_csv(const std::filesystem::path& file) {
         continue;
       }
       AnalystGrade g;
-      g.hash = hashset::lower_ascii(cells[0]);
-      if (!hashset::is_hex(g.hash) || (g.hash.size() != 32 && g.hash.size() != 40)) {
+      g.hash = lower_ascii(cells[0]);
+      if (!is_hex(g.hash) || (g.hash.size() != 32 && g.hash.size() != 40)) {
         problem(fmt::format("\"{}\" is not a SHA-1 (40 hex digits) or MD5 (32 hex digits)", cells[0]));
         continue;
       }
-      g.hash_type = g.hash.size() == 40 ? "sha1" : "md5";
+      g.hash_type = g.hash.size() == 40 ? HashType::sha1 : HashType::md5;
       g.code = cells[1];
       g.grader = cells[2];
       if (cells.size() == 4) g.note = cells[3];

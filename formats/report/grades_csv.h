@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "formats/casedb/case_grades.h"
+#include "core/case/case_model.h"
 
 namespace triage {
 

@@ -4,7 +4,7 @@
 
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage {
 namespace {
@@ -108,12 +108,12 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
       const ItemMatch& m = item.matches[i];
       JsonObject mo(matches);
       mo.string("set", m.set)
-          .string("role", m.role)
-          .string("hash_type", m.hash_type)
+          .string("role", to_string(m.role))
+          .string("hash_type", to_string(m.hash_type))
           .string("media_id", m.media_id)
           .string("category", m.category)
           .boolean("probable", m.probable());
-      if (m.hash_type == "pdq") mo.optional("distance", m.distance).string("variant", m.variant).optional("quality", m.quality);
+      if (m.hash_type == HashType::pdq) mo.optional("distance", m.distance).string("variant", m.variant).optional("quality", m.quality);
       mo.optional("frame", m.frame);  // a still seen in a video: the closest frame
       if (m.timestamp) mo.number("timestamp", milliseconds(*m.timestamp));
       mo.optional("seized_percent", m.seized_percent).optional("known_percent", m.known_percent);  // vPDQ

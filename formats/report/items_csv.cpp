@@ -5,7 +5,7 @@
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/csv_text.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage {
 namespace {
@@ -104,10 +104,10 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   std::string matches;
   for (const auto& m : item.matches) {
     if (!matches.empty()) matches += "; ";
-    matches += m.set + ":" + m.role + ":" + m.hash_type + ":" + m.media_id + ":" + m.category;
-    if (m.hash_type == "pdq") matches += fmt::format(":{}:{}", m.distance.value_or(-1), m.variant);
+    matches += m.set + ":" + to_string(m.role) + ":" + to_string(m.hash_type) + ":" + m.media_id + ":" + m.category;
+    if (m.hash_type == HashType::pdq) matches += fmt::format(":{}:{}", m.distance.value_or(-1), m.variant);
     if (m.timestamp) matches += fmt::format("@{:.3f}", *m.timestamp);
-    if (m.hash_type == "vpdq")
+    if (m.hash_type == HashType::vpdq)
       matches += fmt::format(":{:.2f}%:{:.2f}%", m.seized_percent.value_or(0), m.known_percent.value_or(0));
   }
   row.text(matches);

@@ -7,7 +7,7 @@
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/html_text.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage {
 namespace {
@@ -120,7 +120,7 @@ void grades_table(Html& h, const CaseReport& r) {
   h.raw("<table>\n<thead><tr><th>Hash</th><th>Grade</th><th>Grader</th><th>Recorded (UTC)</th><th>Note</th>"
         "<th>Outcome</th></tr></thead>\n<tbody>\n");
   for (const auto& g : r.grades) {
-    h.raw("<tr><td class=\"mono\">").text(g.grade.hash_type).raw(" ").text(g.grade.hash).raw("</td><td>");
+    h.raw("<tr><td class=\"mono\">").text(to_string(g.grade.hash_type)).raw(" ").text(g.grade.hash).raw("</td><td>");
     h.text(g.label).raw(" (code ").text(g.grade.code).raw(")</td><td>").text(g.grade.grader).raw("</td><td>");
     h.text(g.grade.graded_utc).raw("</td><td>").text(g.grade.note).raw("</td><td>");
     if (g.superseded) h.raw("superseded by a later grade of the same hash");
@@ -264,7 +264,7 @@ void method(Html& h, const CaseReport& r) {
     h.raw("<table>\n<thead><tr><th>Name</th><th>Role</th><th>Format</th><th>Version / date</th>"
           "<th class=\"n\">Records</th><th>File and its SHA-256</th><th>Imported (UTC)</th></tr></thead>\n<tbody>\n");
     for (const auto& s : r.hash_sets) {
-      h.raw("<tr><td>").text(s.name).raw("</td><td>").text(s.role).raw("</td><td>").text(s.format);
+      h.raw("<tr><td>").text(s.name).raw("</td><td>").text(to_string(s.role)).raw("</td><td>").text(s.format);
       h.raw("</td><td>").or_not_recorded(s.version).raw("</td><td class=\"n\">").raw(num(s.record_count));
       h.raw("</td><td><span class=\"path\">").text(s.source_file).raw("</span><br><span class=\"mono\">");
       h.text(s.source_sha256).raw("</span></td><td>").text(s.imported_utc).raw("</td></tr>\n");
@@ -319,9 +319,9 @@ void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
     if (!d.md5.empty()) h.raw("MD5 ").text(d.md5).raw("<br>");
     if (!d.sha1.empty()) h.raw("SHA-1 ").text(d.sha1).raw("<br>");
     h.raw("SHA-256 ").text(d.sha256).raw("</span>");
-  } else if (s.kind == "directory") {
+  } else if (s.kind == SourceKind::directory) {
     h.raw("<em>not applicable: a folder; each file is digested (section 6)</em>");
-  } else if (s.integrity == "skipped") {
+  } else if (s.integrity == Integrity::skipped) {
     h.raw("<em>not taken (--no-source-hash)</em>");
   } else {
     h.raw(after ? "<em>not re-read</em>" : "<em>not recorded</em>");
@@ -336,7 +336,7 @@ void integrity(Html& h, const CaseReport& r) {
         "instead.</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Source</th><th>Kind</th>"
         "<th>Digests before</th><th>Digests after</th><th>Result</th></tr></thead>\n<tbody>\n");
   for (const auto& s : r.sources) {
-    h.raw("<tr><td class=\"n\">").raw(num(s.index)).raw("</td><td>").path(s.path).raw("</td><td>").text(s.kind);
+    h.raw("<tr><td class=\"n\">").raw(num(s.index)).raw("</td><td>").path(s.path).raw("</td><td>").text(to_string(s.kind));
     if (!s.image_format.empty()) h.raw(" (").text(s.image_format).raw(")");
     if (s.media_size) h.raw("<br>").raw(counted(*s.media_size, "byte", "bytes"));
     h.raw("</td><td>");
@@ -344,8 +344,8 @@ void integrity(Html& h, const CaseReport& r) {
     h.raw("</td><td>");
     media_digests(h, s, s.verified, true);
     h.raw("</td><td>");
-    const bool bad = s.integrity == "changed" || s.integrity == "unreadable" || s.integrity == "acquisition_mismatch";
-    std::string verdict = s.integrity;  // "not_applicable" reads as "not applicable"
+    const bool bad = integrity_failed(s.integrity);
+    std::string verdict = to_string(s.integrity);  // "not_applicable" reads as "not applicable"
     std::replace(verdict.begin(), verdict.end(), '_', ' ');
     h.raw(bad ? "<strong>" : "").text(verdict).raw(bad ? "</strong>" : "");
     if (s.stored_md5) h.raw("<br>E01 stored MD5 <span class=\"mono\">").text(*s.stored_md5).raw("</span>");
@@ -356,7 +356,7 @@ void integrity(Html& h, const CaseReport& r) {
 }
 
 void match_basis(Html& h, const ItemMatch& m) {
-  if (m.hash_type == "vpdq") {
+  if (m.hash_type == HashType::vpdq) {
     h.raw("<span class=\"probable\">probable: video frames (vPDQ), ");
     h.raw(fmt::format("{:.2f}% of the known video's frames found here, {:.2f}% of this video's frames in it",
                       m.known_percent.value_or(0), m.seized_percent.value_or(0)))
@@ -367,9 +367,9 @@ void match_basis(Html& h, const ItemMatch& m) {
     if (m.frame) h.raw(fmt::format(", video frame {} at {:.3f} s", *m.frame, m.timestamp.value_or(0)));
     h.raw("</span>");
   } else {
-    h.raw("exact ").text(m.hash_type).raw(" digest");
+    h.raw("exact ").text(to_string(m.hash_type)).raw(" digest");
   }
-  h.raw("; set ").text(m.set).raw(" (").text(m.role).raw(")");
+  h.raw("; set ").text(m.set).raw(" (").text(to_string(m.role)).raw(")");
   if (!m.media_id.empty()) h.raw(", record ").text(m.media_id);
   if (!m.category.empty()) h.raw(", code ").text(m.category);
 }

@@ -4,7 +4,7 @@
 
 #include "core/text/utf8.h"
 #include "formats/report/item_json.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage {
 namespace {
@@ -185,13 +185,13 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
               JsonObject so(a.next());
               so.number("index", static_cast<std::uint64_t>(src.index));
               path_keys(so, "path", src.path);
-              so.string("kind", src.kind)
+              so.string("kind", to_string(src.kind))
                   .string_or_null("image_format", src.image_format)
                   .optional("media_size", src.media_size)
                   .raw("digests_before", digests_json(src.media))
                   .raw("digests_after", digests_json(src.verified))
                   .string_or_null("stored_md5", src.stored_md5.value_or(""))
-                  .string("integrity", src.integrity)
+                  .string("integrity", to_string(src.integrity))
                   .string_or_null("integrity_note", src.integrity_note);
             }
           }));
@@ -200,7 +200,7 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
             for (const auto& h : r.hash_sets)
               JsonObject(a.next())
                   .string("name", h.name)
-                  .string("role", h.role)
+                  .string("role", to_string(h.role))
                   .string("format", h.format)
                   .string_or_null("version", h.version)
                   .string("source_file", h.source_file)
@@ -248,7 +248,7 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
             for (const auto& g : r.grades) {
               JsonObject go(a.next());
               go.number("id", g.grade.id)
-                  .string("hash_type", g.grade.hash_type)
+                  .string("hash_type", to_string(g.grade.hash_type))
                   .string("hash", g.grade.hash)
                   .string("code", g.grade.code)
                   .string("label", g.label)

@@ -13,7 +13,6 @@
 
 #include "core/text/hex.h"
 #include "core/text/time_format.h"
-#include "formats/profile/profile_loader.h"
 
 namespace triage {
 namespace {
@@ -94,7 +93,7 @@ std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> apply_grades(cons
   for (const std::string* hash : {&item.digests.sha1, &item.digests.md5}) {
     if (hash->empty()) continue;
     const auto it = r.grade_in_force.find(*hash);
-    if (it != r.grade_in_force.end() && r.grades[it->second].grade.hash_type == (hash == &item.digests.sha1 ? "sha1" : "md5"))
+    if (it != r.grade_in_force.end() && r.grades[it->second].grade.hash_type == (hash == &item.digests.sha1 ? HashType::sha1 : HashType::md5))
       in_force.push_back(it->second);
   }
   std::sort(in_force.begin(), in_force.end());
@@ -207,41 +206,41 @@ std::function<void(const ItemRecord&)> graded_visit(const CaseReport& r,
 }  // namespace
 
 void CaseReport::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_item(graded_visit(*this, visit));
+  reader->for_each_item(graded_visit(*this, visit));
 }
 
 void CaseReport::for_each_item_of(const std::vector<std::uint64_t>& seqs,
                                   const std::function<void(const ItemRecord&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_item_of(seqs, graded_visit(*this, visit));
+  reader->for_each_item_of(seqs, graded_visit(*this, visit));
 }
 
 void CaseReport::for_each_error(const std::function<void(const WalkProblem&)>& visit) const {
-  CaseStore::open_read_only(case_db)->for_each_problem([&](const WalkProblem& problem) {
+  reader->for_each_problem([&](const WalkProblem& problem) {
     stop.throw_if_requested();
     visit(problem);
   });
 }
 
-CaseReport load_case_report(const std::filesystem::path& case_db, StopToken stop) {
-  if (!std::filesystem::exists(case_db)) throw std::runtime_error(case_db.string() + ": no case database");
+CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std::string& name,
+                             const ProfileParser& parse_profile, StopToken stop) {
   CaseReport r;
-  r.case_db = case_db;
+  r.reader = reader;
   r.stop = stop;
-  auto store = CaseStore::open_read_only(case_db);
+  const CaseReader* store = reader.get();
   r.details = store->case_details();
   const auto runs = store->runs();
-  if (runs.empty()) throw std::runtime_error(case_db.string() + ": the case holds no run");
+  if (runs.empty()) throw std::runtime_error(name + ": the case holds no run");
   r.run = runs.back();
   r.sources = store->sources();
   r.hash_sets = store->hash_sets();
   const auto profiles = store->profiles();
-  if (profiles.empty()) throw std::runtime_error(case_db.string() + ": the case records no profile");
+  if (profiles.empty()) throw std::runtime_error(name + ": the case records no profile");
   r.profile_name = profiles.back().name;
   r.profile_json = profiles.back().json;
-  r.profile = parse_profile_text(r.profile_json, r.profile_name);
+  r.profile = parse_profile(r.profile_json, r.profile_name);
   r.thresholds = thresholds_from(r.run.options_json);
   store->for_each_problem([&](const WalkProblem&) { ++r.error_count; });
-  index_grades(r, analyst_grades(case_db));
+  index_grades(r, store->grades());
 
   // Rows: every profile category (zero or not), uncategorised and known good; probable and
   // other rows as items need them.
@@ -317,7 +316,6 @@ CaseReport load_case_report(const std::filesystem::path& case_db, StopToken stop
       ++r.timeline.undated;
     }
   });
-  store.reset();
 
   // Distinct SHA-1 per (row, kind) over every source and per source, counted before the rows
   // are sorted.
@@ -358,7 +356,7 @@ bool item_carved(const CaseReport& report, const ItemRecord& item) {
   if (item.fs.carved) return true;
   const auto source = std::find_if(report.sources.begin(), report.sources.end(),
                                    [&](const SourceInfo& s) { return s.index == item.source_index; });
-  if (source == report.sources.end() || source->kind == "directory") return false;
+  if (source == report.sources.end() || source->kind == SourceKind::directory) return false;
   const auto slash = item.path.rfind('/');
   const std::string_view name = std::string_view(item.path).substr(slash == std::string::npos ? 0 : slash + 1);
   return name.starts_with("unalloc@") && name.size() > 8 &&

@@ -1,22 +1,22 @@
 #pragma once
-// The report model: everything report.html and report.json show, loaded from CASE_DIR/case.db
-// only (never from a live scan), so that `triage report` regenerates them byte for byte.
+// The report model: everything report.html and report.json show, computed from the case record
+// (a CaseReader over CASE_DIR/case.db, never a live scan), so that `triage report` regenerates
+// them byte for byte.
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/case/case_model.h"
 #include "core/category/profile.h"
 #include "core/item.h"
 #include "core/stop.h"
-#include "formats/casedb/case_details.h"
-#include "formats/casedb/case_grades.h"
-#include "formats/casedb/case_store.h"
 
 namespace triage {
 
@@ -83,7 +83,7 @@ struct GradeOutcome {
 // of case.db, and its items read again one at a time as they are rendered, so that a case of a
 // million files is never held in memory whole.
 struct CaseReport {
-  std::filesystem::path case_db;
+  std::shared_ptr<const CaseReader> reader;  // the case, read again for each output
   CaseDetails details;
   RunSummary run;  // the case's (last) run
   std::vector<SourceInfo> sources;
@@ -119,9 +119,14 @@ struct CaseReport {
 // sources only (a folder may hold a file of that name).
 bool item_carved(const CaseReport& report, const ItemRecord& item);
 
-// Throws std::runtime_error (naming the file) when the case cannot be read, Interrupted when
-// `stop` is requested (here or in the reads of the returned report).
-CaseReport load_case_report(const std::filesystem::path& case_db, StopToken stop = {});
+// The profile a case recorded, from its JSON text and name (formats/profile parses it).
+using ProfileParser = std::function<CategoryProfile(const std::string& json, const std::string& name)>;
+
+// The report of the case `reader` holds, its summary computed in one read; `name` names the case
+// in messages (its case.db). Throws std::runtime_error when the case holds no run or no profile,
+// Interrupted when `stop` is requested (here or in the reads of the returned report).
+CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std::string& name,
+                             const ProfileParser& parse_profile, StopToken stop = {});
 
 // The capture time shown for an item and where it came from ("exif" or "mtime"); nullopt when
 // neither is known. EXIF times are camera local time as stored ("2024:05:01 10:20:30").

@@ -11,7 +11,7 @@
 
 #include "core/text/hex.h"
 #include "core/text/time_format.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 namespace triage {
 namespace {
@@ -137,7 +137,7 @@ void write_sources(std::string& out, const CaseReport& r) {
     JsonObject(out)
         .number("SourceID", static_cast<std::uint64_t>(r.sources[i].index))
         .string("Path", r.sources[i].path)
-        .string("Kind", r.sources[i].kind);
+        .string("Kind", to_string(r.sources[i].kind));
   }
   out += ']';
 }

@@ -6,13 +6,12 @@
 
 #include "core/carve/image_carver.h"
 #include "core/media/sniff.h"
-#include "formats/image/image_decoder.h"
 
 namespace triage {
 
 void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
-                std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink, const CarveLimits& limits,
-                const std::function<bool()>& give_up) {
+                std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink,
+                const CarvedImageCheck& decodes, const CarveLimits& limits, const std::function<bool()>& give_up) {
   const auto ended = [&] { return sink.stopping() || (give_up && give_up()); };
   const std::size_t max_image = std::max<std::size_t>(limits.max_image, 1);
   // A window no larger than the overlap would never advance.
@@ -42,10 +41,10 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
         // Image byte offset: what `dd skip=... count=...` on the image gives back.
         const std::string path = fmt::format("{}/unalloc@{}", prefix, image_offset + at);
         const MediaKind kind = sniff_media(bytes);
-        if (auto decoded = decode_grey(kind, bytes, limits.max_pixels); !decoded) {
+        if (auto failed = decodes ? decodes(kind, bytes, limits.max_pixels) : std::nullopt) {
           report_problem(sink, path, "carve_rejected",
                          fmt::format("{} structure of {} bytes that does not decode: not kept ({})", hit.format, hit.length,
-                                     decoded.error().message),
+                                     *failed),
                          false);
           continue;
         }

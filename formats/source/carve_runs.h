@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/media/sniff.h"
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 
@@ -27,6 +28,13 @@ struct CarveLimits {
   std::uint64_t max_pixels = 100'000'000;  // a carved image is kept only if it decodes within this
 };
 
+// Whether a carved structure is an image: nullopt when it decodes within `max_pixels`, else the
+// reason. The application gives the image decoder (formats/image); without one every structure
+// whose markers are complete is kept.
+using CarvedImageCheck = std::function<std::optional<std::string>(const MediaKind& kind,
+                                                                  std::span<const std::byte> bytes,
+                                                                  std::uint64_t max_pixels)>;
+
 // Fills `out` with the bytes at `offset` (within the file system); the reason when they cannot
 // all be read, nullopt when they were.
 using RunReader = std::function<std::optional<std::string>(std::uint64_t offset, std::span<std::byte> out)>;
@@ -35,6 +43,7 @@ using RunReader = std::function<std::optional<std::string>(std::uint64_t offset,
 // Stops, reporting nothing more, once the sink is stopping or `give_up` (when set) says so.
 void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
                 std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink,
-                const CarveLimits& limits = CarveLimits(), const std::function<bool()>& give_up = {});
+                const CarvedImageCheck& decodes, const CarveLimits& limits = CarveLimits(),
+                const std::function<bool()>& give_up = {});
 
 }  // namespace triage

@@ -26,21 +26,20 @@ IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& a
   auto differs = [](const std::string& x, const std::string& y) { return !x.empty() && x != y; };
   if (a.sha256 != b.sha256 || differs(a.md5, b.md5) || differs(a.sha1, b.sha1) ||
       after.media_size != before.media_size)
-    return {"changed",
+    return {Integrity::changed,
             fmt::format("IMAGE CHANGED DURING THE SCAN: {} bytes, SHA-256 {} before; {} bytes, SHA-256 {} after",
-                        before.media_size, b.sha256, after.media_size, a.sha256),
-            true};
+                        before.media_size, b.sha256, after.media_size, a.sha256)};
   std::string note = fmt::format("media SHA-256 {} unchanged after the scan", a.sha256);
   const auto& stored = after.stored_md5 ? after.stored_md5 : before.stored_md5;
   if (stored) {
     if (*stored != b.md5)
-      return {"acquisition_mismatch",
-              fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", b.md5, *stored), true};
+      return {Integrity::acquisition_mismatch,
+              fmt::format("media MD5 {} differs from the MD5 stored at acquisition {}", b.md5, *stored)};
     note += "; equals the MD5 stored at acquisition";
   } else if (after.format == "ewf") {
     note += "; no acquisition MD5 stored in the image";
   }
-  return {"verified", note, false};
+  return {Integrity::verified, note};
 }
 
 }  // namespace triage

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/case/case_model.h"
 #include "core/item.h"
 #include "core/result.h"
 #include "formats/source/tsk_image.h"
@@ -28,9 +29,9 @@ Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests whic
                                       StopToken stop = {});
 
 struct IntegrityVerdict {
-  std::string integrity;  // "verified", "changed" or "acquisition_mismatch"
-  std::string note;       // one line for the summary and the case
-  bool failed = false;
+  Integrity integrity = Integrity::verified;  // verified, changed or acquisition_mismatch
+  std::string note;                           // one line for the summary and the case
+  bool failed() const { return integrity_failed(integrity); }
 };
 
 // The media read before the walk against the media read after it: same size and SHA-256 (and

@@ -14,15 +14,6 @@
 
 namespace triage {
 
-const char* to_string(SourceKind kind) {
-  switch (kind) {
-    case SourceKind::directory: return "directory";
-    case SourceKind::disk_image: return "disk_image";
-    case SourceKind::block_device: return "block_device";
-  }
-  return "unknown";
-}
-
 Result<SourceKind> classify_source(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)

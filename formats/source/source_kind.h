@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "core/case/case_model.h"
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 #include "core/result.h"
@@ -11,8 +12,6 @@
 
 namespace triage {
 
-enum class SourceKind { directory, disk_image, block_device };
-const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_device"
 
 // The kind of `path`, or an Error (stage "open") naming it and why it cannot be scanned:
 // missing, unreadable, a special file, or a file libtsk cannot open as a disk image.

@@ -24,12 +24,13 @@ struct Volume {
 class ImageWalker {
  public:
   // With `totals`, only counts (see walk_file_system): no problem rows, no carving.
-  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, bool carve, WalkSink& sink,
-              StageWatch& watch, WalkTotals* totals = nullptr)
+  ImageWalker(TSK_IMG_INFO* img, const std::string& image, const ContentPolicy& policy, const TskWalkOptions& options,
+              WalkSink& sink, StageWatch& watch, WalkTotals* totals = nullptr)
       : img_(img),
         image_(image),
         policy_(policy),
-        carve_(carve && totals == nullptr),
+        carve_(options.carve && totals == nullptr),
+        carved_image_decodes_(options.carved_image_decodes),
         sink_(sink),
         watch_(watch),
         totals_(totals) {}
@@ -85,7 +86,7 @@ class ImageWalker {
       if (watch_.budget_spent()) problem(prefix + ":/", "stage_timeout", watch_.spent_message());
       if (carve_ && !sink_.stopping()) {
         watch_.begin("carving");
-        carve_unallocated(fs.get(), last_block, prefix, policy_, sink_, watch_);
+        carve_unallocated(fs.get(), last_block, prefix, policy_, carved_image_decodes_, sink_, watch_);
         if (watch_.budget_spent()) problem(prefix, "stage_timeout", watch_.spent_message());
       }
       return;
@@ -204,6 +205,7 @@ class ImageWalker {
   const std::string& image_;
   const ContentPolicy& policy_;
   bool carve_;
+  const CarvedImageCheck& carved_image_decodes_;
   WalkSink& sink_;
   StageWatch& watch_;
   WalkTotals* totals_;
@@ -243,7 +245,7 @@ void TskSource::walk(WalkSink& sink) {
     report_problem(sink, image_, "unreadable_image", fmt::format("image not opened: {}", tsk::take_error()));
     return;
   }
-  ImageWalker(guarded.get(), image_, policy_, options_.carve, sink, watch).run();
+  ImageWalker(guarded.get(), image_, policy_, options_, sink, watch).run();
 }
 
 }  // namespace triage
@@ -257,7 +259,7 @@ void TskSource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
   StageWatch watch([&sink] { return sink.stopping(); }, options_.stage_budget);
   tsk::ImgPtr guarded = guard_image(opened->img.get(), watch);
   if (!guarded) return;
-  ImageWalker(guarded.get(), image_, policy_, false, sink, watch, &totals).run();
+  ImageWalker(guarded.get(), image_, policy_, options_, sink, watch, &totals).run();
 }
 
 }  // namespace triage

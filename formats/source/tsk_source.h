@@ -11,6 +11,7 @@
 
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
+#include "formats/source/carve_runs.h"
 
 namespace triage {
 
@@ -19,6 +20,8 @@ struct TskWalkOptions {
   // A stage (volume system or file system opening, file walk, carving) that makes no progress
   // for this long is ended with an error row (formats/source/tsk_stage_watch.h); zero: never.
   std::chrono::milliseconds stage_budget{30'000};
+  // Whether a carved structure decodes (the application gives formats/image's decoder).
+  CarvedImageCheck carved_image_decodes;
 };
 
 class TskSource final : public EvidenceSource {

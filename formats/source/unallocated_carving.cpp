@@ -27,7 +27,7 @@ struct RunCollector {
 }  // namespace
 
 void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
-                       WalkSink& sink, StageWatch& watch) {
+                       const CarvedImageCheck& decodes, WalkSink& sink, StageWatch& watch) {
   RunCollector collector;
   collector.block_size = fs->block_size;
   collector.watch = &watch;
@@ -45,8 +45,8 @@ void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::strin
     return tsk::take_error();
   };
   if (watch.expired()) return;  // a stop, or a spent budget the caller reports
-  carve_runs(collector.runs, read, prefix, static_cast<std::uint64_t>(fs->offset), policy, sink, CarveLimits(),
-             [&watch] { return watch.expired(); });
+  carve_runs(collector.runs, read, prefix, static_cast<std::uint64_t>(fs->offset), policy, sink, decodes,
+             CarveLimits(), [&watch] { return watch.expired(); });
 }
 
 }  // namespace triage

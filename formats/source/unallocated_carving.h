@@ -6,6 +6,7 @@
 
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
+#include "formats/source/carve_runs.h"
 #include "formats/source/tsk_handles.h"
 #include "formats/source/tsk_stage_watch.h"
 
@@ -14,6 +15,6 @@ namespace triage {
 // Blocks first_block..last_block only (the caller clamps a lying file system to what the evidence
 // holds); ends early when `watch` expires, each unallocated block listed being progress.
 void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
-                       WalkSink& sink, StageWatch& watch);
+                       const CarvedImageCheck& decodes, WalkSink& sink, StageWatch& watch);
 
 }  // namespace triage

@@ -1,5 +1,5 @@
 // The scan's in-memory exact index, loaded from a real HASHSET.db as `triage scan --hashset`
-// loads it (formats/scan/scan_hash_sets): load time (open, read the sorted digest blocks, build),
+// loads it (app/scan_hash_sets): load time (open, read the sorted digest blocks, build),
 // then single-thread DigestMatcher::match() calls per second on items whose MD5, SHA-1 and
 // SHA-256 are all looked up: all misses (the usual case in a scan: three index lookups each,
 // nothing allocated), then half hits (a hit also reads the record's media id and category from
@@ -19,7 +19,7 @@
 
 #include "core/item.h"
 #include "formats/hashset/hashset_store.h"
-#include "formats/scan/scan_hash_sets.h"
+#include "app/scan_hash_sets.h"
 
 namespace {
 

@@ -12,18 +12,18 @@ CategoryProfile abc() {
                   {"3", "Category C", 3, "indecent", ""}};
   return p;
 }
-ItemMatch hit(std::string set, std::string role, std::string code) {
+ItemMatch hit(std::string set, std::string_view role, std::string code) {
   ItemMatch m;
   m.set = std::move(set);
-  m.role = std::move(role);
-  m.hash_type = "md5";
+  m.role = parse_hash_set_role(role).value();
+  m.hash_type = HashType::md5;
   m.media_id = "rec";
   m.category = std::move(code);
   return m;
 }
 ItemMatch near(std::string set, std::string role, std::string code, int distance) {
   ItemMatch m = hit(std::move(set), std::move(role), std::move(code));
-  m.hash_type = "pdq";
+  m.hash_type = HashType::pdq;
   m.distance = distance;
   m.variant = "rot90";
   m.quality = 90;

@@ -36,8 +36,8 @@ TEST_CASE("exact index finds every added digest and nothing else") {
 
 TEST_CASE("digest matcher reports one match per record with its strongest digest") {
   DigestMatcher m;
-  const auto alert = m.add_set({"national", "alert"});
-  const auto known = m.add_set({"nsrl", "known"});
+  const auto alert = m.add_set({"national", HashSetRole::alert});
+  const auto known = m.add_set({"nsrl", HashSetRole::known});
   const std::string md5 = "900150983cd24fb0d6963f7d28e17f72";
   const std::string sha1 = "a9993e364706816aba3e25717850c26c9cd0d89d";
   const std::string sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -49,11 +49,11 @@ TEST_CASE("digest matcher reports one match per record with its strongest digest
   const auto matches = m.match({md5, sha1, sha256});
   REQUIRE(matches.size() == 2);
   CHECK(matches[0].set == "national");
-  CHECK(matches[0].hash_type == "sha1");
+  CHECK(matches[0].hash_type == HashType::sha1);
   CHECK(matches[0].media_id == "M-1");
   CHECK(matches[0].category == "2");
-  CHECK(matches[1].role == "known");
-  CHECK(matches[1].hash_type == "sha256");
+  CHECK(matches[1].role == HashSetRole::known);
+  CHECK(matches[1].hash_type == HashType::sha256);
   CHECK(m.match({"d41d8cd98f00b204e9800998ecf8427e", "", ""}).empty());
   CHECK(m.match({}).empty());
 }
@@ -85,17 +85,17 @@ std::vector<std::uint8_t> block(const std::vector<std::pair<std::string, std::ui
 TEST_CASE("digest matcher loads stored sets from sorted blocks and describes hits lazily") {
   DigestMatcher m;
   FakeRecords records;
-  const auto small = m.add_set({"local", "alert"});
+  const auto small = m.add_set({"local", HashSetRole::alert});
   const std::string md5_a = "00000000000000000000000000000001";
   const std::string md5_b = "7fffffffffffffffffffffffffffffff";
   const std::string md5_c = "ffffffffffffffffffffffffffffffff";
   CHECK(m.add_record(small, md5_b, "", "", "L-1", "9"));
-  const auto stored = m.add_stored_set({"national", "alert"}, 3, records);
+  const auto stored = m.add_stored_set({"national", HashSetRole::alert}, 3, records);
   CHECK(m.add_stored_digests(stored, DigestKind::md5, block({{md5_a, 2}, {md5_b, 0}, {md5_b, 1}})));
   CHECK_FALSE(m.add_stored_digests(stored, DigestKind::md5, block({{md5_c, 3}})));  // ordinal out of range
   CHECK_FALSE(m.add_stored_digests(stored, DigestKind::sha1, std::vector<std::uint8_t>(23)));  // not whole entries
   CHECK_FALSE(m.add_stored_digests(small, DigestKind::md5, block({{md5_c, 0}})));  // not a stored set
-  const auto known = m.add_stored_set({"nsrl", "known"}, 2, records);
+  const auto known = m.add_stored_set({"nsrl", HashSetRole::known}, 2, records);
   CHECK(m.add_stored_digests(known, DigestKind::md5, block({{md5_b, 1}, {md5_c, 0}})));
   CHECK(m.record_count() == 6);
   m.build();
@@ -107,8 +107,8 @@ TEST_CASE("digest matcher loads stored sets from sorted blocks and describes hit
   CHECK(hits[2].media_id == "S-1");
   CHECK(hits[2].category == "1");
   CHECK(hits[3].set == "nsrl");
-  CHECK(hits[3].role == "known");
-  CHECK(hits[3].hash_type == "md5");
+  CHECK(hits[3].role == HashSetRole::known);
+  CHECK(hits[3].hash_type == HashType::md5);
   CHECK(m.match({md5_a, "", ""}).size() == 1);
   CHECK(m.match({md5_c, "", ""}).at(0).media_id == "S-0");
   CHECK(m.match({"00000000000000000000000000000002", "", ""}).empty());

@@ -37,8 +37,8 @@ TEST_CASE("pdq matcher: distance threshold inclusive, quality gate, load order, 
   std::mt19937 rng(11);
   const PdqHash item = random_hash(rng);
   PdqMatcher m;
-  const auto alert = m.add_set({"national", "alert"});
-  const auto other = m.add_set({"local", "alert"});
+  const auto alert = m.add_set({"national", HashSetRole::alert});
+  const auto other = m.add_set({"local", HashSetRole::alert});
   CHECK(m.add_record(alert, with_flipped_bits(item, 32).to_hex(), "far", "1"));
   CHECK(m.add_record(other, with_flipped_bits(item, 31).to_hex(), "edge", "2"));
   CHECK(m.add_record(alert, with_flipped_bits(item, 3).to_hex(), "near", "3"));
@@ -51,7 +51,7 @@ TEST_CASE("pdq matcher: distance threshold inclusive, quality gate, load order, 
   CHECK(hits[0].media_id == "edge");
   CHECK(hits[0].set == "local");
   CHECK(hits[0].distance == 31);
-  CHECK(hits[0].hash_type == "pdq");
+  CHECK(hits[0].hash_type == HashType::pdq);
   CHECK(hits[0].probable());
   CHECK(hits[0].variant == "orig");
   CHECK(hits[0].quality == 80);
@@ -85,7 +85,7 @@ TEST_CASE("pdq matcher: a known image rotated or mirrored is found, naming the v
     int rows = rows0, cols = cols0;
     const auto known = test::transformed(seized, rows, cols, which);
     PdqMatcher m;
-    const auto set = m.add_set({"national", "alert"});
+    const auto set = m.add_set({"national", HashSetRole::alert});
     m.add_record(set, pdq_from_luma(known.data(), rows, cols).hash.to_hex(), "k", "1");
     m.build();
     const auto hits = m.match(variants, dihedral[0].quality, PdqMatchOptions{});

@@ -75,14 +75,14 @@ TEST_CASE("video matcher: a known clip inside a longer seized video matches; the
   for (const auto& h : clip) clip_reencoded.push_back(with_flipped_bits(h, 12));
 
   VideoMatcher known_clip;
-  const auto set = known_clip.add_set({"clips", "alert"});
+  const auto set = known_clip.add_set({"clips", HashSetRole::alert});
   REQUIRE(known_clip.add_video(set, "clip-1", "A", frames_of(clip), 50));
   known_clip.build();
   const auto hits = known_clip.match(frames_of(long_video), VideoMatchOptions{});
   REQUIRE(hits.size() == 1);
   CHECK(hits[0].set == "clips");
-  CHECK(hits[0].role == "alert");
-  CHECK(hits[0].hash_type == "vpdq");
+  CHECK(hits[0].role == HashSetRole::alert);
+  CHECK(hits[0].hash_type == HashType::vpdq);
   CHECK(hits[0].probable());
   CHECK(hits[0].media_id == "clip-1");
   CHECK(hits[0].category == "A");
@@ -90,7 +90,7 @@ TEST_CASE("video matcher: a known clip inside a longer seized video matches; the
   CHECK(*hits[0].seized_percent == doctest::Approx(100.0 * 10 / 60));
 
   VideoMatcher known_long;
-  const auto set2 = known_long.add_set({"long", "alert"});
+  const auto set2 = known_long.add_set({"long", HashSetRole::alert});
   REQUIRE(known_long.add_video(set2, "long-1", "A", frames_of(long_video), 50));
   known_long.build();
   CHECK(known_long.match(frames_of(clip_reencoded), VideoMatchOptions{}).empty());  // 10/60 of the known
@@ -106,7 +106,7 @@ TEST_CASE("video matcher: a seized video of low-quality frames matches nothing; 
   std::mt19937 rng(4);
   const auto v = random_hashes(rng, 5);
   VideoMatcher m;
-  const auto set = m.add_set({"s", "alert"});
+  const auto set = m.add_set({"s", HashSetRole::alert});
   CHECK(!m.add_video(set, "flat", "", frames_of(v, 10), 50));
   REQUIRE(m.add_video(set, "v", "", frames_of(v), 50));
   m.build();
@@ -118,7 +118,7 @@ TEST_CASE("video matcher: a seized video of low-quality frames matches nothing; 
 TEST_CASE("video matcher: the index gives the brute-force shares for many known videos") {
   std::mt19937 rng(5);
   VideoMatcher m;
-  const auto set = m.add_set({"s", "alert"});
+  const auto set = m.add_set({"s", HashSetRole::alert});
   std::vector<std::vector<PdqHash>> known;
   for (int v = 0; v < 20; ++v) {
     known.push_back(random_hashes(rng, 30));

@@ -13,7 +13,7 @@ TEST_CASE("items and problems round-trip through the case database in walk order
     auto store = CaseStore::create(file);
     SourceInfo folder;
     folder.path = "x";
-    folder.kind = "directory";
+    folder.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
     ItemRecord item;
     item.seq = 0;
@@ -90,13 +90,13 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
     auto store = CaseStore::create(file);
     SourceInfo image;
     image.path = "exhibit.E01";
-    image.kind = "disk_image";
+    image.kind = SourceKind::disk_image;
     image.image_format = "ewf";
     image.segments = {"exhibit.E01", "exhibit.E02"};
     image.media_size = 4194304;
     image.media = {"m5", "s1", "s256"};
     image.stored_md5 = "m5";
-    image.integrity = "pending";
+    image.integrity = Integrity::pending;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan exhibit.E01 --out y", "{}", 1}, {image});
     ItemRecord item;
     item.path = "exhibit.E01/p1(ntfs@1048576):/a.txt:secret";
@@ -116,18 +116,18 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
     plain.path = "exhibit.E01/p1(ntfs@1048576):/b.txt";
     plain.mime = "text/plain";
     store->add_item(plain);
-    store->record_source_verification(0, {"m5", "s1", "s256"}, "verified", "unchanged");
+    store->record_source_verification(0, {"m5", "s1", "s256"}, Integrity::verified, "unchanged");
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
   auto store = CaseStore::open_read_only(file);
   const auto sources = store->sources();
   REQUIRE(sources.size() == 1);
-  CHECK(sources[0].kind == "disk_image");
+  CHECK(sources[0].kind == SourceKind::disk_image);
   CHECK(sources[0].image_format == "ewf");
   CHECK(sources[0].media_size == 4194304u);
   CHECK(sources[0].media.sha256 == "s256");
   CHECK(sources[0].stored_md5 == "m5");
-  CHECK(sources[0].integrity == "verified");
+  CHECK(sources[0].integrity == Integrity::verified);
   CHECK(sources[0].integrity_note == "unchanged");
   std::vector<ItemRecord> items;
   store->for_each_item([&](const ItemRecord& r) { items.push_back(r); });
@@ -159,7 +159,7 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
     CHECK_FALSE(store->last_run());
     SourceInfo folder;
     folder.path = "x";
-    folder.kind = "directory";
+    folder.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
     store->add_item(item_at(0, "x/a"));
     WalkProblem p;

@@ -63,7 +63,7 @@ TEST_CASE("provenance per set, idempotent re-import, --replace and lookups by ev
   REQUIRE(reports.size() == 1);
   const HashSetInfo& s = reports[0].set;
   CHECK(s.name == "known-good");
-  CHECK(s.role == "known");
+  CHECK(s.role == HashSetRole::known);
   CHECK(s.format == "list");
   CHECK(s.source_sha256 == test::file_sha256(list));
   CHECK(s.source_file == fs::absolute(list).lexically_normal().string());

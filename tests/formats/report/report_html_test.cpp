@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "formats/profile/profile_loader.h"
+#include "app/case_report.h"
+#include "formats/casedb/case_store.h"
 #include "formats/report/report_model.h"
 #include "tests/support/test_support.h"
 
@@ -19,7 +21,7 @@ std::string html_of_case(const test::TempDir& dir, int copies, std::uint64_t siz
     auto store = CaseStore::create(dir / "case.db");
     SourceInfo src;
     src.path = "evidence";
-    src.kind = "directory";
+    src.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", options_json, 1}, {src});
     store->add_profile("uk", profile_source_text("uk"));
     std::uint64_t seq = 0;
@@ -97,7 +99,7 @@ TEST_CASE("report.html gives a decoded video's facts in its finding") {
     auto store = CaseStore::create(dir / "case.db");
     SourceInfo src;
     src.path = "evidence";
-    src.kind = "directory";
+    src.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence --video-fps 1", R"({"pdq":true,"video_fps":1})", 1},
                      {src});
     store->add_profile("uk", profile_source_text("uk"));

@@ -1,3 +1,5 @@
+#include "app/case_report.h"
+#include "formats/casedb/case_store.h"
 #include "formats/report/report_model.h"
 
 #include <doctest/doctest.h>
@@ -47,10 +49,10 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
     auto store = CaseStore::create(dir / "case.db");
     SourceInfo src_a, src_b;
     src_a.path = "a";
-    src_a.kind = "directory";
+    src_a.kind = SourceKind::directory;
     src_b.index = 1;
     src_b.path = "b";
-    src_b.kind = "directory";
+    src_b.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan a b", R"({"pdq":true,"pdq_max_distance":20,"pdq_min_quality":60})", 2},
                      {src_a, src_b});
     store->add_profile("uk", profile_source_text("uk"));
@@ -138,7 +140,7 @@ TEST_CASE("the report counts real SHA-1 digests once each and streams its items 
     auto store = CaseStore::create(dir / "case.db");
     SourceInfo src;
     src.path = "a";
-    src.kind = "directory";
+    src.kind = SourceKind::directory;
     store->begin_run({"2026-01-01T00:00:00Z", "triage scan a", "{}", 1}, {src});
     store->add_profile("uk", profile_source_text("uk"));
     const auto c = category("Category C", "3", 3);

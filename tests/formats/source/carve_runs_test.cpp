@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/image/image_decoder.h"
 #include "formats/source/carve_runs.h"
 #include "tests/support/test_support.h"
 
@@ -39,7 +40,7 @@ Carved carve(const std::vector<std::byte>& bytes, const std::vector<ByteRun>& ru
   };
   Carved out;
   CollectingSink sink(out);
-  carve_runs(runs, read, "img", 1000, ContentPolicy{}, sink, limits);
+  carve_runs(runs, read, "img", 1000, ContentPolicy{}, sink, image_decode_failure, limits);
   return out;
 }
 

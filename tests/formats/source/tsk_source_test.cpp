@@ -213,26 +213,26 @@ TEST_CASE("source integrity: same media verifies; any change or an E01 acquisiti
   ImageDigest after = before;
   after.stored_md5 = "196066add11fb71c4c49cf1bb50d6d24";
   auto same = judge_integrity(before, after);
-  CHECK_FALSE(same.failed);
-  CHECK(same.integrity == "verified");
+  CHECK_FALSE(same.failed());
+  CHECK(same.integrity == Integrity::verified);
   CHECK(same.note.find("equals the MD5 stored at acquisition") != std::string::npos);
 
   ImageDigest changed = after;
   changed.media.sha256 = "other";
   auto c = judge_integrity(before, changed);
-  CHECK(c.failed);
-  CHECK(c.integrity == "changed");
+  CHECK(c.failed());
+  CHECK(c.integrity == Integrity::changed);
   CHECK(c.note.starts_with("IMAGE CHANGED DURING THE SCAN"));
 
   ImageDigest shorter = after;
   shorter.media_size = 512;
-  CHECK(judge_integrity(before, shorter).failed);
+  CHECK(judge_integrity(before, shorter).failed());
 
   ImageDigest not_acquired = after;
   not_acquired.stored_md5 = "00000000000000000000000000000000";
   auto n = judge_integrity(before, not_acquired);
-  CHECK(n.failed);
-  CHECK(n.integrity == "acquisition_mismatch");
+  CHECK(n.failed());
+  CHECK(n.integrity == Integrity::acquisition_mismatch);
 
   ImageDigest no_stored = after;
   no_stored.stored_md5.reset();
@@ -250,18 +250,18 @@ TEST_CASE("source integrity: the re-read after the scan computes the SHA-256 alo
   after.media.sha256 = "s256";  // as digest_disk_image(path, MediaDigests::sha256_only) gives it
   after.stored_md5 = "196066add11fb71c4c49cf1bb50d6d24";
   auto same = judge_integrity(before, after);
-  CHECK_FALSE(same.failed);
+  CHECK_FALSE(same.failed());
   CHECK(same.note == "media SHA-256 s256 unchanged after the scan; equals the MD5 stored at acquisition");
 
   ImageDigest changed = after;
   changed.media.sha256 = "other";
-  CHECK(judge_integrity(before, changed).integrity == "changed");
+  CHECK(judge_integrity(before, changed).integrity == Integrity::changed);
 
   // The acquisition MD5 is compared with the MD5 read before the scan (same bytes: same SHA-256).
   ImageDigest not_acquired = after;
   not_acquired.stored_md5 = "00000000000000000000000000000000";
   auto n = judge_integrity(before, not_acquired);
-  CHECK(n.integrity == "acquisition_mismatch");
+  CHECK(n.integrity == Integrity::acquisition_mismatch);
   CHECK(n.note.find("196066add11fb71c4c49cf1bb50d6d24") != std::string::npos);
 }
 

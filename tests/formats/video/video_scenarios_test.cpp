@@ -18,7 +18,7 @@
 #include "core/match/pdq_matcher.h"
 #include "core/match/video_matcher.h"
 #include "core/media/sniff.h"
-#include "formats/analysis/media_analyzer.h"
+#include "app/media_analyzer.h"
 #include "formats/image/image_pdq.h"
 #include "formats/video/video_decoder.h"
 #include "tests/support/test_support.h"
@@ -112,14 +112,14 @@ ItemRecord analyse(const fs::path& file, const AnalysisContext& context) {
 
 const ItemMatch* find_type(const ItemRecord& r, const std::string& type) {
   for (const auto& m : r.matches)
-    if (m.hash_type == type) return &m;
+    if (to_string(m.hash_type) == type) return &m;
   return nullptr;
 }
 
 struct KnownVideos {
   VideoMatcher matcher;
   explicit KnownVideos(const std::vector<std::pair<std::string, fs::path>>& videos) {
-    const auto set = matcher.add_set({"known-videos", "alert"});
+    const auto set = matcher.add_set({"known-videos", HashSetRole::alert});
     for (const auto& [name, file] : videos) REQUIRE(matcher.add_video(set, name, "1", frames_of(file), 50));
     matcher.build();
   }
@@ -191,7 +191,7 @@ TEST_CASE("video scenarios: a known still image shown for 3 seconds is a hit wit
   auto still = image_pdq(sniff_media(png), png, 64'000'000);
   REQUIRE(still.ok());
   PdqMatcher stills;
-  const auto set = stills.add_set({"stills", "alert"});
+  const auto set = stills.add_set({"stills", HashSetRole::alert});
   REQUIRE(stills.add_record(set, still->hash.to_hex(), "still-1", "2"));
   stills.build();
   AnalysisContext context = video_context();

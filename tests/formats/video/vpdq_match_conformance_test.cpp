@@ -103,7 +103,7 @@ TEST_CASE("vpdq matching: both shares of every corpus pair within 1 point of the
   // The scan's matcher over the upstream files as a known-video set (hashed at every frame, so
   // the seized videos are too): each video is found as itself only, under the 80% rule.
   VideoMatcher matcher;
-  const auto set = matcher.add_set({"upstream", "alert"});
+  const auto set = matcher.add_set({"upstream", HashSetRole::alert});
   for (const auto& [name, frames] : our_frames) {
     const auto videos = hashset::read_vpdq_file(*dir / "expected" / (name + ".txt"));
     REQUIRE(matcher.add_video(set, name, "1", videos.at(0).frames, 50));
@@ -116,7 +116,7 @@ TEST_CASE("vpdq matching: both shares of every corpus pair within 1 point of the
     const auto hits = matcher.match(frames, VideoMatchOptions{});
     REQUIRE(hits.size() == 1);
     CHECK(hits[0].media_id == name);
-    CHECK(hits[0].hash_type == "vpdq");
+    CHECK(hits[0].hash_type == HashType::vpdq);
     CHECK(hits[0].known_percent.value_or(0) >= 99.0);
     CHECK(hits[0].seized_percent.value_or(0) >= 99.0);
   }

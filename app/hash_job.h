@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "formats/scan/scan_job.h"
+#include "app/scan_job.h"
 
 namespace triage {
 

@@ -1,4 +1,4 @@
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 
 #include <fmt/format.h>
 

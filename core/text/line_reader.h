@@ -1,7 +1,7 @@
 #pragma once
 // Streams a text file line by line with a fixed buffer (bounded memory on multi-GB exports),
 // giving each line's number and byte offset. A NUL byte or a line longer than the limit is an
-// ImportError: such a file is binary, not a text hash list.
+// InputError: such a file is binary, not a text list.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -9,22 +9,15 @@
 #include <string_view>
 #include <vector>
 
-#include "formats/hashset/hashset_reader.h"
+#include "core/text/text_input.h"
 
-namespace triage::hashset {
-
-// `s` without leading and trailing spaces and tabs (the blanks text hash lists pad fields with).
-inline std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+namespace triage {
 
 class LineReader {
  public:
   static constexpr std::size_t kMaxLine = 1 << 20;
 
-  explicit LineReader(const std::filesystem::path& file);  // throws ImportError when unreadable
+  explicit LineReader(const std::filesystem::path& file);  // throws InputError when unreadable
   // The next line without its CR/LF (a leading UTF-8 BOM dropped); false at the end.
   bool next(std::string_view& line);
   // Where the line last returned starts.
@@ -45,4 +38,4 @@ class LineReader {
   bool eof_ = false;
 };
 
-}  // namespace triage::hashset
+}  // namespace triage

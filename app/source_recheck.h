@@ -8,21 +8,27 @@
 #include <string>
 #include <vector>
 
+#include "core/case/case_model.h"
 #include "core/stop.h"
 
 namespace triage {
+
+// How a file of a source no longer matches the case: gone, not readable, other content, or a
+// folder's file the case does not record.
+enum class DifferenceKind { missing, unreadable, differs, added };
 
 // One file of a source that no longer matches the case.
 struct SourceDifference {
   std::uint32_t source_index = 0;
   std::string path;  // the disk image, or the folder item's recorded path (raw bytes)
-  std::string kind;  // "missing", "unreadable", "differs", "added" (a folder's file the case does not record)
+  DifferenceKind kind = DifferenceKind::differs;
   std::string detail;  // what was recorded and what was found
 };
 
 struct SourceRecheckSummary {
   std::uint32_t index = 0;
-  std::string path, kind;  // as recorded in the sources table
+  std::string path;  // as recorded in the sources table
+  SourceKind kind = SourceKind::directory;
   std::uint64_t files = 0;         // files (or images) looked at
   std::uint64_t digested = 0;      // of them, re-read and compared digest by digest
   std::uint64_t size_only = 0;     // of them, recorded without digests: existence and size compared

@@ -1,4 +1,4 @@
-#include "formats/scan/source_recheck.h"
+#include "app/source_recheck.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 
 #include "core/digest/digests.h"
 #include "formats/casedb/case_store.h"
-#include "formats/report/json_text.h"
+#include "core/text/json_text.h"
 #include "formats/source/directory_source.h"
 #include "formats/source/source_integrity.h"
 
@@ -30,25 +30,25 @@ std::string digest_changes(const Digests& recorded, const Digests& now) {
 
 void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<SourceDifference>& out, StopToken stop) {
   sum.files = 1;
-  auto differ = [&](std::string kind, std::string detail) {
+  auto differ = [&](DifferenceKind kind, std::string detail) {
     ++sum.differences;
     out.push_back({s.index, s.path, std::move(kind), std::move(detail)});
   };
   if (s.media.sha256.empty()) {
     sum.note = fmt::format("no media digest was recorded at the scan, so none was compared: {}",
-                           s.integrity_note.empty() ? s.integrity : s.integrity_note);
+                           s.integrity_note.empty() ? std::string(to_string(s.integrity)) : s.integrity_note);
     return;
   }
   std::error_code ec;
-  if (!fs::exists(s.path, ec)) return differ("missing", "the image is no longer there");
+  if (!fs::exists(s.path, ec)) return differ(DifferenceKind::missing, "the image is no longer there");
   auto now = digest_disk_image(s.path, MediaDigests::sha256_only, stop);  // SHA-256 alone answers "any byte changed?"
-  if (!now) return differ("unreadable", now.error().message);
+  if (!now) return differ(DifferenceKind::unreadable, now.error().message);
   sum.digested = 1;
   if (now->media_size != s.media_size.value_or(0))
-    return differ("differs", fmt::format("media size {} bytes recorded, {} now; SHA-256 {} recorded, {} now",
+    return differ(DifferenceKind::differs, fmt::format("media size {} bytes recorded, {} now; SHA-256 {} recorded, {} now",
                                          s.media_size.value_or(0), now->media_size, s.media.sha256, now->media.sha256));
   if (now->media.sha256 != s.media.sha256)
-    return differ("differs", fmt::format("media SHA-256 {} recorded, {} now", s.media.sha256, now->media.sha256));
+    return differ(DifferenceKind::differs, fmt::format("media SHA-256 {} recorded, {} now", s.media.sha256, now->media.sha256));
 }
 
 }  // namespace
@@ -65,11 +65,11 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
     sum.path = s.path;
     sum.kind = s.kind;
     if (progress) {
-      std::string line = fmt::format("re-reading source {} ({}): ", s.index, s.kind);
+      std::string line = fmt::format("re-reading source {} ({}): ", s.index, to_string(s.kind));
       append_json_string(line, s.path);  // an evidence name never acts on the terminal
       progress(line);
     }
-    if (s.kind == "directory") {
+    if (s.kind == SourceKind::directory) {
       folders[s.index] = result.sources.size();
       std::string root = s.path;
       while (root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
@@ -90,7 +90,7 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
     recorded[item.source_index].insert(item.path);
     SourceRecheckSummary& sum = result.sources[at->second];
     ++sum.files;
-    auto differ = [&](std::string kind, std::string detail) {
+    auto differ = [&](DifferenceKind kind, std::string detail) {
       ++sum.differences;
       result.differences.push_back({item.source_index, item.path, std::move(kind), std::move(detail)});
     };
@@ -100,22 +100,23 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       ++sum.size_only;
       std::error_code ec;
       const auto st = is_root ? fs::status(item.path, ec) : fs::symlink_status(item.path, ec);
-      if (!fs::exists(st)) return differ("missing", "no longer there");
-      if (!fs::is_regular_file(st)) return differ("differs", "no longer a regular file");
+      if (!fs::exists(st)) return differ(DifferenceKind::missing, "no longer there");
+      if (!fs::is_regular_file(st)) return differ(DifferenceKind::differs, "no longer a regular file");
       const auto size = fs::file_size(item.path, ec);
-      if (ec) return differ("unreadable", ec.message());
-      if (size != item.size) differ("differs", fmt::format("size {} bytes recorded, {} now", item.size, size));
+      if (ec) return differ(DifferenceKind::unreadable, ec.message());
+      if (size != item.size) differ(DifferenceKind::differs, fmt::format("size {} bytes recorded, {} now", item.size, size));
       return;
     }
     auto now = reread_folder_file(item.path, is_root, digest, stop);
     stop.throw_if_requested();
-    if (!now) return differ(now.error().stage == "missing" ? "missing" : "unreadable", now.error().message);
+    if (!now) return differ(now.error().stage == "missing" ? DifferenceKind::missing : DifferenceKind::unreadable,
+                                now.error().message);
     ++sum.digested;
     std::string changes = digest_changes(item.digests, now->digests);
     if (now->size != item.size)
       changes = fmt::format("size {} bytes recorded, {} now{}{}", item.size, now->size, changes.empty() ? "" : "; ",
                             changes);
-    if (!changes.empty()) differ("differs", changes);
+    if (!changes.empty()) differ(DifferenceKind::differs, changes);
   });
   // Files that are there now and were not at the scan: the folder is no longer the evidence
   // the case describes.
@@ -127,7 +128,8 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       if (known.contains(path)) return;
       ++sum.added;
       ++sum.differences;
-      result.differences.push_back({index, path, "added", "not in the case: added to the folder after the scan"});
+      result.differences.push_back(
+          {index, path, DifferenceKind::added, "not in the case: added to the folder after the scan"});
     });
   }
   for (const auto& entry : folders) {

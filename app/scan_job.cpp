@@ -1,4 +1,4 @@
-#include "formats/scan/scan_job.h"
+#include "app/scan_job.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -21,14 +21,14 @@
 #include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/text/time_format.h"
-#include "formats/analysis/media_analyzer.h"
+#include "app/media_analyzer.h"
 #include "formats/casedb/case_store.h"
 #include "formats/profile/profile_loader.h"
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
-#include "formats/report/json_text.h"
-#include "formats/scan/scan_hash_sets.h"
+#include "core/text/json_text.h"
+#include "app/scan_hash_sets.h"
 #include "formats/source/source_integrity.h"
 #include "formats/source/source_kind.h"
 #include "triage/version.h"
@@ -241,7 +241,7 @@ void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
 void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, StopToken stop) {
   if (!hash) {
-    info.integrity = "skipped";
+    info.integrity = Integrity::skipped;
     info.integrity_note = "source hash skipped (--no-source-hash)";
     return;
   }
@@ -250,7 +250,7 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, St
   auto digest = digest_disk_image(info.path, MediaDigests::all, stop);
   if (digest) print_read_time(diagnostics, "before", digest->media_size, started);
   if (!digest) {
-    info.integrity = "unreadable";
+    info.integrity = Integrity::unreadable;
     info.integrity_note = digest.error().message;
     return;
   }
@@ -259,16 +259,16 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, St
   info.media_size = digest->media_size;
   info.media = digest->media;
   info.stored_md5 = digest->stored_md5;
-  info.integrity = "pending";
+  info.integrity = Integrity::pending;
 }
 
 // After the walk: the same digests again. A difference (or an E01 whose media no longer
 // matches its acquisition MD5) is returned as an error row for the case.
 std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& store, ScanOutcome& outcome,
                                              std::ostream& diagnostics, StopToken stop) {
-  auto fail = [&](std::string integrity, std::string message, const Digests& after = {}) {
+  auto fail = [&](Integrity integrity, std::string message, const Digests& after = {}) {
     store.record_source_verification(info.index, after, integrity, message);
-    outcome.integrity.push_back(fmt::format("{}: {} - {}", info.path, integrity, message));
+    outcome.integrity.push_back(fmt::format("{}: {} - {}", info.path, to_string(integrity), message));
     WalkProblem p;
     p.source_index = info.index;
     p.path = info.path;
@@ -276,25 +276,25 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
     p.message = std::move(message);
     return std::optional(std::move(p));
   };
-  if (info.integrity == "skipped") {
+  if (info.integrity == Integrity::skipped) {
     outcome.integrity.push_back(fmt::format("{}: not verified ({})", info.path, info.integrity_note));
     return std::nullopt;
   }
-  if (info.integrity == "unreadable") return fail("unreadable", "image not hashed: " + info.integrity_note);
+  if (info.integrity == Integrity::unreadable) return fail(Integrity::unreadable, "image not hashed: " + info.integrity_note);
   fmt::print(diagnostics, "triage: hashing {} again after the scan (SHA-256)...\n", info.path);
   const auto started = std::chrono::steady_clock::now();
   auto after = digest_disk_image(info.path, MediaDigests::sha256_only, stop);
   if (after) print_read_time(diagnostics, "after", after->media_size, started);
   if (!after) {
     outcome.source_changed = true;
-    return fail("changed", "image unreadable after the scan: " + after.error().message);
+    return fail(Integrity::changed, "image unreadable after the scan: " + after.error().message);
   }
   ImageDigest before;
   before.format = info.image_format;
   before.media_size = info.media_size.value_or(0);
   before.media = info.media;
   const IntegrityVerdict verdict = judge_integrity(before, *after);
-  if (verdict.failed) {
+  if (verdict.failed()) {
     outcome.source_changed = true;
     return fail(verdict.integrity, verdict.note, after->media);
   }
@@ -306,7 +306,7 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
 // The recorded hash sets as "name (role, sha256)" lines, for comparison and messages.
 std::vector<std::string> hash_set_keys(const std::vector<CaseHashSet>& sets) {
   std::vector<std::string> out;
-  for (const auto& s : sets) out.push_back(fmt::format("{} ({}, {})", s.name, s.role, s.source_sha256));
+  for (const auto& s : sets) out.push_back(fmt::format("{} ({}, {})", s.name, to_string(s.role), s.source_sha256));
   return out;
 }
 
@@ -358,11 +358,11 @@ SourceInfo recorded_source(const std::vector<SourceInfo>& recorded, std::uint32_
   for (const auto& s : recorded) {
     if (s.index != index) continue;
     SourceInfo info = s;
-    if (info.kind == "directory" || info.integrity == "skipped") return info;
+    if (info.kind == SourceKind::directory || info.integrity == Integrity::skipped) return info;
     if (!info.media.empty()) {
-      info.integrity = "pending";
+      info.integrity = Integrity::pending;
     } else {
-      info.integrity = "unreadable";
+      info.integrity = Integrity::unreadable;
       info.integrity_note = "the image could not be hashed before the scan";
     }
     return info;
@@ -469,7 +469,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
     SourceInfo info;
     info.index = static_cast<std::uint32_t>(i);
     info.path = path;
-    info.kind = to_string(*kind);
+    info.kind = *kind;
     if (*kind != SourceKind::directory) hash_before_walk(info, options.source_hash, diagnostics, StopToken(interrupted));
     infos.push_back(std::move(info));
   }
@@ -560,9 +560,9 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
   outcome.interrupted = stats.interrupted;
   std::uint64_t next_seq = pipeline.committed.size() + stats.items + stats.problems;
   for (const auto& info : infos) {
-    if (info.kind == "directory") continue;
+    if (info.kind == SourceKind::directory) continue;
     if (stats.interrupted) {  // the examiner asked to stop: no second full read, and the case says so
-      store->record_source_verification(info.index, {}, info.integrity == "skipped" ? "skipped" : "not_verified",
+      store->record_source_verification(info.index, {}, info.integrity == Integrity::skipped ? Integrity::skipped : Integrity::not_verified,
                                         "scan interrupted before the image was read again");
       outcome.integrity.push_back(fmt::format("{}: not verified (scan interrupted)", info.path));
       continue;
@@ -572,7 +572,7 @@ ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, s
       problem = verify_after_walk(info, *store, outcome, diagnostics, StopToken(interrupted));
     } catch (const Interrupted&) {  // stopped while the image was read again: the run ends interrupted
       stats.interrupted = outcome.interrupted = true;
-      store->record_source_verification(info.index, {}, "not_verified",
+      store->record_source_verification(info.index, {}, Integrity::not_verified,
                                         "scan interrupted while the image was read again");
       outcome.integrity.push_back(fmt::format("{}: not verified (scan interrupted)", info.path));
       continue;

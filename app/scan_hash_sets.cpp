@@ -1,4 +1,4 @@
-#include "formats/scan/scan_hash_sets.h"
+#include "app/scan_hash_sets.h"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
 #include "formats/hashset/vpdq_reader.h"
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 
 namespace triage {
 namespace {
@@ -99,10 +99,10 @@ std::string file_sha256(const std::filesystem::path& file) {
 void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHashSets& out) {
   const auto videos = hashset::read_vpdq_file(file);
   const std::string name = file.stem().string();
-  const std::uint32_t set = out.videos.add_set({name, to_string(role)});
+  const std::uint32_t set = out.videos.add_set({name, role});
   for (const auto& v : videos)
     (void)out.videos.add_video(set, v.media_id, v.category, v.frames, VideoMatchOptions{}.min_quality);
-  out.used.push_back({name, to_string(role), "vpdq", "", file.string(), file_sha256(file), videos.size(), now_utc()});
+  out.used.push_back({name, role, "vpdq", "", file.string(), file_sha256(file), videos.size(), now_utc()});
 }
 
 bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }

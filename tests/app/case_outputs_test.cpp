@@ -1,4 +1,4 @@
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "formats/analysis/media_analyzer.h"
+#include "app/media_analyzer.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "formats/casedb/sqlite_handle.h"
+#include "formats/sqlite/sqlite_handle.h"
 
 #include <filesystem>
 
@@ -75,6 +75,16 @@ Statement& Statement::bind_blob(int index, std::string_view bytes) {
   if (sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK)
     fail(db_, "bind");
   return *this;
+}
+Statement& Statement::bind_blob_view(int index, std::span<const std::uint8_t> bytes) {
+  if (sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+std::span<const std::uint8_t> Statement::blob(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), column));
+  const int size = sqlite3_column_bytes(stmt_.get(), column);
+  if (data == nullptr || size <= 0) return {};
+  return {data, static_cast<std::size_t>(size)};
 }
 Statement& Statement::bind_null(int index) {
   if (sqlite3_bind_null(stmt_.get(), index) != SQLITE_OK) fail(db_, "bind");

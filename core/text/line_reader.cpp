@@ -1,14 +1,14 @@
-#include "formats/hashset/line_reader.h"
+#include "core/text/line_reader.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-namespace triage::hashset {
+namespace triage {
 
 LineReader::LineReader(const std::filesystem::path& file) : file_(file) {
   in_.reset(std::fopen(file.c_str(), "rb"));
-  if (!in_) throw ImportError(file.string() + ": cannot open: " + std::strerror(errno));
+  if (!in_) throw InputError(file.string() + ": cannot open: " + std::strerror(errno));
   // A small file gets a small buffer (refill() grows it if the file turns out longer).
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
@@ -63,4 +63,4 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
-}  // namespace triage::hashset
+}  // namespace triage

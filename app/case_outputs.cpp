@@ -1,4 +1,4 @@
-#include "formats/report/case_outputs.h"
+#include "app/case_outputs.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -19,6 +19,7 @@
 #include "formats/report/items_csv.h"
 #include "formats/report/report_html.h"
 #include "formats/report/report_json.h"
+#include "app/case_report.h"
 #include "formats/report/report_model.h"
 #include "formats/report/vics_export.h"
 

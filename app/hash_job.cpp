@@ -1,9 +1,9 @@
-#include "formats/scan/hash_job.h"
+#include "app/hash_job.h"
 
 #include <memory>
 
 #include "core/pipeline/scan_pipeline.h"
-#include "formats/analysis/media_analyzer.h"
+#include "app/media_analyzer.h"
 #include "formats/hashset/vpdq_reader.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"

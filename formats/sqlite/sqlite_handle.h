@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,6 +16,13 @@ namespace triage::sqlite {
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// A database of the right kind but of a schema version this triage does not read (or not of the
+// right kind at all): a case or store to refuse with its reason, not one to recover or rebuild.
+class SchemaVersionError : public Error {
+ public:
+  using Error::Error;
 };
 
 struct DbCloser {
@@ -56,6 +64,10 @@ class Statement {
   std::optional<std::string> optional_text(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
   std::optional<double> optional_real(int column) const;
+  // A BLOB in place, valid until the next step or reset (no copy per row).
+  std::span<const std::uint8_t> blob(int column) const;
+  // Binds bytes that the caller keeps alive and unchanged until the statement has run.
+  Statement& bind_blob_view(int index, std::span<const std::uint8_t> bytes);
 
  private:
   sqlite3* db_;
