@@ -76,10 +76,7 @@ void add_store(const std::filesystem::path& file, ScanHashSets& out) {
 std::unique_ptr<HashSetStore> open_cache(const std::filesystem::path& cache_db) {
   try {
     return HashSetStore::open_or_create(cache_db);
-  } catch (const sqlite::Error& e) {
-    if (!HashSetStore::is_hashset_store(cache_db) ||
-        std::string_view(e.what()).find("schema version") == std::string_view::npos)
-      throw;
+  } catch (const sqlite::SchemaVersionError&) {  // a store of another version: only a cache
   }
   std::filesystem::remove(cache_db);
   return HashSetStore::open_or_create(cache_db);

@@ -22,7 +22,7 @@ struct ScanJobOptions {
   std::vector<std::string> sources;
   std::filesystem::path case_dir;
   bool all_files = false;
-  unsigned jobs = 1;
+  unsigned jobs = 0;                  // 0: the number of cores (resolved before the run: recorded as a number)
   StreamFormat format = StreamFormat::summary;
   std::string command_line;
   std::vector<std::string> hashsets;        // imported HASHSET.db files or raw exports
@@ -89,8 +89,5 @@ class ScanResumeError : public std::runtime_error {
 // during the walk, it ends the run as interrupted and returns.
 ScanOutcome run_scan_job(const ScanJobOptions& options, std::ostream& results, std::ostream& diagnostics,
                          bool progress, const std::atomic<bool>& interrupted);
-
-// The human summary printed after a scan.
-void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome);
 
 }  // namespace triage

@@ -16,34 +16,12 @@
 #include "core/pipeline/scan_pipeline.h"
 #include "formats/profile/profile_loader.h"
 #include "app/scan_job.h"
+#include "cli/scan_summary.h"
 #include "formats/source/source_kind.h"
 
 namespace triage::cli {
 namespace fs = std::filesystem;
 namespace {
-
-struct ScanOptions {
-  std::vector<std::string> sources;
-  std::string out;
-  std::string format = "summary";
-  bool all_files = false;
-  unsigned jobs = 0;
-  std::string profile = "uk";
-  std::vector<std::string> hashsets, known_hashsets;
-  bool no_pdq = false;
-  int pdq_distance = 31;
-  int pdq_quality = 50;
-  CaseDetails case_details;
-  bool no_source_hash = false;
-  bool no_carve = false;
-  std::optional<double> video_fps;
-  bool resume = false;
-  std::uint64_t max_pixels = 64'000'000;
-  std::optional<double> item_timeout;
-  double stage_timeout = 30;
-  double video_match_percent = 80.0;
-  bool video_keyframes = false;
-};
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
 // walked; a regular file or block device must be a disk image libtsk can open.
@@ -83,43 +61,21 @@ std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::st
   return {};
 }
 
-int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
-  for (const auto& s : o.sources) {
+int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
+  for (const auto& s : job.sources) {
     if (auto problem = source_problem(s); !problem.empty()) {
       fmt::print(io.err, "triage: {}\n", problem);
       return kExitSourceUnreadable;
     }
   }
   try {
-    (void)load_profile(o.profile);  // a bad profile is a usage error, found before any case is made
+    (void)load_profile(job.profile);  // a bad profile is a usage error, found before any case is made
   } catch (const std::exception& e) {
     fmt::print(io.err, "triage: {}\n", e.what());
     return kExitUsage;
   }
-  ScanJobOptions job;
-  job.profile = o.profile;
-  job.perceptual = !o.no_pdq;
-  job.pdq_max_distance = o.pdq_distance;
-  job.pdq_min_quality = o.pdq_quality;
-  job.source_hash = !o.no_source_hash;
-  job.carve = !o.no_carve;
-  job.video_fps = o.video_fps;
-  job.video_match_percent = o.video_match_percent;
-  job.video_keyframes = o.video_keyframes;
-  job.hashsets = o.hashsets;
-  job.known_hashsets = o.known_hashsets;
-  job.sources = o.sources;
-  job.case_dir = o.out;
-  job.all_files = o.all_files;
-  job.jobs = o.jobs == 0 ? default_jobs() : o.jobs;
-  job.format = o.format == "jsonl" ? StreamFormat::jsonl : o.format == "csv" ? StreamFormat::csv : StreamFormat::summary;
   job.command_line = command_line;
-  job.case_details = o.case_details;
-  job.resume = o.resume;
-  job.max_pixels = o.max_pixels;
-  job.item_timeout = o.item_timeout;
-  job.stage_timeout = o.stage_timeout;
-  if (auto problem = case_dir_problem(job.case_dir, o.sources, o.resume); !problem.empty()) {
+  if (auto problem = case_dir_problem(job.case_dir, job.sources, job.resume); !problem.empty()) {
     fmt::print(io.err, "triage: {}\n", problem);
     return kExitCaseUnwritable;
   }
@@ -152,29 +108,34 @@ int run_scan(const ScanOptions& o, Io& io, const std::string& command_line) {
 }  // namespace
 
 void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& command_line) {
-  auto opts = std::make_shared<ScanOptions>();
+  auto opts = std::make_shared<ScanJobOptions>();
   CLI::App* cmd = app.add_subcommand("scan", "Walk sources, identify media, digest it, read EXIF, record a case");
   cmd->add_option("SOURCE", opts->sources, "Folder(s), disk image(s) (raw, split raw, E01, VHD, VMDK) or block device(s) to examine (opened read-only)")->required();
-  cmd->add_option("--out,-o", opts->out, "Case directory to create (case.db, items.csv, SHA256SUMS)")->required();
-  cmd->add_option("--format", opts->format, "What goes to stdout: summary, jsonl (one object per item) or csv")
+  cmd->add_option("--out,-o", opts->case_dir, "Case directory to create (case.db, items.csv, SHA256SUMS)")->required();
+  cmd->add_option_function<std::string>(
+         "--format",
+         [opts](const std::string& format) {
+           opts->format = format == "jsonl" ? StreamFormat::jsonl : format == "csv" ? StreamFormat::csv : StreamFormat::summary;
+         },
+         "What goes to stdout: summary, jsonl (one object per item) or csv")
       ->check(CLI::IsMember({"summary", "jsonl", "csv"}))
-      ->capture_default_str();
+      ->default_str("summary");
   cmd->add_flag("--all-files", opts->all_files, "Digest every file, not only still images and videos");
-  cmd->add_flag("--no-pdq", opts->no_pdq,
+  cmd->add_flag_callback("--no-pdq", [opts] { opts->perceptual = false; },
                 "Skip perceptual hashing (PDQ) of still images: faster, exact digest matches only");
-  cmd->add_option("--pdq-distance", opts->pdq_distance,
+  cmd->add_option("--pdq-distance", opts->pdq_max_distance,
                   "Probable match when a PDQ hash of the image (any rotation or mirror) is within this many "
                   "bits of a hash-set PDQ hash")
       ->check(CLI::Range(0, 128))
       ->capture_default_str();
-  cmd->add_option("--pdq-quality", opts->pdq_quality,
+  cmd->add_option("--pdq-quality", opts->pdq_min_quality,
                   "Only images whose PDQ quality is at least this are matched perceptually (flat images hash poorly)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
-  cmd->add_flag("--no-source-hash", opts->no_source_hash,
+  cmd->add_flag_callback("--no-source-hash", [opts] { opts->source_hash = false; },
                 "Skip the MD5/SHA-1/SHA-256 of disk images before and after the scan (fast on-site triage; "
                 "the case records that it was skipped)");
-  cmd->add_flag("--no-carve", opts->no_carve,
+  cmd->add_flag_callback("--no-carve", [opts] { opts->carve = false; },
                 "Do not carve JPEG, PNG and GIF images from the unallocated space of disk images");
   cmd->add_option("--video-fps", opts->video_fps,
                   "Decode videos: metadata and PDQ hashes of N frames per second of video (0 = every frame) into "

@@ -698,22 +698,20 @@ bool HashSetStore::is_hashset_store(const fs::path& file) {
 namespace {
 
 void check_store(sqlite3* db, const fs::path& file) {
-  try {
+  std::string kind, version;
+  if (sqlite::has_table(db, "db_info")) {
     sqlite::Statement q(db, "SELECT key, value FROM db_info WHERE key IN ('kind', 'schema_version')");
-    std::string kind, version;
     while (q.step()) (q.text(0) == "kind" ? kind : version) = q.text(1);
-    if (kind == "triage-hashset" && version == std::to_string(kSchemaVersion)) return;
-    if (kind == "triage-hashset")
-      throw sqlite::Error(fmt::format(
-          "{}: a triage hash-set store of schema version {}, this triage reads version {} only{}", file.string(),
-          version, kSchemaVersion,
-          version == "1" ? " (version 2 replaced the per-column indexes by sorted digest blocks): import its "
-                           "sources again into a new store"
-                         : ""));
-  } catch (const sqlite::Error& e) {
-    if (std::string_view(e.what()).find("schema version") != std::string_view::npos) throw;
   }
-  throw sqlite::Error(file.string() + ": not a triage hash-set store (no db_info kind=triage-hashset)");
+  if (kind != "triage-hashset")
+    throw sqlite::Error(file.string() + ": not a triage hash-set store (no db_info kind=triage-hashset)");
+  if (version != std::to_string(kSchemaVersion))
+    throw sqlite::SchemaVersionError(fmt::format(
+        "{}: a triage hash-set store of schema version {}, this triage reads version {} only{}", file.string(), version,
+        kSchemaVersion,
+        version == "1" ? " (version 2 replaced the per-column indexes by sorted digest blocks): import its "
+                         "sources again into a new store"
+                       : ""));
 }
 
 }  // namespace

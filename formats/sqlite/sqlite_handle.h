@@ -18,8 +18,8 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A database of the right kind but of a schema version this triage does not read (or not of the
-// right kind at all): a case or store to refuse with its reason, not one to recover or rebuild.
+// A database of a schema version this triage does not read (for case.db, also a file that is no
+// case at all): refused with its reason, never written; a cache of that version may be rebuilt.
 class SchemaVersionError : public Error {
  public:
   using Error::Error;

@@ -1,0 +1,49 @@
+#pragma once
+// Guards of a case directory while a scan writes it.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace triage {
+
+// Case files are owner-only: while a scan writes the case (SQLite's database, WAL and SHM files,
+// hashsets.db), the process umask is 077. Restored on every path out.
+class OwnerOnlyUmask {
+ public:
+  OwnerOnlyUmask() : saved_(::umask(077)) {}
+  ~OwnerOnlyUmask() { ::umask(saved_); }
+  OwnerOnlyUmask(const OwnerOnlyUmask&) = delete;
+  OwnerOnlyUmask& operator=(const OwnerOnlyUmask&) = delete;
+
+ private:
+  mode_t saved_;
+};
+
+// One scan writes a case at a time: an advisory lock on the case directory (flock, which
+// SQLite's own POSIX locks on case.db do not disturb), held until the outputs are written.
+class CaseDirLock {
+ public:
+  explicit CaseDirLock(const std::filesystem::path& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error(fmt::format("{}: {}", dir.string(), std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw std::runtime_error(fmt::format("{}: another triage process is writing this case", dir.string()));
+    }
+  }
+  ~CaseDirLock() { ::close(fd_); }
+  CaseDirLock(const CaseDirLock&) = delete;
+  CaseDirLock& operator=(const CaseDirLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace triage

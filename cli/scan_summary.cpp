@@ -1,0 +1,47 @@
+// The human summary printed after `triage scan`.
+#include "cli/scan_summary.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <filesystem>
+
+namespace triage::cli {
+namespace fs = std::filesystem;
+
+void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome) {
+  const ScanCounts& c = outcome.counts;
+  fmt::print(out, "triage scan {}\n", outcome.interrupted ? "INTERRUPTED (finish it: the same command with --resume)" : "complete");
+  fmt::print(out, "  case directory      {}\n", options.case_dir.string());
+  if (outcome.already_complete)
+    fmt::print(out, "  resumed             nothing to do: the scan had completed (outputs written again)\n");
+  else if (options.resume && outcome.resumed_from > 0)
+    fmt::print(out, "  resumed             after {} walk positions committed before the interruption\n",
+               outcome.resumed_from);
+  fmt::print(out, "  files examined      {} ({:.1f} MB) in {:.2f} s\n", c.items, static_cast<double>(c.bytes) / 1e6,
+             outcome.seconds);
+  fmt::print(out, "  still images        {}\n", c.images);
+  fmt::print(out, "  videos              {}\n", c.videos);
+  fmt::print(out, "  other files         {}{}\n", c.others, options.all_files ? "" : " (identified, not digested)");
+  fmt::print(out, "  digested            {} (MD5, SHA-1, SHA-256)\n", c.digested);
+  fmt::print(out, "  with camera EXIF    {} ({} with GPS position)\n", c.with_exif, c.with_gps);
+  fmt::print(out, "  extension mismatch  {}\n", c.extension_mismatches);
+  if (!c.categories.empty()) {
+    fmt::print(out, "  by category (profile {}; each file counted once, by its most severe match)\n",
+               options.profile);
+    fmt::print(out, "    {:<36} {:>8} {:>8}\n", "category", "stills", "videos");
+    for (const auto& [key, counts] : c.categories)
+      fmt::print(out, "    {:<36} {:>8} {:>8}\n", key.second, counts.first, counts.second);
+  }
+  fmt::print(out, "  hash-set matches    {} items ({} probable only: PDQ or video frames, to be confirmed by eye)\n", c.matched,
+             c.probable);
+  fmt::print(out, "  not examined        {} item errors, {} walk errors, {} notices (links not followed, deleted names only, unpartitioned space)\n",
+             c.item_errors, c.walk_errors, c.notices);
+  for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
+  for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
+  if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
+  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS{}\n",
+             fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
+}
+
+}  // namespace triage::cli

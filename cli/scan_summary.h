@@ -1,0 +1,12 @@
+#pragma once
+// The human summary printed after `triage scan`: to stdout when it is the result (no --format),
+// else to stderr beside the stream.
+#include <ostream>
+
+#include "app/scan_job.h"
+
+namespace triage::cli {
+
+void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome);
+
+}  // namespace triage::cli
