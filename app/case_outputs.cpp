@@ -100,20 +100,6 @@ void PrivateFile::close() {
   if (::close(fd) != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(errno)));
 }
 
-std::string sha256_of_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot be read", file.string()));
-  DigestSubset digest(false, false, true);  // SHA-256 alone
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    digest.update(std::as_bytes(std::span(buf.data(), n)));
-  }
-  if (!in.eof()) throw std::runtime_error(fmt::format("{}: read error", file.string()));  // not a digest of part of it
-  return digest.finish().sha256;
-}
-
 namespace {
 
 // Everything SHA256SUMS lists, in its order; case.db first (it cannot be in its own outputs table).

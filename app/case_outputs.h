@@ -51,9 +51,6 @@ class PrivateFile {
 // is requested: the output being written is left partial and SHA256SUMS is not rewritten.
 void write_case_outputs(const std::filesystem::path& case_dir, StopToken stop = {});
 
-// SHA-256 of a whole file (outputs, case.db, hash-set files); throws std::runtime_error naming the
-// file when it cannot be opened or a read fails.
-std::string sha256_of_file(const std::filesystem::path& file);
 
 // One output of the case checked against SHA256SUMS and against the outputs table of case.db.
 struct OutputCheck {

@@ -7,6 +7,7 @@
 #include <span>
 #include <tuple>
 
+#include "core/digest/digests.h"
 #include "core/text/time_format.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"

@@ -1,12 +1,16 @@
 #include "core/digest/digests.h"
 
+#include "core/text/hex.h"
+
 #include <openssl/evp.h>
 
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace triage {
 namespace {
@@ -32,13 +36,7 @@ class OneDigest {
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx_.get(), out, &len);
     EVP_DigestInit_ex(ctx_.get(), nullptr, nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex(static_cast<std::size_t>(len) * 2, '0');
-    for (unsigned int i = 0; i < len; ++i) {
-      hex[2 * i] = kHex[out[i] >> 4];
-      hex[2 * i + 1] = kHex[out[i] & 0xF];
-    }
-    return hex;
+    return to_hex(std::span<const std::uint8_t>(out, len));
   }
 
  private:
@@ -132,6 +130,21 @@ void ParallelMultiDigest::update(std::span<const std::byte> chunk) {
 
 Digests ParallelMultiDigest::finish() {
   return {state_->md5.finish_hex(), state_->sha1.finish_hex(), state_->sha256.finish_hex()};
+}
+
+std::string sha256_of_file(const std::filesystem::path& file, const std::atomic<bool>* cancel) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+  DigestSubset digest(false, false, true);  // SHA-256 alone
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return {};
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    digest.update(std::as_bytes(std::span(buf.data(), n)));
+  }
+  if (!in.eof()) throw std::runtime_error(file.string() + ": read error");  // not a digest of part of it
+  return digest.finish().sha256;
 }
 
 }  // namespace triage

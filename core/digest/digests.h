@@ -1,5 +1,7 @@
 #pragma once
 // MD5, SHA-1 and SHA-256 in one read pass (OpenSSL EVP behind this interface).
+#include <atomic>
+#include <filesystem>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -29,6 +31,11 @@ class DigestSubset {
 
 // All three digests of one buffer.
 Digests digest_buffer(std::span<const std::byte> data);
+
+// SHA-256 of a whole file, streamed (outputs, case.db, hash-set files); throws std::runtime_error
+// naming the file when it cannot be opened or a read fails (never the digest of part of it).
+// Returns "" once *cancel is set (a digest nobody waits for any more).
+std::string sha256_of_file(const std::filesystem::path& file, const std::atomic<bool>* cancel = nullptr);
 
 // Streaming digest of a large file spread over two threads: MD5 (the slowest) runs on a
 // helper thread while SHA-1 and SHA-256 run on the caller's, chunk by chunk.

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/text/hex.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -499,35 +501,23 @@ bool too_small(int rows, int cols) { return rows < kMinHashableDim || cols < kMi
 
 }  // namespace
 
+// PDQ's own text: words[15] first, each word as four hex digits (big-endian bytes).
 std::string PdqHash::to_hex() const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(64, '0');
-  std::size_t pos = 0;
-  for (std::size_t w = words.size(); w-- > 0;) {
-    const unsigned word = words[w];
-    for (int shift = 12; shift >= 0; shift -= 4) hex[pos++] = kHex[(word >> shift) & 0xFU];
+  std::array<std::uint8_t, 32> bytes{};
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    const unsigned word = words[words.size() - 1 - k];
+    bytes[2 * k] = static_cast<std::uint8_t>(word >> 8);
+    bytes[2 * k + 1] = static_cast<std::uint8_t>(word & 0xFFU);
   }
-  return hex;
+  return triage::to_hex(std::span<const std::uint8_t>(bytes));
 }
 
 std::optional<PdqHash> PdqHash::from_hex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
+  std::array<std::uint8_t, 32> bytes{};
+  if (!parse_hex_into(hex, bytes)) return std::nullopt;
   PdqHash hash;
-  for (std::size_t pos = 0; pos < hex.size(); ++pos) {
-    const char c = hex[pos];
-    unsigned digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<unsigned>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      digit = static_cast<unsigned>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    std::uint16_t& word = hash.words[15 - pos / 4];
-    word = static_cast<std::uint16_t>(static_cast<unsigned>(word) << 4 | digit);
-  }
+  for (std::size_t k = 0; k < hash.words.size(); ++k)
+    hash.words[hash.words.size() - 1 - k] = static_cast<std::uint16_t>(bytes[2 * k] << 8 | bytes[2 * k + 1]);
   return hash;
 }
 

@@ -69,7 +69,7 @@ class QueueingSink final : public WalkSink {
     walked.record.seq = seq_++;
     walked.record.source_index = source_index_;
     const std::size_t bytes = walked.content.bytes.size() + sizeof(WalkedItem);
-    queue_.push(std::move(walked), bytes);
+    (void)queue_.push(std::move(walked), bytes);  // never abandoned: the workers drain it
   }
   void problem(WalkProblem&& problem) override {
     if (stopping()) return;

@@ -70,6 +70,20 @@ bool parse_hex_into(std::string_view hex, std::span<std::uint8_t> out) {
   return parse_scalar(hex.data() + 2 * done, out.data() + done, out.size() - done);
 }
 
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+std::string to_hex(std::string_view bytes) {
+  return to_hex(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
 std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   std::vector<std::uint8_t> out(hex.size() / 2);

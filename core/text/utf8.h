@@ -10,7 +10,4 @@ bool is_valid_utf8(std::string_view bytes);
 // Valid UTF-8 copy of the bytes: each invalid byte becomes U+FFFD.
 std::string to_utf8_lossy(std::string_view bytes);
 
-// Lower-case hex of the bytes, for a lossless copy next to a lossy path.
-std::string to_hex(std::string_view bytes);
-
 }  // namespace triage

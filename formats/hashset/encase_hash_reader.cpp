@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text/hex.h"
 #include "core/text/utf8.h"
 #include "formats/hashset/hashset_reader.h"
 

@@ -130,7 +130,7 @@ class HashSetStore {
                            const std::array<std::vector<std::uint32_t>, 4>& histograms, StopToken stop);
   sqlite::Db db_;
   bool writable_ = false;
-  mutable std::unique_ptr<sqlite3_stmt, sqlite::StmtFinalizer> record_at_;  // record_label()
+  mutable std::unique_ptr<sqlite::Statement> record_at_;  // record_label()
 };
 
 // Reads and checks one file as an import would, writing nothing (`hashset import --check`):

@@ -8,6 +8,7 @@
 //   comments (comment TEXT NOT NULL, hash_id INTEGER NOT NULL)
 // Read directly with sqlite, read-only; a hash stored as hex text is taken as it is.
 #include "formats/sqlite/sqlite_handle.h"
+#include "core/text/hex.h"
 #include "core/text/utf8.h"
 #include "formats/hashset/hashset_reader.h"
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "core/text/json_text.h"

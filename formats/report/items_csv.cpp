@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/csv_text.h"

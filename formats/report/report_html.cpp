@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/html_text.h"

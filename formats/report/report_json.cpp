@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text/hex.h"
 #include "core/text/utf8.h"
 #include "formats/report/item_json.h"
 #include "core/text/json_text.h"

@@ -1,3 +1,4 @@
+#include "core/text/hex.h"
 #include "core/text/utf8.h"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "app/case_outputs.h"
+#include "core/digest/digests.h"
 
 #include <doctest/doctest.h>
 
