@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/pdq/pdq.h"
+#include "core/result.h"
 
 namespace triage {
 
@@ -65,11 +66,8 @@ bool fn_times_differ(const FsFacts& fs);
 // leaves behind.
 bool si_time_precedes_fn(const FsFacts& fs);
 
-// A problem with one item; the item is kept, the problem recorded.
-struct ItemProblem {
-  std::string stage;
-  std::string message;
-};
+// A problem with one item (a stage's Error); the item is kept, the problem recorded.
+using ItemProblem = Error;
 
 // What a hash set is for: alert (the material to find), known (known good: NSRL), ignore.
 enum class HashSetRole { alert, known, ignore };

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/media/jpeg_markers.h"
+
 namespace triage {
 namespace {
 
@@ -34,32 +36,24 @@ std::uint32_t crc32(std::span<const std::byte> bytes) {
   return c ^ 0xFFFFFFFFu;
 }
 
-bool is_sof(std::uint8_t m) {  // ITU T.81 Table B.1: SOF0-3, 5-7, 9-11, 13-15
-  return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-}
-
 }  // namespace
 
 // ITU T.81 Annex B: SOI, then marker segments (FFxx + 16-bit length) up to SOS, entropy-coded
 // data (where FF is followed by 00 or a restart marker RST0-7), further segments and scans for
 // progressive images, and EOI. A frame header (SOFn) must come before the first scan.
 std::size_t jpeg_length(std::span<const std::byte> d) {
-  if (d.size() < 4 || at(d, 0) != 0xFF || at(d, 1) != 0xD8) return 0;
+  if (d.size() < 4 || at(d, 0) != 0xFF || at(d, 1) != kJpegSoi) return 0;
   std::size_t p = 2;
   bool frame = false, scanned = false;
   while (p + 1 < d.size()) {
-    if (at(d, p) != 0xFF) return 0;
-    while (p + 1 < d.size() && at(d, p + 1) == 0xFF) ++p;  // fill bytes
-    if (p + 1 >= d.size()) return 0;
-    const std::uint8_t marker = at(d, p + 1);
-    if (marker == 0xD9) return scanned ? p + 2 : 0;  // EOI
-    if (marker == 0xD8 || marker == 0x00 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) return 0;
-    if (p + 3 >= d.size()) return 0;
-    const std::uint32_t length = be16(d, p + 2);
-    if (length < 2 || p + 2 + length > d.size()) return 0;
-    if (is_sof(marker)) frame = true;
-    p += 2 + length;
-    if (marker != 0xDA) continue;
+    const auto seg = jpeg_segment_at(d, p);
+    if (!seg) return 0;
+    if (seg->marker == kJpegEoi) return scanned ? seg->end : 0;
+    // SOI, RSTn and TEM belong only inside entropy-coded data; FF00 only there too.
+    if (jpeg_is_standalone(seg->marker) || seg->marker == 0x00 || seg->end > d.size()) return 0;
+    if (jpeg_is_sof(seg->marker)) frame = true;
+    p = seg->end;
+    if (seg->marker != kJpegSos) continue;
     if (!frame) return 0;
     scanned = true;
     // Entropy-coded data: up to the next marker that is neither stuffing nor a restart.

@@ -1,5 +1,6 @@
 #include "core/digest/digests.h"
 
+#include "core/pipeline/lane_ring.h"
 #include "core/text/hex.h"
 
 #include <openssl/evp.h>
@@ -75,57 +76,35 @@ Digests digest_buffer(std::span<const std::byte> data) {
   return digest.finish();
 }
 
+// The caller's chunk goes to a one-lane LaneRing that the helper thread reads (MD5) while the
+// caller digests SHA-1 and SHA-256; update() returns once the helper is done with the chunk,
+// which stays the caller's.
 struct ParallelMultiDigest::State {
   OneDigest md5{EVP_md5()}, sha1{EVP_sha1()}, sha256{EVP_sha256()};
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::span<const std::byte> pending;
-  bool has_work = false;
-  bool stop = false;
+  LaneRing ring{1, 1};
   std::thread helper;
-
-  void helper_loop() {
-    std::unique_lock lock(mutex);
-    for (;;) {
-      cv.wait(lock, [&] { return has_work || stop; });
-      if (has_work) {
-        auto chunk = pending;
-        lock.unlock();
-        md5.update(chunk);
-        lock.lock();
-        has_work = false;
-        cv.notify_all();
-      } else if (stop) {
-        return;
-      }
-    }
-  }
 };
 
 ParallelMultiDigest::ParallelMultiDigest() : state_(std::make_unique<State>()) {
-  state_->helper = std::thread([s = state_.get()] { s->helper_loop(); });
+  state_->helper = std::thread([s = state_.get()] {
+    while (auto chunk = s->ring.next(0)) {
+      s->md5.update(*chunk);
+      s->ring.finished(0);
+    }
+  });
 }
 
 ParallelMultiDigest::~ParallelMultiDigest() {
-  {
-    std::lock_guard lock(state_->mutex);
-    state_->stop = true;
-  }
-  state_->cv.notify_all();
+  state_->ring.finish();
   state_->helper.join();
 }
 
 void ParallelMultiDigest::update(std::span<const std::byte> chunk) {
-  {
-    std::lock_guard lock(state_->mutex);
-    state_->pending = chunk;
-    state_->has_work = true;
-  }
-  state_->cv.notify_all();
+  (void)state_->ring.wait_for_slot();  // free at once: the last chunk was drained before return
+  state_->ring.publish(chunk);
   state_->sha1.update(chunk);
   state_->sha256.update(chunk);
-  std::unique_lock lock(state_->mutex);
-  state_->cv.wait(lock, [&] { return !state_->has_work; });
+  state_->ring.wait_drained();
 }
 
 Digests ParallelMultiDigest::finish() {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/media/iso_bmff.h"
+
 // Box layouts: ISO/IEC 14496-12 (ISO BMFF) §4.2 box header, §8.11.1 meta, §8.11.3 iloc,
 // §8.11.6 iinf/infe, §8.11.11 idat. Every offset and length read from the file is checked
 // against the span it points into before use.
@@ -42,41 +44,29 @@ class Cursor {
   bool failed_ = false;
 };
 
-constexpr std::uint32_t fourcc(const char (&name)[5]) {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 24 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 16 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[2])) << 8 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
-}
-
 struct Box {
   std::uint32_t type = 0;
   std::span<const std::byte> payload;
 };
 
-// Walks the boxes laid end to end in a span; stops at the first header that does not fit.
+// Walks the boxes laid end to end in a span (core/media/iso_bmff.h reads each header); stops at
+// the first header that does not fit or a box claiming more than the span holds.
 class BoxWalker {
  public:
-  explicit BoxWalker(std::span<const std::byte> data) : data_(data), cursor_(data) {}
+  explicit BoxWalker(std::span<const std::byte> data) : data_(data) {}
 
   bool next(Box& box) {
-    if (cursor_.remaining() < 8) return false;
-    const std::size_t start = cursor_.position();
-    std::uint64_t size = cursor_.read(4);
-    box.type = static_cast<std::uint32_t>(cursor_.read(4));
-    if (size == 1) size = cursor_.read(8);          // 64-bit largesize follows
-    else if (size == 0) size = data_.size() - start;  // box extends to the end of its parent
-    const std::size_t header = cursor_.position() - start;
-    if (cursor_.failed() || size < header || size > data_.size() - start) return false;
-    const auto payload_size = static_cast<std::size_t>(size) - header;
-    box.payload = data_.subspan(cursor_.position(), payload_size);
-    cursor_.skip(payload_size);
+    const auto header = read_bmff_box(data_, pos_, data_.size());
+    if (!header || header->truncated) return false;
+    box.type = header->type;
+    box.payload = data_.subspan(header->body, header->end - header->body);
+    pos_ = header->end;
     return true;
   }
 
  private:
   std::span<const std::byte> data_;
-  Cursor cursor_;
+  std::size_t pos_ = 0;
 };
 
 std::optional<std::span<const std::byte>> find_box(std::span<const std::byte> data, std::uint32_t type) {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "core/digest/digests.h"
+#include "core/pipeline/lane_ring.h"
 #include "formats/source/tsk_allocation_cap.h"
 
 namespace triage {
@@ -106,105 +107,75 @@ ChunkRead read_chunk(TSK_IMG_INFO* img, std::uint64_t offset, std::uint64_t size
   return r;
 }
 
-// The image read for its source hash. A reader thread keeps up to kRing chunks ahead; MD5 runs
-// on a thread of its own and SHA-1 + SHA-256 on the caller's, each through the ring at its own
-// pace. In lock step (one chunk read ahead, both digests waiting for each other at every chunk)
-// a cold 3 GB image took 8.2 s here against 5.7 s warm and dd's 3.6 s: the disk, the kernel's
-// copies and the two digests now overlap instead of waiting on the slowest at each step, as
-// ewfverify's read and hash stages do. Only the reader thread reads the image.
-class MediaRing {
+// The image read for its source hash. A reader thread keeps up to kDepth chunks ahead in a
+// LaneRing; MD5 runs on a thread of its own and SHA-1 + SHA-256 on the caller's, each through the
+// ring at its own pace. In lock step (one chunk read ahead, both digests waiting for each other at
+// every chunk) a cold 3 GB image took 8.2 s here against 5.7 s warm and dd's 3.6 s: the disk, the
+// kernel's copies and the two digests now overlap instead of waiting on the slowest at each step,
+// as ewfverify's read and hash stages do. Only the reader thread reads the image.
+class MediaReader {
  public:
-  static constexpr std::size_t kChunk = 8u << 20, kRing = 6;
+  static constexpr std::size_t kChunk = 8u << 20, kDepth = 6;
 
-  MediaRing(TSK_IMG_INFO* img, unsigned lanes, StopToken stop) : img_(img), stop_(stop), consumed_(lanes, 0) {
+  MediaReader(TSK_IMG_INFO* img, LaneRing& ring, StopToken stop) : img_(img), ring_(ring), stop_(stop) {
     for (auto& slot : slots_) slot.resize(kChunk);
   }
 
   // The reader thread's loop.
   void read_all() {
     const auto size = static_cast<std::uint64_t>(img_->size);
-    for (std::uint64_t offset = 0, k = 0; offset < size; ++k) {
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return k - slowest() < kRing || abandoned_; });
-        if (abandoned_) break;
-      }
+    for (std::uint64_t offset = 0; offset < size;) {
+      if (!ring_.wait_for_slot()) break;
       if (stop_.requested()) {
-        std::lock_guard lock(mutex_);
         interrupted_ = true;
         break;
       }
-      std::vector<char>& slot = slots_[k % kRing];
+      std::vector<char>& slot = slots_[ring_.produced() % kDepth];
       const ChunkRead chunk = read_chunk(img_, offset, size, slot);
-      std::lock_guard lock(mutex_);
       if (chunk.got <= 0) {
         error_ = Error{"source_hash", fmt::format("media unreadable at byte {}: {}", offset,
                                                   chunk.got < 0 ? chunk.error : std::string("no data"))};
         break;
       }
-      sizes_[k % kRing] = static_cast<std::size_t>(chunk.got);
+      ring_.publish(std::as_bytes(std::span(slot.data(), static_cast<std::size_t>(chunk.got))));
       offset += static_cast<std::uint64_t>(chunk.got);
-      ++produced_;
-      cv_.notify_all();
     }
-    std::lock_guard lock(mutex_);
-    done_ = true;
-    cv_.notify_all();
+    ring_.finish();
   }
 
-  // One lane's loop: every chunk in order through `digest`.
-  void consume(unsigned lane, DigestSubset& digest) {
-    for (std::uint64_t k = 0;; ++k) {
-      std::span<const std::byte> chunk;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return produced_ > k || done_; });
-        if (produced_ <= k) return;
-        chunk = std::as_bytes(std::span(slots_[k % kRing].data(), sizes_[k % kRing]));
-      }
-      digest.update(chunk);
-      std::lock_guard lock(mutex_);
-      consumed_[lane] = k + 1;
-      cv_.notify_all();
-    }
-  }
-
-  // Stops the reader early (a lane failed).
-  void abandon() {
-    std::lock_guard lock(mutex_);
-    abandoned_ = true;
-    cv_.notify_all();
-  }
-
+  // Read after the reader thread is joined.
   std::optional<Error> error() const { return error_; }
   bool interrupted() const { return interrupted_; }
 
  private:
-  std::uint64_t slowest() const { return *std::min_element(consumed_.begin(), consumed_.end()); }
-
   TSK_IMG_INFO* img_;
+  LaneRing& ring_;
   StopToken stop_;
-  std::array<std::vector<char>, kRing> slots_;
-  std::array<std::size_t, kRing> sizes_{};
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::uint64_t produced_ = 0;
-  std::vector<std::uint64_t> consumed_;
-  bool done_ = false, abandoned_ = false, interrupted_ = false;
+  std::array<std::vector<char>, kDepth> slots_;
+  bool interrupted_ = false;
   std::optional<Error> error_;
 };
+
+// One lane's loop: every chunk in order through `digest`.
+void digest_lane(LaneRing& ring, unsigned lane, DigestSubset& digest) {
+  while (auto chunk = ring.next(lane)) {
+    digest.update(*chunk);
+    ring.finished(lane);
+  }
+}
 
 }  // namespace
 
 Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which, StopToken stop) {
   const bool all = which == MediaDigests::all;
-  MediaRing ring(img, all ? 2 : 1, stop);
+  LaneRing ring(all ? 2 : 1, MediaReader::kDepth);
+  MediaReader media(img, ring, stop);
   DigestSubset sha(false, all, true), md5(true, false, false);
-  std::thread reader([&] { ring.read_all(); });
+  std::thread reader([&] { media.read_all(); });
   std::thread md5_lane;
   try {
-    if (all) md5_lane = std::thread([&] { ring.consume(1, md5); });
-    ring.consume(0, sha);
+    if (all) md5_lane = std::thread([&] { digest_lane(ring, 1, md5); });
+    digest_lane(ring, 0, sha);
   } catch (...) {
     ring.abandon();
     if (md5_lane.joinable()) md5_lane.join();
@@ -213,8 +184,8 @@ Result<Digests> digest_media(TSK_IMG_INFO* img, MediaDigests which, StopToken st
   }
   if (md5_lane.joinable()) md5_lane.join();
   reader.join();
-  if (ring.interrupted()) throw Interrupted();
-  if (auto error = ring.error()) return *error;
+  if (media.interrupted()) throw Interrupted();
+  if (auto error = media.error()) return *error;
   Digests out = sha.finish();
   if (all) out.md5 = md5.finish().md5;
   return out;
