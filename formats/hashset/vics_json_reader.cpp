@@ -1,3 +1,4 @@
+// Over 600 lines: one streaming reader of every VICS data model (1.1 to 2.0) and its chunking of huge Case objects, kept whole.
 // Project VIC / VICS JSON (the UK CAID export is one too), read with bounded memory.
 //
 // Layouts (OData JSON; read from public importers, e.g. IPED's HashDBTool, and export samples):
