@@ -11,6 +11,7 @@
 
 #include "app/case_dir.h"
 #include "app/case_outputs.h"
+#include "app/library_versions.h"
 #include "app/media_analyzer.h"
 #include "app/scan_hash_sets.h"
 #include "app/scan_resume.h"
@@ -202,6 +203,7 @@ class ScanRun {
     run.command_line = options_.command_line;
     run.options_json = options_json(options_);
     run.jobs = options_.jobs;
+    run.libraries = library_versions();
     pipeline_.jobs = options_.jobs;
     if (previous_) {
       // The walk is deterministic: what was committed is a prefix of it, known by its paths.

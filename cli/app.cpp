@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include "cli/commands.h"
+#include "app/library_versions.h"
 #include "cli/exit_codes.h"
 #include "triage/version.h"
 
@@ -31,10 +32,16 @@ std::string quote_command_line(int argc, const char* const* argv) {
 int run(int argc, const char* const* argv, Io io) {
   CLI::App app{"triage: find, hash, match and report media on seized devices"};
   app.name("triage");
-  app.set_version_flag("--version", fmt::format("triage {} ({})", kToolVersion, kGitCommit));
+  app.set_version_flag("--version", std::function<std::string()>([] {
+                         std::string text = fmt::format("triage {} ({})", kToolVersion, kGitCommit);
+                         for (const auto& l : library_versions()) text += fmt::format("\n  {:<12} {}", l.name, l.version);
+                         return text;
+                       }),
+                       "Print the version, git commit and the versions of the libraries in use, and exit");
   app.require_subcommand(1);
   app.footer("Exit status: 0 clean, 1 finished with item errors, 2 usage, 3 source unreadable,\n"
              "4 case directory not writable, 5 verify found an output changed or missing,\n"
+             "6 source integrity failed (a disk image changed, or verify found a source changed),\n"
              "130 interrupted. See man triage.");
   int exit_code = kExitClean;
   setup_scan(app, io, exit_code, quote_command_line(argc, argv));

@@ -41,11 +41,17 @@ const char* to_string(Integrity integrity);  // the names above, as case.db and 
 std::optional<Integrity> parse_integrity(std::string_view text);
 bool integrity_failed(Integrity integrity);  // changed, unreadable, acquisition_mismatch
 
+// A library the running triage uses, and its version (libtsk, OpenCV...): what a court may ask.
+struct LibraryVersion {
+  std::string name, version;
+};
+
 struct RunInfo {
   std::string started_utc;
   std::string command_line;
   std::string options_json;  // the options in force, for reproduction
   unsigned jobs = 1;
+  std::vector<LibraryVersion> libraries;  // those of the triage that runs
 };
 
 struct SourceInfo {
@@ -77,6 +83,7 @@ struct RunSummary {
   std::string started_utc, ended_utc, status, command_line, tool_version, git_commit;
   std::string options_json;  // RunInfo::options_json as recorded
   std::int64_t jobs = 0;
+  std::vector<LibraryVersion> libraries;  // empty for a case made before they were recorded
 };
 
 // The profile a run used, as its JSON text was kept.

@@ -3,6 +3,7 @@
 #include "core/pipeline/lane_ring.h"
 #include "core/text/hex.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <condition_variable>
@@ -125,5 +126,7 @@ std::string sha256_of_file(const std::filesystem::path& file, const std::atomic<
   if (!in.eof()) throw std::runtime_error(file.string() + ": read error");  // not a digest of part of it
   return digest.finish().sha256;
 }
+
+std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 }  // namespace triage

@@ -32,6 +32,9 @@ class DigestSubset {
 // All three digests of one buffer.
 Digests digest_buffer(std::span<const std::byte> data);
 
+// The OpenSSL (libcrypto) in use, as it names itself ("OpenSSL 3.0.17 1 Jul 2025").
+std::string openssl_version();
+
 // SHA-256 of a whole file, streamed (outputs, case.db, hash-set files); throws std::runtime_error
 // naming the file when it cannot be opened or a read fails (never the digest of part of it).
 // Returns "" once *cancel is set (a digest nobody waits for any more).

@@ -17,7 +17,7 @@ CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
   started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
   command_line TEXT NOT NULL, options TEXT NOT NULL, jobs INTEGER NOT NULL,
-  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL);
+  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, libraries TEXT);
 CREATE TABLE sources (
   id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
   source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL,
@@ -105,7 +105,15 @@ bool check_case_schema(sqlite3* db) {
   throw sqlite::SchemaVersionError("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
 }
 
+bool has_column(sqlite3* db, std::string_view table, std::string_view column) {
+  sqlite::Statement q(db, fmt::format("SELECT count(*) FROM pragma_table_info('{}') WHERE name = ?", table));
+  q.bind_text(1, column);
+  return q.step() && q.int64(0) != 0;
+}
+
 void upgrade_case_schema(sqlite3* db) {
+  // The libraries of each run (a case made before they were recorded reads them as none).
+  if (!has_column(db, "runs", "libraries")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN libraries TEXT");
   // Reading an item looks up its problems: without this index (a case made before it was added
   // to the schema) every item's read scans the whole errors table.
   sqlite::exec(db, "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");

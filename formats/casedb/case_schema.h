@@ -3,6 +3,8 @@
 // checked when one is opened, and the additions later versions of triage made to it.
 #include <sqlite3.h>
 
+#include <string_view>
+
 #include "formats/sqlite/sqlite_handle.h"
 
 namespace triage {
@@ -16,6 +18,9 @@ void create_case_schema(sqlite3* db);
 // Throws sqlite::SchemaVersionError unless `db` is a case of kCaseSchemaVersion; false when it
 // holds no schema at all (a new, empty file).
 bool check_case_schema(sqlite3* db);
+
+// Whether `table` has `column` (columns added to the schema after its version was set).
+bool has_column(sqlite3* db, std::string_view table, std::string_view column);
 
 // Additions to an existing case of this schema version that a writer makes when it opens one
 // (indexes and tables added since the version was set).

@@ -24,6 +24,28 @@ std::optional<std::string> non_empty(const std::string& s) {
   return s;
 }
 
+// runs.libraries: one "name version" line per library (a name has no space; a version may).
+std::optional<std::string> libraries_text(const std::vector<LibraryVersion>& libraries) {
+  if (libraries.empty()) return std::nullopt;
+  std::string out;
+  for (const auto& l : libraries) out += l.name + " " + l.version + "\n";
+  return out;
+}
+
+std::vector<LibraryVersion> libraries_from(std::string_view text) {
+  std::vector<LibraryVersion> out;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    const auto space = line.find(' ');
+    if (!line.empty()) out.push_back({std::string(line.substr(0, space)),
+                                      space == std::string_view::npos ? std::string() : std::string(line.substr(space + 1))});
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
 // Text of case.db that a closed set of states must name: anything else is a damaged case.
 template <typename T>
 T state_from(std::optional<T> parsed, std::string_view column, const std::string& text) {
@@ -82,13 +104,14 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
   sqlite::exec(db_.get(), "BEGIN");
   sqlite::Statement insert(db_.get(),
                            "INSERT INTO runs(started_utc, status, command_line, options, jobs, tool_version, "
-                           "git_commit) VALUES (?, 'running', ?, ?, ?, ?, ?)");
+                           "git_commit, libraries) VALUES (?, 'running', ?, ?, ?, ?, ?, ?)");
   insert.bind_text(1, run.started_utc)
       .bind_text(2, run.command_line)
       .bind_text(3, run.options_json)
       .bind(4, static_cast<std::int64_t>(run.jobs))
       .bind_text(5, kToolVersion)
       .bind_text(6, kGitCommit)
+      .bind_optional(7, libraries_text(run.libraries))
       .run();
   run_id_ = sqlite3_last_insert_rowid(db_.get());
   sqlite::Statement source(db_.get(),
@@ -505,12 +528,13 @@ void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& 
 
 std::vector<RunSummary> CaseStore::runs() const {
   std::vector<RunSummary> out;
-  sqlite::Statement q(db_.get(),
-                      "SELECT id, started_utc, ended_utc, status, command_line, tool_version, git_commit, options, "
-                      "jobs FROM runs ORDER BY id");
+  const bool libraries = has_column(db_.get(), "runs", "libraries");  // a case made before them has none
+  sqlite::Statement q(db_.get(), fmt::format("SELECT id, started_utc, ended_utc, status, command_line, tool_version, "
+                                             "git_commit, options, jobs, {} FROM runs ORDER BY id",
+                                             libraries ? "libraries" : "NULL"));
   while (q.step())
     out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6),
-                   q.text(7), q.int64(8)});
+                   q.text(7), q.int64(8), libraries_from(q.optional_text(9).value_or(""))});
   return out;
 }
 

@@ -351,4 +351,5 @@ Result<ExifFields> read_exif(const MediaKind& kind, std::span<const std::byte> c
   return decode_tiff(*tiff);
 }
 
+std::vector<LibraryVersion> exif_library_versions() { return {{"libexif", TRIAGE_LIBEXIF_VERSION}}; }
 }  // namespace triage

@@ -48,4 +48,9 @@ std::string MagicMime::mime_of(std::span<const std::byte> head) {
   return mime;
 }
 
+std::string magic_library_version() {
+  const int v = magic_version();  // e.g. 544
+  return std::to_string(v / 100) + "." + std::to_string(v % 100);
+}
+
 }  // namespace triage

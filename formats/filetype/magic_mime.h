@@ -41,4 +41,7 @@ class MagicMime {
   std::unique_ptr<magic_set, Close> cookie_;
 };
 
+// The libmagic in use ("5.44").
+std::string magic_library_version();
+
 }  // namespace triage

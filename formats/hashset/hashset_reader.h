@@ -37,6 +37,8 @@ class ImportSink {
 };
 
 void read_vics_json(const std::filesystem::path& file, ImportSink& sink);
+// The simdjson the VICS JSON reader is built with.
+std::string simdjson_library_version();
 // The same, with the size above which a Case object is streamed rather than parsed whole
 // (64 MiB by default; smaller in tests).
 void read_vics_json(const std::filesystem::path& file, ImportSink& sink, std::size_t max_object_bytes);

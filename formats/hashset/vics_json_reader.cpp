@@ -616,4 +616,9 @@ void read_vics_json(const std::filesystem::path& file, ImportSink& sink, std::si
   reader.read();
 }
 
+std::string simdjson_library_version() {
+  return std::to_string(simdjson::SIMDJSON_VERSION_MAJOR) + "." + std::to_string(simdjson::SIMDJSON_VERSION_MINOR) + "." +
+         std::to_string(simdjson::SIMDJSON_VERSION_REVISION);
+}
+
 }  // namespace triage::hashset

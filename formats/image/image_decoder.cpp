@@ -343,4 +343,13 @@ std::optional<std::string> image_decode_failure(const MediaKind& kind, std::span
   return decoded.error().message;
 }
 
+std::vector<LibraryVersion> image_library_versions() {
+  std::vector<LibraryVersion> out{{"OpenCV", cv::getVersionString()}, {"libheif", heif_get_version()}};
+#if TRIAGE_HAVE_GIFLIB
+  out.push_back({"giflib", std::to_string(GIFLIB_MAJOR) + "." + std::to_string(GIFLIB_MINOR) + "." +
+                               std::to_string(GIFLIB_RELEASE)});
+#endif
+  return out;
+}
+
 }  // namespace triage

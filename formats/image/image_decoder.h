@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "core/case/case_model.h"
 #include "core/media/sniff.h"
 #include "core/result.h"
 
@@ -41,6 +42,9 @@ Result<RgbImage> decode_rgb(const MediaKind& kind, std::span<const std::byte> co
 // (libjpeg's scaled IDCT: far less work), the largest reduction that keeps both sides >= min_side.
 Result<GreyImage> decode_grey(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels,
                               int min_side = 0);
+
+// The versions of OpenCV, libheif and giflib in use.
+std::vector<LibraryVersion> image_library_versions();
 
 // Why `bytes` does not decode as an image of `kind` within `max_pixels`; nullopt when it does (the
 // check carving makes before it keeps a structure: formats/source's CarvedImageCheck).

@@ -304,6 +304,10 @@ void method(Html& h, const CaseReport& r) {
                      t.video_match_percent, t.pdq_min_quality));
   }
   h.kv("Files digested", t.all_files ? "every file" : "still images and videos (other files identified only)");
+  h.raw("</table>\n<h3>Software</h3>\n<table class=\"kv\">\n");
+  h.kv("triage", r.run.tool_version + " (git " + r.run.git_commit + ")");
+  if (r.run.libraries.empty()) h.kv("Libraries", "not recorded (a case made before triage recorded them)");
+  for (const auto& l : r.run.libraries) h.kv(l.name, l.version);
   h.raw("</table>\n<h3>What a probable (PDQ) match means</h3>\n");
   h.raw("<p>A probable match says that an image looks like a hash-set image: its PDQ hash is within the distance "
         "above of the set's PDQ hash, so it may be a resized, re-encoded, rotated or mirrored copy. It is "

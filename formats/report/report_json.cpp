@@ -174,10 +174,13 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
     o.string("schema", kReportJsonSchema);
     o.raw("case", case_json(r.details));
     o.raw("tool", render([&](std::string& s) {
-            JsonObject(s)
-                .string("name", "triage")
-                .string("version", r.run.tool_version)
-                .string("git_commit", r.run.git_commit);
+            JsonObject tool(s);
+            tool.string("name", "triage").string("version", r.run.tool_version).string("git_commit", r.run.git_commit);
+            tool.raw("libraries", render([&](std::string& list) {
+                       JsonArray a(list);
+                       for (const auto& l : r.run.libraries)
+                         JsonObject(a.next()).string("name", l.name).string("version", l.version);
+                     }));
           }));
     o.raw("run", run_json(r.run));
     o.raw("sources", render([&](std::string& s) {

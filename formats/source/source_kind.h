@@ -3,6 +3,7 @@
 // walker; a regular file or a block device is a disk image read through libtsk.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/case/case_model.h"
 #include "core/pipeline/content_loader.h"
@@ -18,6 +19,9 @@ namespace triage {
 Result<SourceKind> classify_source(const std::string& path);
 
 // `tsk`: how disk images are walked (carving, stage budget).
+// libtsk's version, and libewf's as libtsk loaded it.
+std::vector<LibraryVersion> source_library_versions();
+
 std::unique_ptr<EvidenceSource> make_source(const std::string& path, SourceKind kind, const ContentPolicy& policy,
                                             const TskWalkOptions& tsk);
 

@@ -34,6 +34,9 @@ struct StmtFinalizer {
 using Db = std::unique_ptr<sqlite3, DbCloser>;
 
 Db open(const std::string& file, int flags);
+
+// The SQLite library in use ("3.40.1").
+std::string library_version();
 void exec(sqlite3* db, const char* sql);
 // Whether the database has a table of that name (tables added to a case after its schema).
 bool has_table(sqlite3* db, std::string_view name);

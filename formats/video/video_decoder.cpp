@@ -455,4 +455,10 @@ Result<VideoHashes> hash_video_reader(RandomAccessReader& reader, std::uint64_t 
   return hash({nullptr, &reader, size}, options);
 }
 
+std::vector<LibraryVersion> video_library_versions() {
+  const auto dotted = [](unsigned v) { return fmt::format("{}.{}.{}", v >> 16, (v >> 8) & 0xFF, v & 0xFF); };
+  return {{"FFmpeg", av_version_info()},
+          {"libavcodec", dotted(avcodec_version())},
+          {"libavformat", dotted(avformat_version())}};
+}
 }  // namespace triage

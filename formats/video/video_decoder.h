@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/case/case_model.h"
 #include "core/item.h"
 #include "core/pdq/pdq.h"
 #include "core/pipeline/random_access_reader.h"
@@ -63,4 +64,6 @@ Result<VideoHashes> hash_video_buffer(std::span<const std::byte> content, const 
 // inside a disk image, or by the descriptor the walker opened without touching access times).
 Result<VideoHashes> hash_video_reader(RandomAccessReader& reader, std::uint64_t size, const VideoOptions& options = {});
 
+// The FFmpeg in use (its release and libavcodec's and libavformat's versions).
+std::vector<LibraryVersion> video_library_versions();
 }  // namespace triage

@@ -14,7 +14,9 @@ TEST_CASE("items and problems round-trip through the case database in walk order
     SourceInfo folder;
     folder.path = "x";
     folder.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2,
+                      {{"libtsk", "4.11.1"}, {"OpenSSL", "OpenSSL 3.0.17 1 Jul 2025"}}},
+                     {folder});
     ItemRecord item;
     item.seq = 0;
     item.path = std::string("x/bad\xFF\nname.jpg");
@@ -59,13 +61,17 @@ TEST_CASE("items and problems round-trip through the case database in walk order
   REQUIRE(runs.size() == 1);
   CHECK(runs[0].status == "completed");
   CHECK(runs[0].command_line == "triage scan x --out y");
+  // The libraries the run used, each with its version (a version may hold spaces).
+  REQUIRE(runs[0].libraries.size() == 2);
+  CHECK(runs[0].libraries[0].name == "libtsk");
+  CHECK(runs[0].libraries[1].version == "OpenSSL 3.0.17 1 Jul 2025");
 }
 
 TEST_CASE("case details are kept in case_info; a case without them reads as not recorded") {
   test::TempDir dir;
   {
     auto store = CaseStore::create(dir / "case.db");
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1, {}}, {});
     store->set_case_details({"OP-42/2026", "JB/1 <laptop>", "J. Bloggs", "", "Europe/London (UTC+00:00, GMT)"});
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
@@ -77,7 +83,7 @@ TEST_CASE("case details are kept in case_info; a case without them reads as not 
   CHECK(d.time_zone == "Europe/London (UTC+00:00, GMT)");
   {
     auto store = CaseStore::create(dir / "bare.db");
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1, {}}, {});
     store->end_run("completed", "2026-01-01T00:00:01Z");
   }
   CHECK(CaseStore::open_read_only(dir / "bare.db")->case_details().case_ref.empty());
@@ -97,7 +103,7 @@ TEST_CASE("disk-image sources keep their digests and verdict; items keep their T
     image.media = {"m5", "s1", "s256"};
     image.stored_md5 = "m5";
     image.integrity = Integrity::pending;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan exhibit.E01 --out y", "{}", 1}, {image});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan exhibit.E01 --out y", "{}", 1, {}}, {image});
     ItemRecord item;
     item.path = "exhibit.E01/p1(ntfs@1048576):/a.txt:secret";
     item.mime = "text/plain";
@@ -160,7 +166,7 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
     SourceInfo folder;
     folder.path = "x";
     folder.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2}, {folder});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2, {}}, {folder});
     store->add_item(item_at(0, "x/a"));
     WalkProblem p;
     p.seq = 1;
@@ -179,7 +185,7 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
   const auto committed = store->for_each_committed_position([&](const std::string& p) { paths.push_back(p); });
   CHECK(committed == 3);
   CHECK(paths == std::vector<std::string>{"x/a", "x/fifo", "x/b"});
-  store->resume_run({"2026-01-02T00:00:00Z", "triage scan x --out y --resume", "{}", 4}, committed);
+  store->resume_run({"2026-01-02T00:00:00Z", "triage scan x --out y --resume", "{}", 4, {}}, committed);
   store->add_item(item_at(3, "x/c"));
   store->end_run("completed", "2026-01-02T00:00:01Z");
   store.reset();
@@ -260,7 +266,7 @@ TEST_CASE("a video's facts and its count of frame hashes read back as the scan w
   still.mime = "image/jpeg";
   {
     auto store = CaseStore::create(dir / "case.db");
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1}, {});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x", "{}", 1, {}}, {});
     store->add_item(video);
     store->add_item(still);
     store->end_run("completed", "2026-01-01T00:00:01Z");

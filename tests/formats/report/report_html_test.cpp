@@ -22,7 +22,7 @@ std::string html_of_case(const test::TempDir& dir, int copies, std::uint64_t siz
     SourceInfo src;
     src.path = "evidence";
     src.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", options_json, 1}, {src});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence", options_json, 1, {}}, {src});
     store->add_profile("uk", profile_source_text("uk"));
     std::uint64_t seq = 0;
     for (int i = 0; i < copies; ++i) {
@@ -100,7 +100,7 @@ TEST_CASE("report.html gives a decoded video's facts in its finding") {
     SourceInfo src;
     src.path = "evidence";
     src.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence --video-fps 1", R"({"pdq":true,"video_fps":1})", 1},
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan evidence --video-fps 1", R"({"pdq":true,"video_fps":1})", 1, {}},
                      {src});
     store->add_profile("uk", profile_source_text("uk"));
     const CategoryProfile uk = load_profile("uk");

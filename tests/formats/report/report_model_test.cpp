@@ -53,7 +53,7 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
     src_b.index = 1;
     src_b.path = "b";
     src_b.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan a b", R"({"pdq":true,"pdq_max_distance":20,"pdq_min_quality":60})", 2},
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan a b", R"({"pdq":true,"pdq_max_distance":20,"pdq_min_quality":60})", 2, {}},
                      {src_a, src_b});
     store->add_profile("uk", profile_source_text("uk"));
     store->set_case_details({"OP-1", "", "", "", ""});
@@ -141,7 +141,7 @@ TEST_CASE("the report counts real SHA-1 digests once each and streams its items 
     SourceInfo src;
     src.path = "a";
     src.kind = SourceKind::directory;
-    store->begin_run({"2026-01-01T00:00:00Z", "triage scan a", "{}", 1}, {src});
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan a", "{}", 1, {}}, {src});
     store->add_profile("uk", profile_source_text("uk"));
     const auto c = category("Category C", "3", 3);
     store->add_item(media(0, 0, x, MediaType::image, c));
