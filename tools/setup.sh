@@ -3,7 +3,7 @@
 #   tools/setup.sh          build and run
 #   tools/setup.sh --test   also the test oracles and sanitizer runtime
 set -euo pipefail
-packages=(g++ cmake ninja-build pkg-config git ccache
+packages=(g++ cmake ninja-build pkg-config git ccache dpkg-dev file
   libcli11-dev libfmt-dev doctest-dev libsqlite3-dev libexif-dev libopencv-dev libssl-dev libmagic-dev
   nlohmann-json3-dev libsimdjson-dev libheif-dev libgif-dev libtsk-dev
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
