@@ -158,7 +158,50 @@ std::unique_ptr<HashSetStore> open_store(const std::string& file, Io& io) {
   }
 }
 
+// `hashset info` of a raw export rather than a store: what an import would make of it (format,
+// version, records, rejections, records per category code), nothing written.
+int run_info_of_export(const HashsetInfoOptions& o, Io& io) {
+  ImportReport r;
+  try {
+    r = check_hash_set_file(o.store, ImportOptions{});
+  } catch (const ImportError& e) {
+    fmt::print(io.err, "triage: '{}' is neither a hash-set store nor an export triage reads: {}\n", o.store, e.what());
+    return kExitSourceUnreadable;
+  }
+  const auto& s = r.set;
+  if (o.format == "jsonl") {
+    std::string line;
+    JsonObject j(line);
+    j.string("file", o.store)
+        .string("kind", "export")
+        .string("format", s.format)
+        .string_or_null("version", s.version)
+        .string("name", s.name)
+        .number("record_count", s.record_count)
+        .number("rejected_records", s.rejected_records);
+    std::string categories;
+    {
+      JsonObject c(categories);
+      for (const auto& [code, count] : r.categories) c.number(code, count);
+    }
+    j.raw("categories", categories);
+    j.close();
+    fmt::print(io.out, "{}\n", line);
+    return kExitClean;
+  }
+  fmt::print(io.out, "export {} (not a store: nothing is imported; 'hashset import' stores it)\n", o.store);
+  fmt::print(io.out, "  format:        {}\n", s.format);
+  if (!s.version.empty()) fmt::print(io.out, "  version:       {}\n", s.version);
+  fmt::print(io.out, "  name:          {}\n", s.name);
+  fmt::print(io.out, "  records:       {} ({} would be rejected)\n", s.record_count, s.rejected_records);
+  for (const auto& [code, count] : r.categories)
+    fmt::print(io.out, "  category {:<5} {} records\n", code.empty() ? "none" : code, count);
+  for (const auto& example : r.rejection_examples) fmt::print(io.err, "triage: {}: rejected: {}\n", o.store, example);
+  return kExitClean;
+}
+
 int run_info(const HashsetInfoOptions& o, Io& io) {
+  if (!HashSetStore::is_hashset_store(o.store)) return run_info_of_export(o, io);
   auto store = open_store(o.store, io);
   if (!store) return kExitSourceUnreadable;
   const auto sets = store->sets();

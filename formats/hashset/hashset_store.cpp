@@ -82,6 +82,7 @@ ImportReport check_hash_set_file(const fs::path& source, const ImportOptions& op
   s.record_count = sink.accepted();
   s.rejected_records = sink.rejected();
   report.rejection_examples = std::move(sink.examples());
+  report.categories = std::move(sink.categories());
   return report;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -78,6 +79,7 @@ struct ImportReport {
   bool already_imported = false;             // same name and source SHA-256: nothing written
   std::uint64_t replaced_sets = 0;           // earlier sets of that name dropped (--replace)
   std::vector<std::string> rejection_examples;  // the first few, "line 12: md5 'ab' is not 32 hex digits"
+  std::map<std::string, std::uint64_t> categories;  // check_hash_set_file: accepted records per category code ("" none)
 };
 
 class HashSetStore {

@@ -106,6 +106,7 @@ void CheckSink::add(ImportRecord& r, SourcePosition where) {
     return;
   }
   ++accepted_;
+  ++categories_[r.record.category];
 }
 
 void read_with(const std::string& format, const std::filesystem::path& file, ImportSink& sink) {

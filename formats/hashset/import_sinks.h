@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,12 +105,14 @@ class CheckSink final : public ImportSink {
   std::uint64_t rejected() const { return tally_.rejected(); }
   const std::string& version() const { return version_; }
   std::vector<std::string>& examples() { return tally_.examples(); }
+  std::map<std::string, std::uint64_t>& categories() { return categories_; }
 
  private:
   RejectionTally tally_;
   std::string version_;
   std::uint64_t accepted_ = 0;
   CheckedDigests digests_;
+  std::map<std::string, std::uint64_t> categories_;  // accepted records per category code
 };
 
 // Feeds `file` to `sink` with the reader of `format` (one of hash_set_formats() but "auto").

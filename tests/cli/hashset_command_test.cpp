@@ -175,3 +175,24 @@ TEST_CASE("triage hashset: a store that could not be filled is not left behind; 
   run = test::run_cli({"hashset", "import", good.string(), "--into", (dir / "ro" / "h.db").string()});
   if (::geteuid() != 0) CHECK(run.exit_code == 4);  // root may write anywhere
 }
+
+TEST_CASE("triage hashset info describes a raw export as an import would read it, writing nothing") {
+  test::TempDir dir;
+  const auto vics = (test::source_dir() / "samples" / "hashsets" / "sample-uk.vics.json").string();
+  const auto text = test::run_cli({"hashset", "info", vics});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("format:        vics") != std::string::npos);
+  CHECK(text.out.find("records:       3 (0 would be rejected)") != std::string::npos);
+  CHECK(text.out.find("category 1     1 records") != std::string::npos);
+  const auto lines = test::parse_lines(test::run_cli({"hashset", "info", vics, "--format", "jsonl"}).out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["kind"] == "export");
+  CHECK(lines[0]["record_count"] == 3);
+  CHECK(lines[0]["categories"]["2"] == 1);
+  const auto other = dir / "notes.txt";
+  test::write_text(other, "not a hash list at all\n");
+  const auto refused = test::run_cli({"hashset", "info", other.string()});
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.err.find("is neither a hash-set store nor an export triage reads") != std::string::npos);
+  CHECK(refused.err.back() == '\n');
+}
