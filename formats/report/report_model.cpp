@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/evidence/evidence_path.h"
 #include "core/text/hex.h"
 #include "core/text/time_format.h"
 
@@ -357,10 +358,8 @@ bool item_carved(const CaseReport& report, const ItemRecord& item) {
   const auto source = std::find_if(report.sources.begin(), report.sources.end(),
                                    [&](const SourceInfo& s) { return s.index == item.source_index; });
   if (source == report.sources.end() || source->kind == SourceKind::directory) return false;
-  const auto slash = item.path.rfind('/');
-  const std::string_view name = std::string_view(item.path).substr(slash == std::string::npos ? 0 : slash + 1);
-  return name.starts_with("unalloc@") && name.size() > 8 &&
-         name.find_first_not_of("0123456789", 8) == std::string_view::npos;
+  const auto path = EvidencePath::parse(item.path, source->path, false);
+  return path && path->carved_offset().has_value();
 }
 
 }  // namespace triage

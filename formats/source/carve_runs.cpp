@@ -9,7 +9,7 @@
 
 namespace triage {
 
-void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
+void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const EvidencePath& file_system,
                 std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink,
                 const CarvedImageCheck& decodes, const CarveLimits& limits, const std::function<bool()>& give_up) {
   const auto ended = [&] { return sink.stopping() || (give_up && give_up()); };
@@ -26,7 +26,7 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
       window.resize(length);
       if (auto failed = read(pos, window)) {
         if (ended()) return;
-        report_problem(sink, fmt::format("{}/unalloc@{}", prefix, image_offset + pos), "carving_incomplete",
+        report_problem(sink, file_system.carved(image_offset + pos).to_string(), "carving_incomplete",
                        fmt::format("unallocated bytes unreadable: {}", *failed), false);
         break;
       }
@@ -39,7 +39,7 @@ void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const s
         skip_until = at + hit.length;
         const auto bytes = std::span<const std::byte>(window).subspan(skip + hit.offset, hit.length);
         // Image byte offset: what `dd skip=... count=...` on the image gives back.
-        const std::string path = fmt::format("{}/unalloc@{}", prefix, image_offset + at);
+        const std::string path = file_system.carved(image_offset + at).to_string();
         const MediaKind kind = sniff_media(bytes);
         if (auto failed = decodes ? decodes(kind, bytes, limits.max_pixels) : std::nullopt) {
           report_problem(sink, path, "carve_rejected",

@@ -2,7 +2,7 @@
 // The carving loop of unallocated_carving.h without libtsk: runs of unallocated bytes are read
 // window by window (windows overlap by the largest image carved, so an image across a window
 // edge is found whole), searched (core/carve) and every JPEG, PNG or GIF that decodes becomes
-// an item `<prefix>/unalloc@<image byte offset>`. Split out so the carver fuzz harness can feed
+// an item `<file system path>/unalloc@<image byte offset>`. Split out so the carver fuzz harness can feed
 // it arbitrary bytes as unallocated space.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
@@ -41,7 +42,7 @@ using RunReader = std::function<std::optional<std::string>(std::uint64_t offset,
 
 // `image_offset` is the file system's byte offset in the image (paths carry image offsets).
 // Stops, reporting nothing more, once the sink is stopping or `give_up` (when set) says so.
-void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const std::string& prefix,
+void carve_runs(const std::vector<ByteRun>& runs, const RunReader& read, const EvidencePath& file_system,
                 std::uint64_t image_offset, const ContentPolicy& policy, WalkSink& sink,
                 const CarvedImageCheck& decodes, const CarveLimits& limits = CarveLimits(),
                 const std::function<bool()>& give_up = {});

@@ -91,11 +91,11 @@ class DirectoryLoopGuard {
 
 class FileSystemWalker {
  public:
-  FileSystemWalker(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
+  FileSystemWalker(TSK_FS_INFO* fs, const EvidencePath& file_system, const ContentPolicy& policy, WalkSink& sink,
                    StageWatch& watch, WalkTotals* totals)
       : fs_(fs),
         fs_bytes_((static_cast<std::uint64_t>(std::min(fs->last_block, fs->last_block_act)) + 1) * fs->block_size),
-        prefix_(prefix),
+        file_system_(file_system),
         policy_(bounded(policy, fs_bytes_)),
         sink_(sink),
         watch_(watch),
@@ -110,7 +110,7 @@ class FileSystemWalker {
       // A damaged volume descriptor (ISO 9660 claiming inodes 0-0): opening the root would start
       // the orphan search, which opens the root again under its own lock and never returns
       // (see leads_to_orphan_search); `fls` hangs on it.
-      problem(prefix_ + ":/", "corrupt_directory",
+      problem(at(""), "corrupt_directory",
               fmt::format("root directory address {} is libtsk's virtual orphan folder (inodes {}-{}): the file "
                           "system metadata is damaged, its directories were not walked",
                           fs_->root_inum, fs_->first_inum, fs_->last_inum));
@@ -118,14 +118,14 @@ class FileSystemWalker {
     }
     if (tsk::FilePtr root(tsk_fs_file_open_meta(fs_, nullptr, fs_->root_inum));
         root && implausible_directory(root->meta, true)) {
-      problem(prefix_ + ":/", "corrupt_directory", implausible_message(root->meta));
+      problem(at(""), "corrupt_directory", implausible_message(root->meta));
       return;
     }
     tsk_error_reset();
     const uint8_t failed = tsk_fs_dir_walk(fs_, fs_->root_inum, flags, &FileSystemWalker::visit, this);
     if (failure_) std::rethrow_exception(failure_);
     if (failed != 0 && !watch_.expired())  // a stop or a spent budget is the caller's to tell
-      problem(prefix_ + ":/", "corrupt_directory", fmt::format("directory walk incomplete: {}", tsk::take_error()));
+      problem(at(""), "corrupt_directory", fmt::format("directory walk incomplete: {}", tsk::take_error()));
   }
 
  private:
@@ -136,7 +136,7 @@ class FileSystemWalker {
     try {  // no exception may cross libtsk's C frames
       const std::string path = dir_path != nullptr ? dir_path : "";
       if (self->leads_to_orphan_search(file, path)) {
-        self->problem(self->prefix_ + ":/" + path + file->name->name, "corrupt_directory",
+        self->problem(self->at(path + file->name->name), "corrupt_directory",
                       fmt::format("directory entry points at libtsk's virtual orphan folder (inode {}): following it "
                                   "would hang libtsk, so the walk of this file system stopped here: entries not yet "
                                   "listed (orphan files included) were not examined",
@@ -144,12 +144,12 @@ class FileSystemWalker {
         return TSK_WALK_STOP;
       }
       if (self->implausible_directory(file->meta)) {
-        self->problem(self->prefix_ + ":/" + path + file->name->name, "corrupt_directory",
+        self->problem(self->at(path + file->name->name), "corrupt_directory",
                       self->implausible_message(file->meta));
         return TSK_WALK_STOP;
       }
       if (!self->loops_.admit(file, path)) {
-        self->problem(self->prefix_ + ":/" + path, "corrupt_directory", self->loops_.describe());
+        self->problem(self->at(path), "corrupt_directory", self->loops_.describe());
         return TSK_WALK_STOP;
       }
       self->entry(file, path);
@@ -244,12 +244,15 @@ class FileSystemWalker {
     if (meta->type == TSK_FS_META_TYPE_REG) item(file, dir_path, nullptr);
   }
 
+  // The evidence path of an entry below the root (`inside` as libtsk gives it, unescaped).
+  std::string at(const std::string& inside) const { return file_system_.file(inside).to_string(); }
+
   std::string path_of(const TSK_FS_FILE* file, const std::string& dir_path, const TSK_FS_ATTR* attr) const {
-    std::string path = prefix_ + ":/" + dir_path + file->name->name;
+    std::string stream;
     if (attr != nullptr && attr->name != nullptr && attr->name[0] != '\0' &&
         !(attr->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT && std::strcmp(attr->name, "$I30") == 0))
-      path += std::string(":") + attr->name;
-    return path;
+      stream = attr->name;
+    return file_system_.file(dir_path + file->name->name, std::move(stream)).to_string();
   }
 
   void item(TSK_FS_FILE* file, const std::string& dir_path, const TSK_FS_ATTR* attr) {
@@ -361,7 +364,7 @@ class FileSystemWalker {
 
   TSK_FS_INFO* fs_;
   std::uint64_t fs_bytes_;  // the file system's blocks in the evidence, in bytes
-  const std::string& prefix_;
+  const EvidencePath& file_system_;
   const ContentPolicy policy_;
   WalkSink& sink_;
   StageWatch& watch_;
@@ -377,9 +380,9 @@ std::string tsk_address(std::uint64_t meta_addr, const TSK_FS_ATTR* attr) {
   return fmt::format("{}-{}-{}", meta_addr, static_cast<std::uint32_t>(attr->type), attr->id);
 }
 
-void walk_file_system(TSK_FS_INFO* fs, const std::string& prefix, const ContentPolicy& policy, WalkSink& sink,
+void walk_file_system(TSK_FS_INFO* fs, const EvidencePath& file_system, const ContentPolicy& policy, WalkSink& sink,
                       StageWatch& watch, WalkTotals* totals) {
-  FileSystemWalker(fs, prefix, policy, sink, watch, totals).run();
+  FileSystemWalker(fs, file_system, policy, sink, watch, totals).run();
 }
 
 }  // namespace triage

@@ -16,7 +16,7 @@ namespace {
 
 // One volume: the whole image (part == nullptr) or a partition.
 struct Volume {
-  std::string path;  // `image/p2` or `image`
+  std::string name;  // "p2"; "" for the whole image
   std::uint64_t offset = 0;
   const TSK_VS_PART_INFO* part = nullptr;
 };
@@ -28,6 +28,7 @@ class ImageWalker {
               WalkSink& sink, StageWatch& watch, WalkTotals* totals = nullptr)
       : img_(img),
         image_(image),
+        base_(image),
         policy_(policy),
         carve_(options.carve && totals == nullptr),
         carved_image_decodes_(options.carved_image_decodes),
@@ -44,7 +45,7 @@ class ImageWalker {
     }
     if (!vs) {
       tsk_error_reset();  // no partition table: a file system (or pool) at offset 0, or nothing
-      walk_volume({image_, 0, nullptr});
+      walk_volume({"", 0, nullptr});
       return;
     }
     unsigned ordinal = 0;
@@ -54,16 +55,16 @@ class ImageWalker {
       const std::uint64_t offset = static_cast<std::uint64_t>(part->start) * vs->block_size;
       const std::uint64_t bytes = static_cast<std::uint64_t>(part->len) * vs->block_size;
       if (part->flags & TSK_VS_PART_FLAG_ALLOC) {
-        walk_volume({fmt::format("{}/p{}", image_, ++ordinal), offset, part});
+        walk_volume({fmt::format("p{}", ++ordinal), offset, part});
       } else if (part->flags & TSK_VS_PART_FLAG_UNALLOC) {
-        problem(fmt::format("{}/unpartitioned@{}", image_, offset), "unpartitioned_space",
+        problem(base_.unpartitioned(offset).to_string(), "unpartitioned_space",
                 fmt::format("{} bytes outside any partition (sectors {}-{}); not examined", bytes, part->start,
                             part->start + part->len - 1),
                 false);
       }
     }
     // A partition table with no partition in it: never silent, look at the whole image.
-    if (ordinal == 0 && !sink_.stopping()) walk_volume({image_, 0, nullptr});
+    if (ordinal == 0 && !sink_.stopping()) walk_volume({"", 0, nullptr});
   }
 
  private:
@@ -72,22 +73,20 @@ class ImageWalker {
     tsk::FsPtr fs(volume.part != nullptr ? tsk_fs_open_vol(volume.part, TSK_FS_TYPE_DETECT)
                                          : tsk_fs_open_img(img_, 0, TSK_FS_TYPE_DETECT));
     if (watch_.expired()) {
-      if (watch_.budget_spent()) problem(volume.path, "stage_timeout", watch_.spent_message());
+      if (watch_.budget_spent()) problem(located(volume, "unknown").to_string(), "stage_timeout", watch_.spent_message());
       return;
     }
     if (fs) {
-      const std::string prefix =
-          volume.part != nullptr
-              ? fmt::format("{}({}@{})", volume.path, tsk_fs_type_toname(fs->ftype), volume.offset)
-              : volume.path;
-      const TSK_DADDR_T last_block = last_block_in_evidence(fs.get(), volume, prefix);
+      const EvidencePath file_system = located(volume, tsk_fs_type_toname(fs->ftype));
+      const TSK_DADDR_T last_block = last_block_in_evidence(fs.get(), volume, file_system.to_string());
       watch_.begin("file walk");
-      walk_file_system(fs.get(), prefix, policy_, sink_, watch_, totals_);
-      if (watch_.budget_spent()) problem(prefix + ":/", "stage_timeout", watch_.spent_message());
+      walk_file_system(fs.get(), file_system, policy_, sink_, watch_, totals_);
+      if (watch_.budget_spent())
+        problem(file_system.file_system_root().to_string(), "stage_timeout", watch_.spent_message());
       if (carve_ && !sink_.stopping()) {
         watch_.begin("carving");
-        carve_unallocated(fs.get(), last_block, prefix, policy_, carved_image_decodes_, sink_, watch_);
-        if (watch_.budget_spent()) problem(prefix, "stage_timeout", watch_.spent_message());
+        carve_unallocated(fs.get(), last_block, file_system, policy_, carved_image_decodes_, sink_, watch_);
+        if (watch_.budget_spent()) problem(file_system.to_string(), "stage_timeout", watch_.spent_message());
       }
       return;
     }
@@ -99,8 +98,7 @@ class ImageWalker {
       return;
     }
     tsk_error_reset();
-    const std::string where = volume.part != nullptr ? fmt::format("{}(unknown@{})", volume.path, volume.offset)
-                                                     : volume.path;
+    const std::string where = located(volume, "unknown").to_string();
     std::vector<std::byte> head(4096);
     const ssize_t got = tsk_img_read(img_, static_cast<TSK_OFF_T>(volume.offset), reinterpret_cast<char*>(head.data()),
                                      head.size());
@@ -172,12 +170,12 @@ class ImageWalker {
 
   // APFS container: each volume is a file system of its own (tsk/pool, tsk_fs_open_pool).
   void walk_pool(const Volume& volume, const TSK_POOL_INFO* pool) {
-    const std::string base = volume.part != nullptr ? fmt::format("{}(apfs-container@{})", volume.path, volume.offset)
-                                                    : volume.path;
+    const EvidencePath container = located(volume, "apfs-container");
     int ordinal = 0;
     for (const TSK_POOL_VOLUME_INFO* v = pool->vol_list; v != nullptr && !sink_.stopping(); v = v->next) {
       const std::uint64_t offset = volume.offset + v->block * pool->block_size;
-      const std::string path = fmt::format("{}/v{}(apfs@{})", base, ++ordinal, offset);
+      const EvidencePath volume_path = container.volume(fmt::format("v{}", ++ordinal), "apfs", offset);
+      const std::string path = volume_path.to_string();
       if (v->flags & TSK_POOL_VOLUME_FLAG_ENCRYPTED) {
         problem(path, "encrypted_volume", "APFS volume is encrypted (FileVault): not examined (no key given)");
         continue;
@@ -192,9 +190,15 @@ class ImageWalker {
         continue;
       }
       watch_.begin("file walk");
-      walk_file_system(fs.get(), path, policy_, sink_, watch_, totals_);
-      if (watch_.budget_spent()) problem(path + ":/", "stage_timeout", watch_.spent_message());
+      walk_file_system(fs.get(), volume_path, policy_, sink_, watch_, totals_);
+      if (watch_.budget_spent())
+        problem(volume_path.file_system_root().to_string(), "stage_timeout", watch_.spent_message());
     }
+  }
+
+  // The evidence path of a volume holding `type`: the image itself when it is not a partition.
+  EvidencePath located(const Volume& volume, std::string type) const {
+    return volume.part != nullptr ? base_.volume(volume.name, std::move(type), volume.offset) : base_;
   }
 
   void problem(std::string path, std::string kind, std::string message, bool is_error = true) {
@@ -203,6 +207,7 @@ class ImageWalker {
 
   TSK_IMG_INFO* img_;
   const std::string& image_;
+  const EvidencePath base_;
   const ContentPolicy& policy_;
   bool carve_;
   const CarvedImageCheck& carved_image_decodes_;

@@ -26,7 +26,7 @@ struct RunCollector {
 
 }  // namespace
 
-void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
+void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const EvidencePath& file_system, const ContentPolicy& policy,
                        const CarvedImageCheck& decodes, WalkSink& sink, StageWatch& watch) {
   RunCollector collector;
   collector.block_size = fs->block_size;
@@ -36,7 +36,7 @@ void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::strin
   if (last_block < fs->first_block) return;
   if (tsk_fs_block_walk(fs, fs->first_block, last_block, flags, &RunCollector::visit, &collector) != 0 &&
       !watch.expired()) {
-    report_problem(sink, prefix, "carving_incomplete",
+    report_problem(sink, file_system.to_string(), "carving_incomplete",
                    fmt::format("unallocated blocks not fully listed: {}", tsk::take_error()), false);
   }
   const RunReader read = [fs](std::uint64_t offset, std::span<std::byte> out) -> std::optional<std::string> {
@@ -45,7 +45,7 @@ void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::strin
     return tsk::take_error();
   };
   if (watch.expired()) return;  // a stop, or a spent budget the caller reports
-  carve_runs(collector.runs, read, prefix, static_cast<std::uint64_t>(fs->offset), policy, sink, decodes,
+  carve_runs(collector.runs, read, file_system, static_cast<std::uint64_t>(fs->offset), policy, sink, decodes,
              CarveLimits(), [&watch] { return watch.expired(); });
 }
 

@@ -14,7 +14,7 @@ namespace triage {
 
 // Blocks first_block..last_block only (the caller clamps a lying file system to what the evidence
 // holds); ends early when `watch` expires, each unallocated block listed being progress.
-void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const std::string& prefix, const ContentPolicy& policy,
+void carve_unallocated(TSK_FS_INFO* fs, TSK_DADDR_T last_block, const EvidencePath& file_system, const ContentPolicy& policy,
                        const CarvedImageCheck& decodes, WalkSink& sink, StageWatch& watch);
 
 }  // namespace triage

@@ -82,6 +82,20 @@ TEST_CASE("built ext4 (mke2fs -d): JPEGs in folders, as fls/icat list them") {
   CHECK((*a)["media_type"] == "image");
 }
 
+TEST_CASE("built ext4: a name holding ':' or '%' is one file, its path escaped (not read as a stream)") {
+  if (!require_tools({"mke2fs", "fls", "icat"})) return;
+  test::TempDir tmp;
+  fs::create_directories(tmp / "tree" / "x:y");
+  fs::copy_file(sample("DCIM/100TEST/IMG_0001.jpg"), tmp / "tree" / "x:y" / "a:b%3A.jpg");
+  const fs::path image = tmp / "ext4.img";
+  sh("mke2fs -q -t ext4 -d " + q(tmp / "tree") + " " + q(image) + " 4096");
+  const auto scanned = scan_and_compare(image, tmp / "case", {"0"});  // fls lists the name as it is
+  const json* file = item_at(scanned, "0", "x:y/a:b%3A.jpg");
+  REQUIRE(file != nullptr);
+  CHECK((*file)["path"] == image.string() + ":/x%3Ay/a%3Ab%253A.jpg");
+  CHECK((*file)["md5"] == md5_of(sample("DCIM/100TEST/IMG_0001.jpg")));
+}
+
 TEST_CASE("built NTFS (mkntfs + ntfscp): an alternate data stream is its own item") {
   if (!require_tools({"mkntfs", "ntfscp", "fls", "icat"})) return;
   test::TempDir tmp;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/digest/digests.h"
+#include "core/evidence/evidence_path.h"
 #include "tests/cli/cli_runner.h"
 
 namespace triage::test {
@@ -29,21 +30,19 @@ inline std::string fls_sanitized(std::string path) {
   return path;
 }
 
-// Evidence path -> (partition offset in 512-byte sectors, path as fls -p prints it).
-// `image:/a/b` -> (0, a/b); `image/p1(exfat@1048576):/a` -> (2048, a); `image/v1(apfs@N):/a` -> (0, a).
+// Evidence path -> (partition offset in 512-byte sectors, path as fls -p prints it, ADS as
+// "name:stream"). `image:/a/b` -> (0, a/b); `image/p1(exfat@1048576):/a` -> (2048, a);
+// `image/v1(apfs@N):/a` -> (0, a).
 inline std::pair<std::string, std::string> split_evidence_path(const std::string& image, const std::string& path) {
-  REQUIRE(path.starts_with(image));
-  const std::string rest = path.substr(image.size());
-  const auto sep = rest.find(":/");
-  REQUIRE(sep != std::string::npos);
-  const std::string volume = rest.substr(0, sep);
+  const auto parsed = EvidencePath::parse(path, image, false);
+  REQUIRE_MESSAGE(parsed.has_value(), path);
+  REQUIRE(parsed->in_file_system());
   std::string offset = "0";
-  if (volume.starts_with("/p")) {
-    const auto at = volume.find('@');
-    const auto bytes = std::stoull(volume.substr(at + 1, volume.find(')') - at - 1));
-    offset = std::to_string(bytes / 512);
-  }
-  return {offset, fls_sanitized(rest.substr(sep + 2))};
+  if (!parsed->segments().empty() && parsed->segments().front().name.starts_with("p"))
+    offset = std::to_string(parsed->segments().front().offset / 512);
+  std::string inside = parsed->path_inside();
+  if (!parsed->stream().empty()) inside += ":" + parsed->stream();
+  return {offset, fls_sanitized(inside)};
 }
 
 // A scan's JSON Lines, keyed like the listing rows.
@@ -64,7 +63,7 @@ inline ScannedImage index_scan(const std::string& image, const std::string& json
       else if (line["is_error"] == true) out.problems.push_back(line);
       continue;
     }
-    if (path.find("/unalloc@") != std::string::npos) {
+    if (auto parsed = EvidencePath::parse(path, image, false); parsed && parsed->carved_offset()) {
       out.carved.push_back(line);
       continue;
     }

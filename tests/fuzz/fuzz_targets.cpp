@@ -182,7 +182,7 @@ void carver(const std::uint8_t* data, std::size_t size) {
   {
     // The whole input as one run, with the scan's limits.
     BoundedSink sink(256);
-    carve_runs({ByteRun{0, size}}, read, "fuzz", 0, policy, sink, image_decode_failure);
+    carve_runs({ByteRun{0, size}}, read, EvidencePath("fuzz"), 0, policy, sink, image_decode_failure);
   }
   // 512-byte blocks, every eighth allocated (left out), through small windows: the window
   // overlap, the skip past an image carved and the run edges are exercised by small inputs too.
@@ -197,7 +197,7 @@ void carver(const std::uint8_t* data, std::size_t size) {
   if (!runs.empty())
     runs.back().end = size % 2 != 0 ? runs.back().end + 512 : std::min<std::uint64_t>(runs.back().end, size);
   BoundedSink sink(256);
-  carve_runs(runs, read, "fuzz", 1u << 20, policy, sink, image_decode_failure, CarveLimits{1024, 4096, 1'000'000});
+  carve_runs(runs, read, EvidencePath("fuzz"), 1u << 20, policy, sink, image_decode_failure, CarveLimits{1024, 4096, 1'000'000});
 }
 
 void tsk_source(const std::uint8_t* data, std::size_t size) {

@@ -40,7 +40,7 @@ Carved carve(const std::vector<std::byte>& bytes, const std::vector<ByteRun>& ru
   };
   Carved out;
   CollectingSink sink(out);
-  carve_runs(runs, read, "img", 1000, ContentPolicy{}, sink, image_decode_failure, limits);
+  carve_runs(runs, read, EvidencePath("img"), 1000, ContentPolicy{}, sink, image_decode_failure, limits);
   return out;
 }
 
