@@ -17,6 +17,16 @@ int CategoryProfile::uncategorised_severity() const {
   return worst + 1;
 }
 
+CategoryKind category_kind(const CategoryProfile& profile, const ItemCategory& category) {
+  if (category.known_good) return CategoryKind::known_good;
+  switch (category.severity - profile.uncategorised_severity()) {
+    case 0: return CategoryKind::uncategorised;
+    case 1: return CategoryKind::known_good;
+    case 2: return CategoryKind::ignored;
+    default: return CategoryKind::profile_category;
+  }
+}
+
 namespace {
 
 std::string reason_of(const ItemMatch& m) {

@@ -31,6 +31,16 @@ struct CategoryProfile {
   int uncategorised_severity() const;
 };
 
+// What decided an item's category: a profile category (from an alert set's code), nothing
+// (uncategorised: needs grading; also an alert code the profile does not know), a known-good set
+// or an ignore set. categorise records it as the severity, after every profile category in that
+// order, and case.db keeps the severity: the kind is read back from it, never from a label, which
+// a profile may word as it likes.
+enum class CategoryKind { profile_category, uncategorised, known_good, ignored };
+CategoryKind category_kind(const CategoryProfile& profile, const ItemCategory& category);
+// Known good or ignored: left out of the categories and their counts.
+inline bool excluded_kind(CategoryKind kind) { return kind == CategoryKind::known_good || kind == CategoryKind::ignored; }
+
 // One category per item from its matches: the most severe alert category wins (a
 // disagreement between sets is recorded as a conflict); known-good and ignore sets apply
 // only when no alert set matched. Media with no match are uncategorised; other files with

@@ -144,8 +144,8 @@ void summary(Html& h, const CaseReport& r) {
   h.raw("<table class=\"kv\">\n");
   h.kv("Files examined", num(r.item_count)).kv("Still images", num(r.stills)).kv("Videos", num(r.videos));
   h.kv("Other files", num(r.others));
-  const CategoryRow* u = r.row(r.profile.uncategorised_label, false);
-  const CategoryRow* k = r.row(r.profile.known_good_label, false);
+  const CategoryRow* u = r.row(CategoryKind::uncategorised);
+  const CategoryRow* k = r.row(CategoryKind::known_good);
   if (u)
     h.kv("Uncategorised, needing grading",
          fmt::format("{} ({} unique)",

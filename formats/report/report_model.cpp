@@ -61,9 +61,7 @@ CategoryRow make_row(std::string label, std::string code, int severity, bool pro
   return row;
 }
 
-bool is_excluded(const CategoryProfile& p, const ItemCategory& c) {
-  return c.known_good || c.label == p.known_good_label || c.label == p.ignored_label;
-}
+bool is_excluded(const CategoryProfile& p, const ItemCategory& c) { return excluded_kind(category_kind(p, c)); }
 
 std::string category_text(const ItemCategory& c) {
   return c.code.empty() ? c.label : fmt::format("{} (code {})", c.label, c.code);
@@ -109,7 +107,7 @@ std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> apply_grades(cons
     const std::string by = fmt::format("{} (code {}) by {} at {}{}", o.label, g.code, g.grader, g.graded_utc,
                                        g.note.empty() ? "" : ": " + g.note);
     std::optional<ItemCategory>& c = item.category;
-    const bool from_sets = c && !c->probable && c->label != p.uncategorised_label && !graded;
+    const bool from_sets = c && !c->probable && category_kind(p, *c) != CategoryKind::uncategorised && !graded;
     if (from_sets) {
       const bool agrees = !is_excluded(p, *c) && c->code == g.code;
       io.outcome = agrees ? "agrees" : "disagrees";
@@ -172,6 +170,15 @@ class UniqueKeys {
 const CategoryRow* CaseReport::row(std::string_view label, bool probable) const {
   for (const auto& r : categories)
     if (r.label == label && r.probable == probable) return &r;
+  return nullptr;
+}
+
+const CategoryRow* CaseReport::row(CategoryKind kind) const {
+  const int severity = profile.uncategorised_severity() + (kind == CategoryKind::known_good ? 1 : 2);
+  for (const auto& r : categories) {
+    if (r.probable) continue;
+    if (kind == CategoryKind::uncategorised ? r.uncategorised : r.excluded && r.severity == severity) return &r;
+  }
   return nullptr;
 }
 
@@ -262,7 +269,7 @@ CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std
     if (const auto it = row_index_of.find(std::pair{c.label, c.probable}); it != row_index_of.end()) return it->second;
     row_index_of.try_emplace({c.label, c.probable}, r.categories.size());
     CategoryRow row = make_row(c.label, c.code, c.severity, c.probable);
-    row.uncategorised = c.label == p.uncategorised_label;
+    row.uncategorised = category_kind(p, c) == CategoryKind::uncategorised;
     row.excluded = is_excluded(p, c);
     if (const CategoryDef* def = p.find(c.code); def && def->label == c.label) row.code = def->code;
     r.categories.push_back(std::move(row));

@@ -104,6 +104,8 @@ struct CaseReport {
   StopToken stop;  // ends the reads below (Interrupted) when requested
 
   const CategoryRow* row(std::string_view label, bool probable) const;
+  // The exact (not probable) row of uncategorised, known-good or ignored items; nullptr if none.
+  const CategoryRow* row(CategoryKind kind) const;
 
   // The case's items in walk order, each with the analyst grades applied as in the summary.
   void for_each_item(const std::function<void(const ItemRecord&)>& visit) const;

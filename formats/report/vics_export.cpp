@@ -82,8 +82,7 @@ void open_media(JsonObject& o, const ItemRecord& item, std::uint64_t id, const C
 bool exported(const CaseReport& r, const ItemRecord& item, VicsScope scope) {
   if (item.media_type == MediaType::other || item.digests.sha1.empty()) return false;
   if (scope == VicsScope::graded_only && !r.graded.count(item.seq)) return false;
-  return !(item.category && (item.category->known_good || item.category->label == r.profile.known_good_label ||
-                             item.category->label == r.profile.ignored_label));  // excluded, as in the summary
+  return !(item.category && excluded_kind(category_kind(r.profile, *item.category)));  // as in the summary
 }
 
 using Sha1Bytes = std::array<std::uint8_t, 20>;

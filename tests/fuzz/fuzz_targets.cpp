@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/hashset/hashset_reader.h"
@@ -239,6 +240,23 @@ void video(const std::uint8_t* data, std::size_t size) {
   (void)hash_video_buffer(content, options);
 }
 
+void evidence_path(const std::uint8_t* data, std::size_t size) {
+  // The first byte picks how much of the rest is the source (and whether it is a folder); the
+  // remainder is the path text. Whatever parses must write back to text that parses to the same
+  // path, and a name's escape must read back to the name.
+  if (size == 0) return;
+  const std::string_view all(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const std::size_t source_size = std::min<std::size_t>(data[0] & 0x7Fu, all.size());
+  const bool folder = (data[0] & 0x80u) != 0;
+  const std::string_view source = all.substr(0, source_size);
+  if (const auto path = EvidencePath::parse(all, source, folder)) {
+    const auto again = EvidencePath::parse(path->to_string(), source, folder);
+    if (!again || !(*again == *path)) std::abort();
+  }
+  const std::string_view name = all.substr(source_size);
+  if (unescape_path_name(escape_path_name(name)) != name) std::abort();
+}
+
 Target find_target(std::string_view name) {
   if (name == "sniff") return sniff;
   if (name == "exif") return exif;
@@ -248,6 +266,7 @@ Target find_target(std::string_view name) {
   if (name == "carver") return carver;
   if (name == "tsk_source") return tsk_source;
   if (name == "video") return video;
+  if (name == "evidence_path") return evidence_path;
   return nullptr;
 }
 

@@ -4,7 +4,7 @@
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
 #   Targets (tests/fuzz/fuzz_targets.h): tsk_source, image_pdq, video, carver, hashset_text,
-#   hashset_binary, exif, sniff (FUZZ_PARALLEL at a time, default one per core).
+#   hashset_binary, exif, sniff, evidence_path (FUZZ_PARALLEL at a time, default one per core).
 #   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB; disk images up to 4 MiB,
 #   gunzipped, for tsk_source and carver, which libFuzzer cuts to its 1 MiB default max_len),
 #   small hash-set files, carving inputs (sample images between filler bytes) and tiny videos
@@ -23,7 +23,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 # Longest first, so that the parallel lanes end together.
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver hashset_text hashset_binary exif sniff)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver hashset_text hashset_binary exif sniff evidence_path)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")
@@ -110,6 +110,15 @@ if command -v ffmpeg >/dev/null; then
       -i "testsrc=size=$size:rate=25:duration=0.4" -c:v "$2" -g 4 "$vids/tiny-$2.$1" || true
   done
 fi
+# Evidence paths: the kinds outputs show, after a first byte giving the source's length (8).
+paths=$FUZZ_DIR/generated-paths
+mkdir -p "$paths"
+for p in 'disk.E01/p2(ntfs@1048576):/Users/a/x.jpg:Zone.Identifier' 'disk.E01/p1(fat32@32256)/unalloc@786432' \
+  'disk.E01/p1(apfs-container@20480)/v1(apfs@24576):/a%3Ab%25' 'disk.E01/unpartitioned@0'; do
+  { printf '\010'; printf '%s' "$p"; } >"$paths/$(printf '%s' "$p" | sha1sum | cut -c1-12)"
+done
+seed evidence_path "$paths"/*
+
 seed_upto $((1 << 20)) video samples/evidence/Videos/clip.mp4 "$corpus/vpdq-threatexchange/videos/test-padded-dimensions.mp4" \
   "$vids"/*
 

@@ -91,3 +91,33 @@ TEST_CASE("a probable match to a known-good set excludes nothing") {
   CHECK_FALSE(c->known_good);
   CHECK(c->label == "Uncategorised");
 }
+
+TEST_CASE("what decided a category is told by its severity, never by its label") {
+  // A profile may word its labels as it likes, even as the special rows are worded.
+  CategoryProfile p = abc();
+  p.categories.push_back({"9", "Known good", 4, "other", ""});
+  p.categories.push_back({"8", "Ignored", 5, "other", ""});
+  const auto alert = categorise(p, {hit("x", "alert", "9")}, MediaType::image);
+  REQUIRE(alert);
+  CHECK(alert->label == "Known good");
+  CHECK(category_kind(p, *alert) == CategoryKind::profile_category);
+  CHECK_FALSE(excluded_kind(category_kind(p, *alert)));
+  const auto ignored = categorise(p, {hit("i", "ignore", "")}, MediaType::image);
+  REQUIRE(ignored);
+  CHECK(category_kind(p, *ignored) == CategoryKind::ignored);
+  const auto known = categorise(p, {hit("n", "known", "")}, MediaType::image);
+  REQUIRE(known);
+  CHECK(category_kind(p, *known) == CategoryKind::known_good);
+  const auto none = categorise(p, {}, MediaType::video);
+  REQUIRE(none);
+  CHECK(category_kind(p, *none) == CategoryKind::uncategorised);
+  const auto unknown_code = categorise(p, {hit("x", "alert", "77")}, MediaType::image);
+  REQUIRE(unknown_code);
+  CHECK(category_kind(p, *unknown_code) == CategoryKind::uncategorised);
+  // As case.db gives it back: label, code, severity and the known-good flag only.
+  ItemCategory read_back;
+  read_back.label = "Known good";
+  read_back.code = "9";
+  read_back.severity = 4;
+  CHECK(category_kind(p, read_back) == CategoryKind::profile_category);
+}
