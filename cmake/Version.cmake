@@ -9,5 +9,17 @@ if(GIT_FOUND)
   if(NOT git_rc EQUAL 0)
     set(TRIAGE_GIT_COMMIT "unknown")
   endif()
+  # Configure again when HEAD moves (a commit, a checkout): a build made after a commit must not
+  # record the commit before it. The reflog of HEAD changes with every move.
+  execute_process(COMMAND ${GIT_EXECUTABLE} rev-parse --absolute-git-dir
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    OUTPUT_VARIABLE git_dir OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE git_rc ERROR_QUIET)
+  if(git_rc EQUAL 0)
+    foreach(moved HEAD logs/HEAD)
+      if(EXISTS ${git_dir}/${moved})
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${git_dir}/${moved})
+      endif()
+    endforeach()
+  endif()
 endif()
 configure_file(${CMAKE_SOURCE_DIR}/core/version.h.in ${CMAKE_BINARY_DIR}/generated/triage/version.h @ONLY)
