@@ -200,9 +200,10 @@ class ByteWindow {
       // Skip ordinary bytes fast: in a string only '"' and '\\' matter, outside it only the
       // brackets and quotes (and, for a bare value, what ends it).
       const std::size_t limit = capture ? std::min(end_, keep_ + max_object_ + 1) : end_;
-      const auto& stop = in_string ? kStringStops : depth > 0 ? kContainerStops : kBareStops;
       const char* b = buf_.data();
       if (depth > 0 && skip_blocks(b, i, limit, in_string, depth)) break;
+      // After the blocks: they may have left a string open, where a backslash matters.
+      const auto& stop = in_string ? kStringStops : depth > 0 ? kContainerStops : kBareStops;
       while (i < limit && !stop[static_cast<unsigned char>(b[i])]) ++i;
       if (i == limit) {
         if (i != end_) return false;  // longer than max_object_

@@ -255,3 +255,27 @@ TEST_CASE("VICS: brackets, quotes and backslashes inside strings at every offset
     CHECK(sink.records[static_cast<std::size_t>(i)].record.series == series[static_cast<std::size_t>(i)]);
   }
 }
+
+TEST_CASE("VICS: a string opened in a clean block whose escapes come blocks later (a case's \"DFU\" in quotes)") {
+  // The block scanner may leave a string open at a block's end; the byte scan that takes over at
+  // a block holding a backslash must then treat it as a string, where \" does not close it. A
+  // triage export of a case whose organisation is 'Test Police "DFU"' failed to re-import when
+  // the escape fell so (found by a clean-clone run: the paths' length moved the blocks). Every
+  // offset of the escape within a block is tried.
+  test::TempDir dir;
+  for (std::size_t pad = 0; pad < 130; ++pad) {
+    CAPTURE(pad);
+    json kase = {{"CaseID", "OP-42/2026"}, {"CaseNumber", std::string(pad, 'x')},
+                 {"Organisation", "Test Police \"DFU\" and a long tail after the quotes"},
+                 {"Sources", json::array({{{"SourceID", 0}, {"Path", "/evidence/" + std::string(pad % 64, 'p')}}})},
+                 {"Media", json::array({media(0, true), media(1, true), media(2, true)})}};
+    json doc;
+    doc["@odata.context"] = kModel20;
+    doc["value"] = json::array({kase});
+    const auto file = dir / ("escapes-" + std::to_string(pad) + ".json");
+    test::write_text(file, doc.dump());
+    test::CollectingSink sink;
+    hashset::read_vics_json(file, sink);
+    CHECK(sink.records.size() == 3);
+  }
+}
