@@ -125,7 +125,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
 
   if (content.streamed_digests) {
     record.digests = *content.streamed_digests;
-  } else if (content.complete && (context_.all_files || kind.type != MediaType::other) && !budget.spent("digests")) {
+  } else if (content.complete && (context_.all_files || kind.type != MediaType::other || content.container) &&
+             !budget.spent("digests")) {
     // Large buffers are digested over two threads (MD5 beside SHA-1 + SHA-256): one file's
     // three digests then take about the time of its MD5 alone.
     if (content.bytes.size() >= kTwoThreadDigestBytes) {

@@ -19,6 +19,7 @@
 #include "app/scan_sources.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/text/time_format.h"
+#include "formats/archive/archive_opener.h"
 #include "formats/casedb/case_store.h"
 #include "formats/image/image_decoder.h"
 #include "formats/profile/profile_loader.h"
@@ -146,14 +147,24 @@ class ScanRun {
     policy_.all_files = options_.all_files;
     policy_.stop = stop_;
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
+    if (options_.archives) {
+      ArchiveOptions archive;
+      archive.max_depth = options_.archive_depth;
+      archive.max_ratio = options_.max_expand_ratio;
+      archive.max_expand = options_.max_expand;
+      archive.passwords = options_.archive_passwords;
+      archive.spool_dir = options_.case_dir;
+      policy_.containers = std::make_shared<ArchiveOpener>(std::move(archive));
+    }
     TskWalkOptions tsk;
     tsk.carve = options_.carve;
     tsk.stage_budget = std::chrono::milliseconds(static_cast<std::int64_t>(options_.stage_timeout * 1000));
     tsk.carved_image_decodes = image_decode_failure;
+    tsk.parents.given = options_.parents;
     const std::vector<SourceInfo> recorded = previous_ ? store_->sources() : std::vector<SourceInfo>{};
     for (std::size_t i = 0; i < options_.sources.size(); ++i) {
       const auto& path = options_.sources[i];
-      auto kind = classify_source(path);
+      auto kind = classify_source(path, tsk.parents);
       if (!kind) throw ScanInputError(kind.error().message);
       owned_sources_.push_back(make_source(path, *kind, policy_, tsk));
       sources_.push_back(owned_sources_.back().get());
@@ -165,7 +176,7 @@ class ScanRun {
       info.index = static_cast<std::uint32_t>(i);
       info.path = path;
       info.kind = *kind;
-      if (*kind != SourceKind::directory) hash_before_walk(info, options_.source_hash, diagnostics_, stop_);
+      if (!walked_as_files(*kind)) hash_before_walk(info, options_.source_hash, tsk.parents, diagnostics_, stop_);
       infos_.push_back(std::move(info));
     }
   }
@@ -268,7 +279,7 @@ class ScanRun {
   // Every disk image read again after the walk; a difference is an error row of the case.
   void verify_sources(bool interrupted) {
     for (const auto& info : infos_) {
-      if (info.kind == SourceKind::directory) continue;
+      if (walked_as_files(info.kind)) continue;
       if (interrupted || outcome_.interrupted) {  // no second full read, and the case says so
         store_->record_source_verification(info.index, {},
                                            info.integrity == Integrity::skipped ? Integrity::skipped

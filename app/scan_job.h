@@ -43,6 +43,14 @@ struct ScanJobOptions {
   double video_match_percent = 80.0;  // --video-match-percent: share of a known video's frames found
   bool video_keyframes = false;       // --video-keyframes: decode and hash key frames only
   double stage_timeout = 30;          // --stage-timeout: seconds a disk-image stage may go without progress
+  bool archives = true;               // open archives and walk their members (--no-archives)
+  int archive_depth = 8;              // --archive-depth: archives inside archives opened down to this
+  std::uint64_t max_expand_ratio = 100;  // --max-expand-ratio: an archive expands to this many times its size
+  std::uint64_t max_expand = 0;       // --max-expand: and to this many bytes in all (0: no such cap)
+  // --archive-password: tried on encrypted members; never recorded (the case keeps their number).
+  std::vector<std::string> archive_passwords;
+  // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.
+  std::vector<std::string> parents;
 };
 
 struct ScanCounts {

@@ -17,18 +17,22 @@ std::vector<std::string> hash_set_keys(const std::vector<CaseHashSet>& sets) {
   return out;
 }
 
+std::string json_strings(const std::vector<std::string>& texts) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, texts[i]);
+  }
+  return out + ']';
+}
+
 }  // namespace
 
 std::string options_json(const ScanJobOptions& o) {
   std::string out;
   JsonObject j(out);
-  std::string sources = "[";
-  for (std::size_t i = 0; i < o.sources.size(); ++i) {
-    if (i) sources += ',';
-    append_json_string(sources, o.sources[i]);
-  }
-  sources += ']';
-  j.raw("sources", sources)
+  j.raw("sources", json_strings(o.sources))
+      .raw("parents", json_strings(o.parents))
       .boolean("all_files", o.all_files)
       .boolean("pdq", o.perceptual)
       .number("pdq_max_distance", static_cast<std::uint64_t>(o.pdq_max_distance))
@@ -41,6 +45,11 @@ std::string options_json(const ScanJobOptions& o) {
       .number("video_match_percent", o.video_match_percent)
       .boolean("video_keyframes", o.video_keyframes)
       .number("stage_timeout", o.stage_timeout)
+      .boolean("archives", o.archives)
+      .number("archive_depth", static_cast<std::uint64_t>(o.archive_depth))
+      .number("max_expand_ratio", o.max_expand_ratio)
+      .number("max_expand", o.max_expand)
+      .number("archive_passwords", static_cast<std::uint64_t>(o.archive_passwords.size()))
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();

@@ -16,7 +16,8 @@ void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint
 }
 
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
-void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, StopToken stop) {
+void hash_before_walk(SourceInfo& info, bool hash, const ParentSearch& parents, std::ostream& diagnostics,
+                      StopToken stop) {
   if (!hash) {
     info.integrity = Integrity::skipped;
     info.integrity_note = "source hash skipped (--no-source-hash)";
@@ -24,7 +25,7 @@ void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, St
   }
   fmt::print(diagnostics, "triage: hashing {} before the scan...\n", info.path);
   const auto started = std::chrono::steady_clock::now();
-  auto digest = digest_disk_image(info.path, MediaDigests::all, stop);
+  auto digest = digest_disk_image(info.path, MediaDigests::all, stop, parents);
   if (digest) print_read_time(diagnostics, "before", digest->media_size, started);
   if (!digest) {
     info.integrity = Integrity::unreadable;
@@ -60,7 +61,7 @@ std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& 
   if (info.integrity == Integrity::unreadable) return fail(Integrity::unreadable, "image not hashed: " + info.integrity_note);
   fmt::print(diagnostics, "triage: hashing {} again after the scan (SHA-256)...\n", info.path);
   const auto started = std::chrono::steady_clock::now();
-  auto after = digest_disk_image(info.path, MediaDigests::sha256_only, stop);
+  auto after = digest_disk_image(info.path, MediaDigests::sha256_only, stop, recorded_parents(info.segments));
   if (after) print_read_time(diagnostics, "after", after->media_size, started);
   if (!after) {
     outcome.source_changed = true;
@@ -86,7 +87,7 @@ SourceInfo recorded_source(const std::vector<SourceInfo>& recorded, std::uint32_
   for (const auto& s : recorded) {
     if (s.index != index) continue;
     SourceInfo info = s;
-    if (info.kind == SourceKind::directory || info.integrity == Integrity::skipped) return info;
+    if (walked_as_files(info.kind) || info.integrity == Integrity::skipped) return info;
     if (!info.media.empty()) {
       info.integrity = Integrity::pending;
     } else {

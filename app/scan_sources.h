@@ -13,6 +13,7 @@
 #include "core/case/case_model.h"
 #include "core/stop.h"
 #include "formats/casedb/case_store.h"
+#include "formats/vmdisk/virtual_disk.h"
 
 namespace triage {
 
@@ -22,9 +23,11 @@ void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint
 
 // Before the walk: the image's format, segments and whole-media digests (unless `hash` is false).
 // Throws Interrupted when `stop` is requested.
-void hash_before_walk(SourceInfo& info, bool hash, std::ostream& diagnostics, StopToken stop);
+void hash_before_walk(SourceInfo& info, bool hash, const ParentSearch& parents, std::ostream& diagnostics,
+                      StopToken stop);
 
-// After the walk: the same digests again, recorded in `store`. A difference (or an E01 whose media
+// After the walk: the same digests again (a differential disk through the parents it was read
+// with before), recorded in `store`. A difference (or an E01 whose media
 // no longer matches its acquisition MD5) is returned as an error row for the case. Throws
 // Interrupted when `stop` is requested.
 std::optional<WalkProblem> verify_after_walk(const SourceInfo& info, CaseStore& store, ScanOutcome& outcome,

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/digest/digests.h"
+#include "core/evidence/evidence_path.h"
 #include "formats/casedb/case_store.h"
 #include "core/text/json_text.h"
 #include "formats/source/directory_source.h"
@@ -41,7 +42,7 @@ void recheck_image(const SourceInfo& s, SourceRecheckSummary& sum, std::vector<S
   }
   std::error_code ec;
   if (!fs::exists(s.path, ec)) return differ(DifferenceKind::missing, "the image is no longer there");
-  auto now = digest_disk_image(s.path, MediaDigests::sha256_only, stop);  // SHA-256 alone answers "any byte changed?"
+  auto now = digest_disk_image(s.path, MediaDigests::sha256_only, stop, recorded_parents(s.segments));  // SHA-256 alone answers "any byte changed?"
   if (!now) return differ(DifferenceKind::unreadable, now.error().message);
   sum.digested = 1;
   if (now->media_size != s.media_size.value_or(0))
@@ -69,7 +70,7 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       append_json_string(line, s.path);  // an evidence name never acts on the terminal
       progress(line);
     }
-    if (s.kind == SourceKind::directory) {
+    if (walked_as_files(s.kind)) {
       folders[s.index] = result.sources.size();
       std::string root = s.path;
       while (root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
@@ -87,8 +88,14 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
     stop.throw_if_requested();
     const auto at = folders.find(item.source_index);
     if (at == folders.end()) return;
-    recorded[item.source_index].insert(item.path);
     SourceRecheckSummary& sum = result.sources[at->second];
+    // An archive member is checked through its archive, an item of its own (always digested).
+    if (const auto path = EvidencePath::parse(item.path, roots[item.source_index], true);
+        path && !path->members().empty()) {
+      ++sum.in_archives;
+      return;
+    }
+    recorded[item.source_index].insert(item.path);
     ++sum.files;
     auto differ = [&](DifferenceKind kind, std::string detail) {
       ++sum.differences;
@@ -138,6 +145,10 @@ SourceRecheck recheck_sources(const fs::path& case_db, const std::function<void(
       sum.note = fmt::format("{} {} recorded without digests (not media, or unreadable at the scan): existence and "
                              "size checked only",
                              sum.size_only, sum.size_only == 1 ? "file" : "files");
+    if (sum.in_archives > 0)
+      sum.note += fmt::format("{}{} archive {} checked through {} archive", sum.note.empty() ? "" : "; ",
+                              sum.in_archives, sum.in_archives == 1 ? "member" : "members",
+                              sum.in_archives == 1 ? "its" : "their");
   }
   return result;
 }

@@ -32,6 +32,7 @@ struct SourceRecheckSummary {
   std::uint64_t files = 0;         // files (or images) looked at
   std::uint64_t digested = 0;      // of them, re-read and compared digest by digest
   std::uint64_t size_only = 0;     // of them, recorded without digests: existence and size compared
+  std::uint64_t in_archives = 0;   // archive members, checked through their archives (not counted in files)
   std::uint64_t added = 0;          // folder files there now that the case does not record
   std::uint64_t differences = 0;    // added ones included
   std::string note;  // why something could not be compared (no digest recorded ...)

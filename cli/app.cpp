@@ -11,9 +11,13 @@
 namespace triage::cli {
 
 std::string quote_command_line(int argc, const char* const* argv) {
+  // A password is never recorded: its value is withheld from the command line the case keeps.
+  constexpr std::string_view kPassword = "--archive-password";
   std::string line;
   for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
+    std::string arg = argv[i];
+    if (i > 0 && argv[i - 1] == kPassword) arg = "(withheld)";
+    else if (arg.starts_with(std::string(kPassword) + "=")) arg = std::string(kPassword) + "=(withheld)";
     if (i) line += ' ';
     const bool plain = !arg.empty() && arg.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==

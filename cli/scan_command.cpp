@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 
@@ -24,9 +25,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // One clear line naming the source and why it cannot be scanned, or empty. A folder is
-// walked; a regular file or block device must be a disk image libtsk can open.
-std::string source_problem(const std::string& source) {
-  auto kind = classify_source(source);
+// walked; a regular file or block device must be a disk image libtsk can open (a differential
+// one with its parents).
+std::string source_problem(const std::string& source, const std::vector<std::string>& parents) {
+  auto kind = classify_source(source, ParentSearch{parents});
   return kind ? std::string() : kind.error().message;
 }
 
@@ -61,9 +63,19 @@ std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::st
   return {};
 }
 
+// One password per line (a final CR dropped, empty lines skipped).
+void read_password_file(const std::string& file, std::vector<std::string>& out) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw CLI::ValidationError("--archive-password-file", "cannot read " + file);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(std::move(line));
+  }
+}
+
 int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   for (const auto& s : job.sources) {
-    if (auto problem = source_problem(s); !problem.empty()) {
+    if (auto problem = source_problem(s, job.parents); !problem.empty()) {
       fmt::print(io.err, "triage: {}\n", problem);
       return kExitSourceUnreadable;
     }
@@ -156,6 +168,36 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "with an error row (stage_timeout) and the rest of the evidence is examined; 0: never")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  cmd->add_flag("!--no-archives", opts->archives,
+                "Do not open archives (ZIP, 7z, RAR, TAR, cpio, ar, gzip/bzip2/xz/zstd/lz4 files): each stays "
+                "one item");
+  cmd->add_option("--archive-depth", opts->archive_depth,
+                  "Archives inside archives are opened down to this depth; deeper ones are error rows "
+                  "(archive_depth)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-expand-ratio", opts->max_expand_ratio,
+                  "An archive (its nested archives included) expands to at most this many times its own size, "
+                  "and to 64 MiB whatever its size; members beyond are error rows (archive_limit)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))
+      ->capture_default_str();
+  cmd->add_option("--max-expand", opts->max_expand,
+                  "And to at most this many bytes in all (e.g. 500GB, 1TiB); default: no such cap")
+      ->transform(CLI::AsSizeValue(false));
+  cmd->add_option("--archive-password", opts->archive_passwords,
+                  "A password tried on encrypted archive members (repeatable); never recorded in the case, "
+                  "shown in a report or written to a log. Prefer --archive-password-file: a command line is "
+                  "visible to other users of the machine")
+      ->allow_extra_args(false);
+  cmd->add_option_function<std::string>(
+         "--archive-password-file",
+         [opts](const std::string& file) { read_password_file(file, opts->archive_passwords); },
+         "A file holding one password per line, tried like --archive-password")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--parent", opts->parents,
+                  "The parent (backing) disk of a differential QCOW2, VHD or VHDX source, when it is not beside it "
+                  "under the name the source records (repeatable: a chain); matched by that name")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--resume", opts->resume,
                 "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
                 "it committed is not examined again. Starts the scan when --out holds none yet");

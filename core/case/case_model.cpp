@@ -7,12 +7,13 @@ const char* to_string(SourceKind kind) {
     case SourceKind::directory: return "directory";
     case SourceKind::disk_image: return "disk_image";
     case SourceKind::block_device: return "block_device";
+    case SourceKind::archive: return "archive";
   }
   return "directory";
 }
 
 std::optional<SourceKind> parse_source_kind(std::string_view text) {
-  for (const SourceKind kind : {SourceKind::directory, SourceKind::disk_image, SourceKind::block_device})
+  for (const SourceKind kind : {SourceKind::directory, SourceKind::disk_image, SourceKind::block_device, SourceKind::archive})
     if (text == to_string(kind)) return kind;
   return std::nullopt;
 }

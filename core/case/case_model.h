@@ -22,8 +22,13 @@ struct CaseDetails {
 
 // What a source given to `triage scan` is: a folder is walked as it is; a regular file or a
 // block device is a disk image read through libtsk.
-enum class SourceKind { directory, disk_image, block_device };
-const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_device"
+// archive: an archive given as the source itself (a phone extraction's ZIP): walked as its one
+// file, its members inside, like a folder's files.
+enum class SourceKind { directory, disk_image, block_device, archive };
+const char* to_string(SourceKind kind);  // "directory", "disk_image", "block_device", "archive"
+// A folder, or an archive given as the source: walked file by file, each file digested; no
+// whole-media digest, re-read file by file by triage verify.
+inline bool walked_as_files(SourceKind kind) { return kind == SourceKind::directory || kind == SourceKind::archive; }
 std::optional<SourceKind> parse_source_kind(std::string_view text);
 
 // A disk image's integrity verdict (ACPO principle 1): its media digests before and after the walk.

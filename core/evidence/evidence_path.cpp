@@ -35,6 +35,49 @@ std::optional<EvidenceSegment> segment_from(std::string_view text) {
   return s;
 }
 
+constexpr std::string_view kMemberSeparator = "!/";
+
+// A folder's relative path: written as it is but for a '!' ending a folder's name.
+std::string escape_folder_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '!' && i + 1 < path.size() && path[i + 1] == '/') out += "%21";
+    else out += path[i];
+  }
+  return out;
+}
+
+std::string unescape_folder_path(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.substr(i, 4) == "%21/") {
+      out += '!';
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// "a!/b!/c" -> the text before the first separator, then each member name (unescaped);
+// nullopt when a member name is malformed.
+std::optional<std::vector<std::string>> split_members(std::string_view text, std::string_view& head) {
+  std::vector<std::string> members;
+  auto at = text.find(kMemberSeparator);
+  head = text.substr(0, at);
+  while (at != std::string_view::npos) {
+    text.remove_prefix(at + kMemberSeparator.size());
+    at = text.find(kMemberSeparator);
+    auto name = unescape_path_name(text.substr(0, at));
+    if (!name) return std::nullopt;
+    members.push_back(std::move(*name));
+  }
+  return members;
+}
+
 std::string segment_text(const EvidenceSegment& s) {
   if (s.kind == EvidenceSegment::Kind::unpartitioned) return "unpartitioned@" + std::to_string(s.offset);
   return s.name + "(" + s.type + "@" + std::to_string(s.offset) + ")";
@@ -45,9 +88,11 @@ std::string segment_text(const EvidenceSegment& s) {
 std::string escape_path_name(std::string_view name) {
   std::string out;
   out.reserve(name.size());
-  for (const char c : name) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
     if (c == '%') out += "%25";
     else if (c == ':') out += "%3A";
+    else if (c == '!' && i + 1 < name.size() && name[i + 1] == '/') out += "%21";
     else out += c;
   }
   return out;
@@ -64,6 +109,7 @@ std::optional<std::string> unescape_path_name(std::string_view text) {
     const std::string_view code = text.substr(i + 1, 2);
     if (code == "25") out += '%';
     else if (code == "3A") out += ':';
+    else if (code == "21") out += '!';
     else return std::nullopt;
     i += 2;
   }
@@ -103,15 +149,30 @@ EvidencePath EvidencePath::in_folder(std::string folder, std::string relative) {
   return p;
 }
 
+std::string member_path(std::string_view container, std::string_view name) {
+  return std::string(container) + std::string(kMemberSeparator) + escape_path_name(name);
+}
+
+EvidencePath EvidencePath::member(std::string name) const {
+  EvidencePath p = *this;
+  p.members_.push_back(std::move(name));
+  return p;
+}
+
 std::string EvidencePath::to_string() const {
-  if (folder_) return path_inside_.empty() ? source_ : source_ + "/" + path_inside_;
   std::string out = source_;
-  for (const auto& s : segments_) out += "/" + segment_text(s);
-  if (carved_at_) return out + "/unalloc@" + std::to_string(*carved_at_);
-  if (in_file_system_) {
-    out += ":/" + escape_path_name(path_inside_);
-    if (!stream_.empty()) out += ":" + escape_path_name(stream_);
+  if (folder_) {
+    if (!path_inside_.empty()) out += "/" + escape_folder_path(path_inside_);
+  } else {
+    for (const auto& s : segments_) out += "/" + segment_text(s);
+    if (carved_at_) {
+      out += "/unalloc@" + std::to_string(*carved_at_);
+    } else if (in_file_system_) {
+      out += ":/" + escape_path_name(path_inside_);
+      if (!stream_.empty()) out += ":" + escape_path_name(stream_);
+    }
   }
+  for (const auto& m : members_) out += std::string(kMemberSeparator) + escape_path_name(m);
   return out;
 }
 
@@ -119,19 +180,27 @@ std::optional<EvidencePath> EvidencePath::parse(std::string_view text, std::stri
   if (!text.starts_with(source)) return std::nullopt;
   std::string_view rest = text.substr(source.size());
   if (folder_source) {
-    if (rest.empty()) return in_folder(std::string(source), {});
-    if (!rest.starts_with('/')) return std::nullopt;
-    return in_folder(std::string(source), std::string(rest.substr(1)));
+    std::string_view relative;
+    auto members = split_members(rest, relative);
+    // "folder/" names nothing below the folder.
+    if (!members || (!relative.empty() && !relative.starts_with('/')) || relative == "/") return std::nullopt;
+    EvidencePath p = in_folder(std::string(source), relative.empty() ? std::string() : unescape_folder_path(relative.substr(1)));
+    p.members_ = std::move(*members);
+    return p;
   }
   EvidencePath p{std::string(source)};
   while (!rest.empty()) {
-    if (rest.starts_with(":/")) {  // the file system: the rest is the path inside it
-      const std::string_view inside = rest.substr(2);
+    if (rest.starts_with(":/")) {  // the file system: the rest is the path inside it, then members
+      std::string_view inside;
+      auto members = split_members(rest.substr(2), inside);
       const auto colon = inside.find(':');
       auto path = unescape_path_name(inside.substr(0, colon));
       auto stream = unescape_path_name(colon == std::string_view::npos ? std::string_view() : inside.substr(colon + 1));
-      if (!path || !stream) return std::nullopt;
-      return p.file(std::move(*path), std::move(*stream));
+      if (!path || !stream || !members) return std::nullopt;
+      if (colon != std::string_view::npos && stream->empty()) return std::nullopt;  // "a:" is no stream
+      p = p.file(std::move(*path), std::move(*stream));
+      p.members_ = std::move(*members);
+      return p;
     }
     if (!rest.starts_with('/')) return std::nullopt;
     rest.remove_prefix(1);

@@ -11,11 +11,15 @@
 //   exhibit.E01/p1(apfs-container@20480)/v1(apfs@24576):/x.jpg     a volume of an APFS container
 //   exhibit.E01/p1(fat32@1048576)/unalloc@52461568       carved at that byte offset of the image
 //   exhibit.E01/unpartitioned@0                          space outside any partition
+//   exhibit.E01/p2(ntfs@1048576):/Users/a/x.zip!/DCIM/a.jpg        a member of an archive
+//   /cases/phone/extraction.tar!/private/var/mobile/x.zip!/a.jpg   a member of a member
 //
-// In the path inside a file system, ':' (the stream separator) and '%' are written %3A and %25,
-// so an ext4 file named "a:b" is not read as stream "b" of file "a"; every other byte is written
-// as it is (paths are bytes, not necessarily UTF-8). A folder source's items are plain paths
-// (the folder as given, '/', the path below it), written as they are.
+// In the path inside a file system and in member names, ':' (the stream separator) and '%' are
+// written %3A and %25, so an ext4 file named "a:b" is not read as stream "b" of file "a", and a
+// '!' that ends a folder's name ("dir!/") is written %21 ("dir%21/"), so "!/" only ever separates
+// an archive from its members; every other byte is written as it is (paths are bytes, not
+// necessarily UTF-8). A folder source's items are plain paths (the folder as given, '/', the
+// path below it), written as they are but for that "%21/".
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,6 +58,8 @@ class EvidencePath {
   EvidencePath carved(std::uint64_t offset) const;
   // A folder source's file: the folder, '/', the path below it.
   static EvidencePath in_folder(std::string folder, std::string relative);
+  // A member of the archive this path names, by its name as the archive stores it.
+  EvidencePath member(std::string name) const;
 
   const std::string& source() const { return source_; }
   const std::vector<EvidenceSegment>& segments() const { return segments_; }
@@ -61,6 +67,8 @@ class EvidencePath {
   const std::string& path_inside() const { return path_inside_; }  // unescaped; "" at the root
   const std::string& stream() const { return stream_; }            // unescaped; "" for none
   std::optional<std::uint64_t> carved_offset() const { return carved_at_; }
+  // The member names from the outermost archive in; empty when this is no archive member.
+  const std::vector<std::string>& members() const { return members_; }
 
   // The text outputs show (see above); paths of ordinary names read as they always have.
   std::string to_string() const;
@@ -78,10 +86,15 @@ class EvidencePath {
   bool in_file_system_ = false;
   std::string path_inside_, stream_;
   std::optional<std::uint64_t> carved_at_;
+  std::vector<std::string> members_;
 };
 
-// The escape of a name inside a file system: '%' -> %25, ':' -> %3A; and back (nullopt for a
-// malformed escape).
+// The text of member `name` of the archive whose evidence path is `container`: the same as
+// parsing `container` and writing its member(name), without knowing its source.
+std::string member_path(std::string_view container, std::string_view name);
+
+// The escape of a name inside a file system or an archive: '%' -> %25, ':' -> %3A, '!' before
+// '/' -> %21; and back (nullopt for a malformed escape).
 std::string escape_path_name(std::string_view name);
 std::optional<std::string> unescape_path_name(std::string_view text);
 

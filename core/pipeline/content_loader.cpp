@@ -38,7 +38,10 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
     record.media_type = kind.type;
     record.mime = std::string(kind.mime);
   }
-  const bool wanted = policy.all_files || kind.type != MediaType::other;
+  // An archive is digested too: its members are evidence, and `triage verify` checks them
+  // through it.
+  content.container = policy.containers && policy.containers->opens(content.bytes);
+  const bool wanted = policy.all_files || kind.type != MediaType::other || content.container;
   if (!wanted) return content;  // identified from the head; not digested
 
   const bool whole = record.size <= policy.whole_read_limit ||
@@ -77,6 +80,20 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
     content.video_examined = true;
   }
   return content;
+}
+
+void walk_container_members(RandomAccessReader& reader, const ItemRecord& item, std::span<const std::byte> head,
+                            const ContentPolicy& policy, WalkSink& sink) {
+  if (!policy.containers || sink.stopping()) return;
+  std::vector<std::byte> reread;
+  if (head.size() < kContainerHeadBytes && head.size() < item.size) {
+    reread.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kContainerHeadBytes, item.size)));
+    auto got = read_fully(reader, 0, reread);
+    if (!got) return;  // the item's own read already said why
+    reread.resize(*got);
+    head = reread;
+  }
+  if (policy.containers->opens(head)) policy.containers->walk_members(reader, item, policy, sink);
 }
 
 Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,

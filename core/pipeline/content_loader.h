@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 
 #include "core/digest/digests.h"
+#include "core/pipeline/container_opener.h"
 #include "core/pipeline/evidence_source.h"
 #include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
@@ -34,7 +36,15 @@ struct ContentPolicy {
   std::function<void(RandomAccessReader&, ItemRecord&)> large_video;
   // A stop request ends the read of a large file between chunks (an error: the item is dropped).
   StopToken stop;
+  // Opens archives found among the items and walks their members (nullptr: none is opened).
+  std::shared_ptr<const ContainerOpener> containers;
 };
+
+// After a walker handed an item to the sink: when the item is a container `policy` opens, walks
+// its members into `sink`. `head` is what the walker already read of it (read again from
+// `reader` when shorter than kContainerHeadBytes and the item is longer).
+void walk_container_members(RandomAccessReader& reader, const ItemRecord& item, std::span<const std::byte> head,
+                            const ContentPolicy& policy, WalkSink& sink);
 
 // Every byte of `reader` from offset 0 to its end, through `digest` (which starts over), in
 // chunks of `chunk_size`: the scan's own read of a large file, and `triage verify`'s re-read of

@@ -18,6 +18,7 @@ struct ItemContent {
   bool complete = false;
   std::optional<Digests> streamed_digests;  // large files are digested while the walker reads them
   bool video_examined = false;              // a large video's frames were hashed by the walker
+  bool container = false;  // an archive whose members the walker opens: digested whatever --all-files says
 };
 
 struct WalkedItem {

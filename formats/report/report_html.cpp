@@ -326,6 +326,8 @@ void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
     h.raw("SHA-256 ").text(d.sha256).raw("</span>");
   } else if (s.kind == SourceKind::directory) {
     h.raw("<em>not applicable: a folder; each file is digested (section 6)</em>");
+  } else if (s.kind == SourceKind::archive) {
+    h.raw("<em>not applicable: an archive, digested as an item with each member (section 6)</em>");
   } else if (s.integrity == Integrity::skipped) {
     h.raw("<em>not taken (--no-source-hash)</em>");
   } else {

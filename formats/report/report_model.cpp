@@ -364,7 +364,7 @@ bool item_carved(const CaseReport& report, const ItemRecord& item) {
   if (item.fs.carved) return true;
   const auto source = std::find_if(report.sources.begin(), report.sources.end(),
                                    [&](const SourceInfo& s) { return s.index == item.source_index; });
-  if (source == report.sources.end() || source->kind == SourceKind::directory) return false;
+  if (source == report.sources.end() || walked_as_files(source->kind)) return false;
   const auto path = EvidencePath::parse(item.path, source->path, false);
   return path && path->carved_offset().has_value();
 }

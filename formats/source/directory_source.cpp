@@ -15,37 +15,10 @@
 
 #include <fmt/format.h>
 
+#include "core/pipeline/fd_reader.h"
+
 namespace triage {
 namespace {
-
-class FdReader final : public RandomAccessReader {
- public:
-  explicit FdReader(int fd) : fd_(fd) {}
-  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
-    for (;;) {
-      const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno != EINTR) return Error{"read", std::strerror(errno)};
-    }
-  }
-
- private:
-  int fd_;
-};
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 UnixNanos to_nanos(const struct statx_timestamp& ts) {
   return static_cast<UnixNanos>(ts.tv_sec) * 1'000'000'000 + static_cast<UnixNanos>(ts.tv_nsec);
@@ -143,7 +116,10 @@ class Walker {
       if (listed_) listed_(path);
       return;
     }
-    if (sink_.skip_committed(path)) return;  // --resume: committed before the interruption
+    // --resume: committed before the interruption, so not read again; an archive is still opened
+    // for its members that were not.
+    const bool committed = sink_.skip_committed(path);
+    if (committed && !policy_.containers) return;
     WalkedItem walked;
     walked.record.path = path;
     walked.record.size = st.stx_size;
@@ -151,18 +127,23 @@ class Walker {
     walked.record.mime = "application/octet-stream";
     UniqueFd fd(open_evidence(path, follow_link));
     if (fd.get() < 0) {
+      if (committed) return;
       walked.record.problems.push_back({"read", fmt::format("cannot open: {}", std::strerror(errno))});
       sink_.item(std::move(walked));
       return;
     }
     FdReader reader(fd.get());
+    if (committed) return walk_container_members(reader, walked.record, {}, policy_, sink_);
     auto content = load_content(reader, walked.record, policy_);
     if (content) {
       walked.content = std::move(*content);
     } else {
       walked.record.problems.push_back({content.error().stage, content.error().message});
     }
+    std::optional<ItemRecord> container;
+    if (policy_.containers && policy_.containers->opens(walked.content.bytes)) container = walked.record;
     sink_.item(std::move(walked));
+    if (container) policy_.containers->walk_members(reader, *container, policy_, sink_);
   }
 
   void walk_directory(const std::string& path, const struct statx& st, int depth) {

@@ -6,8 +6,9 @@
 
 namespace triage {
 
-Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which, StopToken stop) {
-  auto opened = open_disk_image(path);
+Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which, StopToken stop,
+                                      const ParentSearch& parents) {
+  auto opened = open_disk_image(path, parents);
   if (!opened) return opened.error();
   ImageDigest out;
   out.format = opened->format;
@@ -40,6 +41,12 @@ IntegrityVerdict judge_integrity(const ImageDigest& before, const ImageDigest& a
     note += "; no acquisition MD5 stored in the image";
   }
   return {Integrity::verified, note};
+}
+
+ParentSearch recorded_parents(const std::vector<std::string>& segments) {
+  ParentSearch out;
+  if (segments.size() > 1) out.given.assign(segments.begin() + 1, segments.end());
+  return out;
 }
 
 }  // namespace triage

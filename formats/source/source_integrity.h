@@ -26,7 +26,10 @@ struct ImageDigest {
 // quarter of the CPU (MD5 is the slowest of the three and SHA-256 has SHA-NI).
 // Throws Interrupted when `stop` is requested.
 Result<ImageDigest> digest_disk_image(const std::string& path, MediaDigests which = MediaDigests::all,
-                                      StopToken stop = {});
+                                      StopToken stop = {}, const ParentSearch& parents = {});
+
+// The parents a differential disk was read with at the scan: its recorded segments after the first.
+ParentSearch recorded_parents(const std::vector<std::string>& segments);
 
 struct IntegrityVerdict {
   Integrity integrity = Integrity::verified;  // verified, changed or acquisition_mismatch

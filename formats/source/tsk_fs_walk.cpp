@@ -309,15 +309,20 @@ class FileSystemWalker {
     const std::uint64_t full_size = r.size;
     r.size = readable;
     const std::string path = r.path;
+    TskAttributeReader reader(data);
+    const bool deleted = r.fs.deleted;
+    std::optional<ItemRecord> container;  // its members follow the item and its notices
     if (!sink_.skip_committed(path)) {  // --resume: not read again when committed before
-      TskAttributeReader reader(data);
       auto content = load_content(reader, r, policy_);
-      r.size = full_size;
       if (content) walked.content = std::move(*content);
       else r.problems.push_back({content.error().stage, content.error().message});
+      if (policy_.containers && policy_.containers->opens(walked.content.bytes)) container = r;  // size: readable
+      r.size = full_size;
       sink_.item(std::move(walked));
+    } else if (policy_.containers) {  // committed before: an archive is still opened for its members
+      container = r;
     }
-    const std::uint64_t mapped = r.fs.deleted ? mapped_size(data, full_size) : full_size;
+    const std::uint64_t mapped = deleted ? mapped_size(data, full_size) : full_size;
     if (readable < full_size && mapped < full_size)
       problem(path, "unrecoverable_tail",
               fmt::format("deleted file: only the first {} of {} bytes are mapped to blocks (on FAT, libtsk recovers "
@@ -331,6 +336,7 @@ class FileSystemWalker {
                           "cover those bytes, as icat gives them",
                           readable, full_size),
               false);
+    if (container) walk_container_members(reader, *container, {}, policy_, sink_);
   }
 
   // Bytes of content the attribute's runs reach: fewer than its size when libtsk recovered a

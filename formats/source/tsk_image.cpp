@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -20,11 +21,69 @@
 #include "core/digest/digests.h"
 #include "core/pipeline/lane_ring.h"
 #include "formats/source/tsk_allocation_cap.h"
+#include "formats/vmdisk/virtual_disk.h"
 
 namespace triage {
 
-Result<OpenedImage> open_disk_image(const std::string& path) {
+namespace {
+
+// tsk_img_open_external (tsk/img/img_open.cpp): the caller allocates a structure whose first
+// member is a TSK_IMG_INFO, and its close callback frees it (tsk_img_close calls it last).
+struct VirtualImage {
+  TSK_IMG_INFO info;  // first: libtsk gets a pointer to it and hands it back to the callbacks
+  std::unique_ptr<VirtualDisk> disk;
+};
+static_assert(std::is_standard_layout_v<VirtualImage>, "libtsk casts between VirtualImage* and TSK_IMG_INFO*");
+
+ssize_t virtual_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, size_t length) {
+  auto* self = reinterpret_cast<VirtualImage*>(img);
+  auto got = self->disk->read_at(static_cast<std::uint64_t>(offset),
+                                 std::span(reinterpret_cast<std::byte*>(buffer), length));
+  if (!got) {
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ);
+    tsk_error_set_errstr("%s", got.error().message.c_str());
+    return -1;
+  }
+  return static_cast<ssize_t>(*got);
+}
+
+void virtual_image_close(TSK_IMG_INFO* img) { delete reinterpret_cast<VirtualImage*>(img); }
+
+void virtual_image_stat(TSK_IMG_INFO* img, FILE* out) {
+  const auto* self = reinterpret_cast<const VirtualImage*>(img);
+  std::fprintf(out, "IMAGE FILE INFORMATION\nType: %s\nSize: %lld\n", self->disk->format().c_str(),
+               static_cast<long long>(img->size));
+}
+
+// A disk libtsk does not open itself (QCOW2, a differential VHD/VHDX), served to libtsk
+// through its external image interface so that volumes and file systems are found as usual.
+Result<OpenedImage> open_virtual_image(std::unique_ptr<VirtualDisk> disk) {
+  auto* image = new VirtualImage();  // value-initialised: libtsk's read cache starts zeroed
+  OpenedImage out;
+  out.format = disk->format();
+  out.segments = disk->files();
+  out.media_size = disk->media_size();
+  image->disk = std::move(disk);
+  TSK_IMG_INFO* img = tsk_img_open_external(image, static_cast<TSK_OFF_T>(out.media_size), 512, virtual_image_read,
+                                            virtual_image_close, virtual_image_stat);
+  if (img == nullptr) {
+    delete image;
+    return Error{"open", fmt::format("'{}' not opened: {}", out.segments.front(), tsk::take_error())};
+  }
+  out.img.reset(img);
+  out.sector_size = img->sector_size;
+  return out;
+}
+
+}  // namespace
+
+Result<OpenedImage> open_disk_image(const std::string& path, const ParentSearch& parents) {
   (void)tsk_allocations_refused();  // links the allocation ceiling in (formats/source/tsk_allocation_cap.h)
+  if (auto disk = open_virtual_disk(path, parents)) {
+    if (!*disk) return disk->error();
+    return open_virtual_image(std::move(**disk));
+  }
   // TSK_IMG_TYPE_DETECT: the type comes from the content, never from the name. Given one
   // segment, libtsk finds the rest itself (raw: .000/.001/..., .aa/.ab; EWF: libewf_glob).
   // raw opens with O_RDONLY, libewf with LIBEWF_OPEN_READ: the evidence is never written.

@@ -1,6 +1,7 @@
 #pragma once
 // A disk image or block device opened read-only through libtsk, its type detected from
-// content: raw (split raw segments found from the first), E01 (all segments), VHD, VMDK, AFF.
+// content: raw (split raw segments found from the first), E01 (all segments), VHD, VHDX, VMDK,
+// AFF; QCOW2 and differential VHD/VHDX chains through formats/vmdisk.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,19 +12,21 @@
 #include "core/result.h"
 #include "core/stop.h"
 #include "formats/source/tsk_handles.h"
+#include "formats/vmdisk/virtual_disk.h"
 
 namespace triage {
 
 struct OpenedImage {
   tsk::ImgPtr img;
-  std::string format;                 // libtsk's name: "raw", "ewf", "vhdi", "vmdk", "aff"...
-  std::vector<std::string> segments;  // every file libtsk reads, in order
+  std::string format;                 // libtsk's name ("raw", "ewf", "vhdi", "vmdk", "aff"), or "qcow", "vhd", "vhdx"
+  std::vector<std::string> segments;  // every file read, in order (a differential disk, then its parents)
   std::uint64_t media_size = 0;       // bytes of media content (for E01/VHD/VMDK, not file size)
   unsigned sector_size = 512;
 };
 
-// Opens `path` (the first segment for split raw and E01). Error names the file and the reason.
-Result<OpenedImage> open_disk_image(const std::string& path);
+// Opens `path` (the first segment for split raw and E01; a differential disk, its parents found
+// as `parents` says). Error names the file and the reason.
+Result<OpenedImage> open_disk_image(const std::string& path, const ParentSearch& parents = {});
 
 // An image held in memory (the fuzz harness's input), read through libtsk's external image
 // interface; `bytes` must outlive the image. Format "memory", no segments.

@@ -226,14 +226,15 @@ TskSource::TskSource(std::string image, std::span<const std::byte> bytes, Conten
 
 namespace {
 
-Result<OpenedImage> open_image(const std::string& image, const std::optional<std::span<const std::byte>>& memory) {
-  return memory ? open_memory_image(*memory) : open_disk_image(image);
+Result<OpenedImage> open_image(const std::string& image, const std::optional<std::span<const std::byte>>& memory,
+                               const ParentSearch& parents) {
+  return memory ? open_memory_image(*memory) : open_disk_image(image, parents);
 }
 
 }  // namespace
 
 void TskSource::walk(WalkSink& sink) {
-  auto opened = open_image(image_, memory_);
+  auto opened = open_image(image_, memory_, options_.parents);
   if (!opened) {
     WalkProblem p;
     p.path = image_;
@@ -258,7 +259,7 @@ void TskSource::walk(WalkSink& sink) {
 namespace triage {
 
 void TskSource::count(WalkTotals& totals, const std::atomic<bool>& stop) {
-  auto opened = open_image(image_, memory_);
+  auto opened = open_image(image_, memory_, options_.parents);
   if (!opened) return;
   StopOnlySink sink(stop);
   StageWatch watch([&sink] { return sink.stopping(); }, options_.stage_budget);

@@ -12,6 +12,7 @@
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
 #include "formats/source/carve_runs.h"
+#include "formats/vmdisk/virtual_disk.h"
 
 namespace triage {
 
@@ -22,6 +23,8 @@ struct TskWalkOptions {
   std::chrono::milliseconds stage_budget{30'000};
   // Whether a carved structure decodes (the application gives formats/image's decoder).
   CarvedImageCheck carved_image_decodes;
+  // Where a differential disk's parents are (--parent), besides beside it.
+  ParentSearch parents;
 };
 
 class TskSource final : public EvidenceSource {

@@ -55,22 +55,6 @@ const std::vector<CorpusImage>& corpus_images() {
   return images;
 }
 
-std::multimap<std::string, ExpectedFile> read_expected_files(const fs::path& file) {
-  std::multimap<std::string, ExpectedFile> out;
-  std::istringstream in(test::read_text(file));
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream row(line);
-    std::string cell;
-    while (std::getline(row, cell, '\t')) cells.push_back(cell);
-    REQUIRE(cells.size() == 11);
-    out.emplace(cells[0], ExpectedFile{cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[9], cells[10]});
-  }
-  return out;
-}
-
 Tally compare_image(const fs::path& corpus, const CorpusImage& image,
                     const std::multimap<std::string, ExpectedFile>& expected) {
   test::TempDir tmp;
@@ -116,7 +100,7 @@ std::string sha256_of(const fs::path& file) { return digest_buffer(test::read_by
 TEST_CASE("disk-image corpus: every regular file, address, state and digest as fls and icat give them") {
   auto corpus = test::require_corpus("disk-images");
   if (!corpus) return;
-  const auto expected = read_expected_files(*corpus / "expected/expected-files.tsv");
+  const auto expected = test::read_expected_files(*corpus / "expected/expected-files.tsv");
   Tally total;
   for (const auto& image : corpus_images()) {
     const Tally t = compare_image(*corpus, image, expected);

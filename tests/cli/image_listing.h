@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/digest/digests.h"
 #include "core/evidence/evidence_path.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/support/test_support.h"
 
 namespace triage::test {
 
@@ -52,6 +54,7 @@ struct ScannedImage {
   std::multimap<std::pair<std::string, std::string>, nlohmann::json> name_only;
   std::vector<nlohmann::json> problems;  // error rows (notices other than name-only left out)
   std::vector<nlohmann::json> carved;    // items carved from unallocated space (`.../unalloc@N`)
+  std::vector<nlohmann::json> members;   // members of archives inside (`...!/name`): fls lists no such file
 };
 
 inline ScannedImage index_scan(const std::string& image, const std::string& jsonl) {
@@ -63,8 +66,13 @@ inline ScannedImage index_scan(const std::string& image, const std::string& json
       else if (line["is_error"] == true) out.problems.push_back(line);
       continue;
     }
-    if (auto parsed = EvidencePath::parse(path, image, false); parsed && parsed->carved_offset()) {
+    const auto parsed = EvidencePath::parse(path, image, false);
+    if (parsed && parsed->carved_offset()) {
       out.carved.push_back(line);
+      continue;
+    }
+    if (parsed && !parsed->members().empty()) {
+      out.members.push_back(line);
       continue;
     }
     auto [offset, fls_path] = split_evidence_path(image, path);
@@ -113,6 +121,23 @@ inline Tally match_listing(ScannedImage scanned, const std::vector<ExpectedFile>
   for (const auto& entry : scanned.items) CHECK_MESSAGE(false, "not in the listing: " << entry.second.dump());
   for (const auto& entry : scanned.name_only) CHECK_MESSAGE(false, "not in the listing: " << entry.second.dump());
   return tally;
+}
+
+// expected-files.tsv of a corpus folder: image label -> its rows (header line skipped).
+inline std::multimap<std::string, ExpectedFile> read_expected_files(const std::filesystem::path& file) {
+  std::multimap<std::string, ExpectedFile> out;
+  std::istringstream in(read_text(file));
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    std::string cell;
+    while (std::getline(row, cell, '\t')) cells.push_back(cell);
+    REQUIRE(cells.size() == 11);
+    out.emplace(cells[0], ExpectedFile{cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[9], cells[10]});
+  }
+  return out;
 }
 
 // Standard output of a shell command; empty when it fails.

@@ -15,6 +15,7 @@
 
 #include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
+#include "formats/archive/archive_opener.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/vpdq_reader.h"
@@ -240,6 +241,27 @@ void video(const std::uint8_t* data, std::size_t size) {
   (void)hash_video_buffer(content, options);
 }
 
+void archive(const std::uint8_t* data, std::size_t size) {
+  // Through the project's own opener (libarchive over the bytes, members loaded, archives inside
+  // opened, spooling when a member outgrows memory), as a scan walks an archive in a folder;
+  // limits small, so that a bomb costs one input little.
+  ArchiveOptions options;
+  options.max_depth = 4;
+  options.ratio_floor = 4u << 20;
+  options.max_ratio = 10;
+  options.passwords = {"password"};
+  const std::filesystem::path shm = "/dev/shm";
+  options.spool_dir = std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
+  ContentPolicy policy = bounded_policy();
+  policy.containers = std::make_shared<ArchiveOpener>(options);
+  ItemRecord container;
+  container.path = "fuzz.zip";
+  container.size = size;
+  SpanReader reader(bytes_of(data, size));
+  BoundedSink sink(256);
+  if (policy.containers->opens(bytes_of(data, size))) policy.containers->walk_members(reader, container, policy, sink);
+}
+
 void evidence_path(const std::uint8_t* data, std::size_t size) {
   // The first byte picks how much of the rest is the source (and whether it is a folder); the
   // remainder is the path text. Whatever parses must write back to text that parses to the same
@@ -267,6 +289,7 @@ Target find_target(std::string_view name) {
   if (name == "tsk_source") return tsk_source;
   if (name == "video") return video;
   if (name == "evidence_path") return evidence_path;
+  if (name == "archive") return archive;
   return nullptr;
 }
 

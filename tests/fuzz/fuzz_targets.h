@@ -20,10 +20,12 @@ void carver(const std::uint8_t* data, std::size_t size);        // the bytes as 
 void tsk_source(const std::uint8_t* data, std::size_t size);    // the bytes as a disk image, walked (libtsk)
 void video(const std::uint8_t* data, std::size_t size);         // video decoding and frame hashing (FFmpeg)
 void evidence_path(const std::uint8_t* data, std::size_t size);  // evidence path text read back (report, resume)
+void archive(const std::uint8_t* data, std::size_t size);        // the bytes as an archive, its members walked (libarchive)
 
 // Every target's name, in the order run.sh lists them.
 inline constexpr std::string_view kTargetNames[] = {"sniff",  "exif",       "image_pdq", "hashset_text", "hashset_binary",
-                                                    "carver", "tsk_source", "video",  "evidence_path"};
+                                                    "carver", "tsk_source", "video",  "evidence_path",
+                                                    "archive"};
 
 // The target of that name ("sniff", "exif", ...); nullptr when there is none.
 Target find_target(std::string_view name);

@@ -4,7 +4,7 @@
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
 #   Targets (tests/fuzz/fuzz_targets.h): tsk_source, image_pdq, video, carver, hashset_text,
-#   hashset_binary, exif, sniff, evidence_path (FUZZ_PARALLEL at a time, default one per core).
+#   hashset_binary, exif, sniff, evidence_path, archive (FUZZ_PARALLEL at a time, default one per core).
 #   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB; disk images up to 4 MiB,
 #   gunzipped, for tsk_source and carver, which libFuzzer cuts to its 1 MiB default max_len),
 #   small hash-set files, carving inputs (sample images between filler bytes) and tiny videos
@@ -23,7 +23,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 # Longest first, so that the parallel lanes end together.
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver hashset_text hashset_binary exif sniff evidence_path)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver archive hashset_text hashset_binary exif sniff evidence_path)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")
@@ -118,6 +118,31 @@ for p in 'disk.E01/p2(ntfs@1048576):/Users/a/x.jpg:Zone.Identifier' 'disk.E01/p1
   { printf '\010'; printf '%s' "$p"; } >"$paths/$(printf '%s' "$p" | sha1sum | cut -c1-12)"
 done
 seed evidence_path "$paths"/*
+
+# Archives: the sample files in every format the opener reads, one nested, one encrypted with the
+# harness's password, and libarchive's RAR test archives.
+arch=$FUZZ_DIR/generated-archives
+mkdir -p "$arch"
+if [[ ! -s $arch/album.zip ]] && command -v python3 >/dev/null; then
+  python3 - samples/evidence "$arch" <<'PY' || true
+import io, sys, tarfile, zipfile
+src, out = sys.argv[1], sys.argv[2]
+names = ['DCIM/100TEST/IMG_0002.jpg', 'Pictures/bars.gif', 'Documents/notes.txt']
+with zipfile.ZipFile(out + '/album.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    for n in names: z.write(src + '/' + n, n)
+for mode, ext in (('w:gz', 'tar.gz'), ('w:bz2', 'tar.bz2'), ('w:xz', 'tar.xz'), ('w', 'tar')):
+    with tarfile.open(out + '/album.' + ext, mode) as t:
+        for n in names: t.add(src + '/' + n, n)
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, 'w') as z: z.write(src + '/' + names[1], names[1])
+with zipfile.ZipFile(out + '/nested.zip', 'w') as z: z.writestr('inner.zip', inner.getvalue())
+PY
+  command -v 7z >/dev/null && (cd samples/evidence && 7z a -bd -tzip -ppassword "$arch/encrypted.zip" Pictures/bars.gif >/dev/null &&
+    7z a -bd "$arch/album.7z" Pictures/bars.gif Documents/notes.txt >/dev/null) || true
+  command -v zstd >/dev/null && zstd -q -f -o "$arch/album.tar.zst" "$arch/album.tar" || true
+  gzip -c samples/evidence/Documents/notes.txt >"$arch/notes.txt.gz" || true
+fi
+seed_upto $((1 << 20)) archive "$arch"/* tests/fixtures/archives/*.rar
 
 seed_upto $((1 << 20)) video samples/evidence/Videos/clip.mp4 "$corpus/vpdq-threatexchange/videos/test-padded-dimensions.mp4" \
   "$vids"/*
