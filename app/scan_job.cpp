@@ -161,6 +161,7 @@ class ScanRun {
     tsk.stage_budget = std::chrono::milliseconds(static_cast<std::int64_t>(options_.stage_timeout * 1000));
     tsk.carved_image_decodes = image_decode_failure;
     tsk.parents.given = options_.parents;
+    tsk.keys = options_.keys;
     const std::vector<SourceInfo> recorded = previous_ ? store_->sources() : std::vector<SourceInfo>{};
     for (std::size_t i = 0; i < options_.sources.size(); ++i) {
       const auto& path = options_.sources[i];

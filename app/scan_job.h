@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "formats/casedb/case_details.h"
+#include "formats/crypt/volume_key.h"
 
 namespace triage {
 
@@ -51,6 +52,8 @@ struct ScanJobOptions {
   std::vector<std::string> archive_passwords;
   // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.
   std::vector<std::string> parents;
+  // --key: keys for encrypted volumes; never recorded (the case keeps their number).
+  std::vector<VolumeKey> keys;
 };
 
 struct ScanCounts {
@@ -74,6 +77,7 @@ struct ScanOutcome {
   std::vector<std::string> first_errors;  // a few, for the summary
   std::vector<std::string> integrity;     // one line per disk image: its digests and the verdict
   bool source_changed = false;            // a disk image's digests differ after the walk
+  bool key_rejected = false;              // no key given opened an encrypted volume (volume_key_rejected)
 };
 
 // A hash set or profile given to the scan cannot be used (named in the message).

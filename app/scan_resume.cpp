@@ -50,6 +50,7 @@ std::string options_json(const ScanJobOptions& o) {
       .number("max_expand_ratio", o.max_expand_ratio)
       .number("max_expand", o.max_expand)
       .number("archive_passwords", static_cast<std::uint64_t>(o.archive_passwords.size()))
+      .number("keys", static_cast<std::uint64_t>(o.keys.size()))
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();

@@ -64,6 +64,7 @@ void CountingSink::on_item(const ItemRecord& item) {
 }
 
 void CountingSink::on_problem(const WalkProblem& problem) {
+  if (problem.kind == "volume_key_rejected") outcome_.key_rejected = true;
   if (problem.is_error) {
     ++outcome_.counts.walk_errors;
     remember(problem.path, problem.kind + ": " + problem.message);

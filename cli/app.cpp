@@ -11,13 +11,22 @@
 namespace triage::cli {
 
 std::string quote_command_line(int argc, const char* const* argv) {
-  // A password is never recorded: its value is withheld from the command line the case keeps.
-  constexpr std::string_view kPassword = "--archive-password";
+  // A password or key is never recorded: its value is withheld from the command line the case
+  // keeps (of a --key SELECTOR:TYPE:VALUE, the selector and type are kept).
+  constexpr std::string_view kPassword = "--archive-password", kKey = "--key";
+  const auto key_withheld = [](std::string_view spec) {
+    const auto first = spec.find(':');
+    const auto second = first == std::string_view::npos ? first : spec.find(':', first + 1);
+    return second == std::string_view::npos ? std::string("(withheld)")
+                                            : std::string(spec.substr(0, second + 1)) + "(withheld)";
+  };
   std::string line;
   for (int i = 0; i < argc; ++i) {
     std::string arg = argv[i];
     if (i > 0 && argv[i - 1] == kPassword) arg = "(withheld)";
     else if (arg.starts_with(std::string(kPassword) + "=")) arg = std::string(kPassword) + "=(withheld)";
+    else if (i > 0 && argv[i - 1] == kKey) arg = key_withheld(arg);
+    else if (arg.starts_with(std::string(kKey) + "=")) arg = std::string(kKey) + "=" + key_withheld(arg.substr(kKey.size() + 1));
     if (i) line += ' ';
     const bool plain = !arg.empty() && arg.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==

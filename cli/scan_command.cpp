@@ -113,6 +113,7 @@ int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
   if (outcome.interrupted) return kExitInterrupted;
   if (outcome.source_changed) return kExitSourceChanged;
+  if (outcome.key_rejected) return kExitSourceUnreadable;
   const auto& c = outcome.counts;
   return c.item_errors + c.walk_errors > 0 ? kExitItemErrors : kExitClean;
 }
@@ -194,6 +195,17 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
          [opts](const std::string& file) { read_password_file(file, opts->archive_passwords); },
          "A file holding one password per line, tried like --archive-password")
       ->check(CLI::ExistingFile);
+  cmd->add_option_function<std::string>(
+         "--key",
+         [opts](const std::string& spec) {
+           auto key = parse_volume_key(spec);
+           if (!key) throw CLI::ValidationError("--key", key.error().message);
+           opts->keys.push_back(std::move(*key));
+         },
+         "SELECTOR:TYPE:VALUE, a key for encrypted volumes (repeatable): SELECTOR * (any volume), a partition "
+         "(p2) or the volume's UUID; TYPE password, key_file (VALUE its path) or recovery_password. LUKS1 and "
+         "LUKS2 volumes a key opens are walked decrypted. Never recorded, shown in a report or logged")
+      ->allow_extra_args(false);
   cmd->add_option("--parent", opts->parents,
                   "The parent (backing) disk of a differential QCOW2, VHD or VHDX source, when it is not beside it "
                   "under the name the source records (repeatable: a chain); matched by that name")

@@ -29,54 +29,64 @@ namespace {
 
 // tsk_img_open_external (tsk/img/img_open.cpp): the caller allocates a structure whose first
 // member is a TSK_IMG_INFO, and its close callback frees it (tsk_img_close calls it last).
-struct VirtualImage {
+struct ReaderImage {
   TSK_IMG_INFO info;  // first: libtsk gets a pointer to it and hands it back to the callbacks
-  std::unique_ptr<VirtualDisk> disk;
+  std::unique_ptr<RandomAccessReader> reader;
+  std::string name;
 };
-static_assert(std::is_standard_layout_v<VirtualImage>, "libtsk casts between VirtualImage* and TSK_IMG_INFO*");
+static_assert(std::is_standard_layout_v<ReaderImage>, "libtsk casts between ReaderImage* and TSK_IMG_INFO*");
 
-ssize_t virtual_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, size_t length) {
-  auto* self = reinterpret_cast<VirtualImage*>(img);
-  auto got = self->disk->read_at(static_cast<std::uint64_t>(offset),
-                                 std::span(reinterpret_cast<std::byte*>(buffer), length));
-  if (!got) {
-    tsk_error_reset();
-    tsk_error_set_errno(TSK_ERR_IMG_READ);
-    tsk_error_set_errstr("%s", got.error().message.c_str());
-    return -1;
+// libtsk hands a short count back to its caller as is (a carving read of 8 MiB would see 1 MiB
+// and call it a failure), so the reader is asked until the request is filled or the data ends.
+ssize_t reader_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, size_t length) {
+  auto* self = reinterpret_cast<ReaderImage*>(img);
+  const auto out = std::span(reinterpret_cast<std::byte*>(buffer), length);
+  std::size_t done = 0;
+  while (done < length) {
+    auto got = self->reader->read_at(static_cast<std::uint64_t>(offset) + done, out.subspan(done));
+    if (!got) {
+      tsk_error_reset();
+      tsk_error_set_errno(TSK_ERR_IMG_READ);
+      tsk_error_set_errstr("%s", got.error().message.c_str());
+      return -1;
+    }
+    if (*got == 0) break;
+    done += *got;
   }
-  return static_cast<ssize_t>(*got);
+  return static_cast<ssize_t>(done);
 }
 
-void virtual_image_close(TSK_IMG_INFO* img) { delete reinterpret_cast<VirtualImage*>(img); }
+void reader_image_close(TSK_IMG_INFO* img) { delete reinterpret_cast<ReaderImage*>(img); }
 
-void virtual_image_stat(TSK_IMG_INFO* img, FILE* out) {
-  const auto* self = reinterpret_cast<const VirtualImage*>(img);
-  std::fprintf(out, "IMAGE FILE INFORMATION\nType: %s\nSize: %lld\n", self->disk->format().c_str(),
+void reader_image_stat(TSK_IMG_INFO* img, FILE* out) {
+  const auto* self = reinterpret_cast<const ReaderImage*>(img);
+  std::fprintf(out, "IMAGE FILE INFORMATION\nType: %s\nSize: %lld\n", self->name.c_str(),
                static_cast<long long>(img->size));
 }
 
-// A disk libtsk does not open itself (QCOW2, a differential VHD/VHDX), served to libtsk
-// through its external image interface so that volumes and file systems are found as usual.
+// A disk libtsk does not open itself (QCOW2, a differential VHD/VHDX).
 Result<OpenedImage> open_virtual_image(std::unique_ptr<VirtualDisk> disk) {
-  auto* image = new VirtualImage();  // value-initialised: libtsk's read cache starts zeroed
   OpenedImage out;
   out.format = disk->format();
   out.segments = disk->files();
   out.media_size = disk->media_size();
-  image->disk = std::move(disk);
-  TSK_IMG_INFO* img = tsk_img_open_external(image, static_cast<TSK_OFF_T>(out.media_size), 512, virtual_image_read,
-                                            virtual_image_close, virtual_image_stat);
-  if (img == nullptr) {
-    delete image;
-    return Error{"open", fmt::format("'{}' not opened: {}", out.segments.front(), tsk::take_error())};
-  }
-  out.img.reset(img);
-  out.sector_size = img->sector_size;
+  out.img = open_reader_image(std::move(disk), out.media_size, out.format);
+  if (!out.img) return Error{"open", fmt::format("'{}' not opened: {}", out.segments.front(), tsk::take_error())};
+  out.sector_size = out.img->sector_size;
   return out;
 }
 
 }  // namespace
+
+tsk::ImgPtr open_reader_image(std::unique_ptr<RandomAccessReader> reader, std::uint64_t size, std::string name) {
+  auto* image = new ReaderImage();  // value-initialised: libtsk's read cache starts zeroed
+  image->reader = std::move(reader);
+  image->name = std::move(name);
+  TSK_IMG_INFO* img = tsk_img_open_external(image, static_cast<TSK_OFF_T>(size), 512, reader_image_read,
+                                            reader_image_close, reader_image_stat);
+  if (img == nullptr) delete image;
+  return tsk::ImgPtr(img);
+}
 
 Result<OpenedImage> open_disk_image(const std::string& path, const ParentSearch& parents) {
   (void)tsk_allocations_refused();  // links the allocation ceiling in (formats/source/tsk_allocation_cap.h)

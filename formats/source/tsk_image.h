@@ -3,12 +3,14 @@
 // content: raw (split raw segments found from the first), E01 (all segments), VHD, VHDX, VMDK,
 // AFF; QCOW2 and differential VHD/VHDX chains through formats/vmdisk.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/item.h"
+#include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
 #include "core/stop.h"
 #include "formats/source/tsk_handles.h"
@@ -27,6 +29,12 @@ struct OpenedImage {
 // Opens `path` (the first segment for split raw and E01; a differential disk, its parents found
 // as `parents` says). Error names the file and the reason.
 Result<OpenedImage> open_disk_image(const std::string& path, const ParentSearch& parents = {});
+
+// `size` bytes read through `reader`, served to libtsk through its external image interface
+// (tsk_img_open_external) so that volumes and file systems are found in them as in any image: a
+// disk libtsk does not open itself, a decrypted volume. `name` is its type for img_stat. Null
+// (libtsk's error set) when libtsk refuses it.
+tsk::ImgPtr open_reader_image(std::unique_ptr<RandomAccessReader> reader, std::uint64_t size, std::string name);
 
 // An image held in memory (the fuzz harness's input), read through libtsk's external image
 // interface; `bytes` must outlive the image. Format "memory", no segments.

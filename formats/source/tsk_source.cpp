@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "formats/crypt/luks_volume.h"
 #include "formats/source/tsk_fs_walk.h"
 #include "formats/source/tsk_image.h"
 #include "formats/source/tsk_stage_watch.h"
@@ -13,6 +14,39 @@
 
 namespace triage {
 namespace {
+
+// `length` bytes of an image from `offset`: an encrypted volume's ciphertext.
+class ImageRangeReader final : public RandomAccessReader {
+ public:
+  ImageRangeReader(TSK_IMG_INFO* img, std::uint64_t offset, std::uint64_t length)
+      : img_(img), offset_(offset), length_(length) {}
+  std::uint64_t size() const { return length_; }
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset >= length_) return std::size_t{0};
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), length_ - offset));
+    const ssize_t got = tsk_img_read(img_, static_cast<TSK_OFF_T>(offset_ + offset), reinterpret_cast<char*>(out.data()), want);
+    if (got < 0) return Error{"read", tsk::take_error()};
+    return static_cast<std::size_t>(got);
+  }
+
+ private:
+  TSK_IMG_INFO* img_;
+  std::uint64_t offset_, length_;
+};
+
+// A decrypted volume owning the reader of its ciphertext.
+class DecryptedReader final : public RandomAccessReader {
+ public:
+  DecryptedReader(std::unique_ptr<ImageRangeReader> raw, std::unique_ptr<LuksVolume> plain)
+      : raw_(std::move(raw)), plain_(std::move(plain)) {}
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    return plain_->read_at(offset, out);
+  }
+
+ private:
+  std::unique_ptr<ImageRangeReader> raw_;  // read by plain_
+  std::unique_ptr<LuksVolume> plain_;
+};
 
 // One volume: the whole image (part == nullptr) or a partition.
 struct Volume {
@@ -32,6 +66,7 @@ class ImageWalker {
         policy_(policy),
         carve_(options.carve && totals == nullptr),
         carved_image_decodes_(options.carved_image_decodes),
+        keys_(options.keys),
         sink_(sink),
         watch_(watch),
         totals_(totals) {}
@@ -77,17 +112,7 @@ class ImageWalker {
       return;
     }
     if (fs) {
-      const EvidencePath file_system = located(volume, tsk_fs_type_toname(fs->ftype));
-      const TSK_DADDR_T last_block = last_block_in_evidence(fs.get(), volume, file_system.to_string());
-      watch_.begin("file walk");
-      walk_file_system(fs.get(), file_system, policy_, sink_, watch_, totals_);
-      if (watch_.budget_spent())
-        problem(file_system.file_system_root().to_string(), "stage_timeout", watch_.spent_message());
-      if (carve_ && !sink_.stopping()) {
-        watch_.begin("carving");
-        carve_unallocated(fs.get(), last_block, file_system, policy_, carved_image_decodes_, sink_, watch_);
-        if (watch_.budget_spent()) problem(file_system.to_string(), "stage_timeout", watch_.spent_message());
-      }
+      walk_found_file_system(fs.get(), located(volume, tsk_fs_type_toname(fs->ftype)), volume);
       return;
     }
     const std::string fs_error = tsk::take_error();
@@ -104,8 +129,18 @@ class ImageWalker {
                                      head.size());
     head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     tsk_error_reset();
+    if (auto luks = read_luks_header(head)) {
+      walk_luks(volume, *luks);
+      return;
+    }
     if (auto kind = encrypted_volume_kind(head)) {
-      problem(where, "encrypted_volume", fmt::format("{} encrypted volume: not examined (no key given)", *kind));
+      // BitLocker (libbde) and FileVault (libfvde) decryption is not shipped: no test volume of
+      // either can be made here to check it against.
+      problem(where, "encrypted_volume",
+              keys_.empty() ? fmt::format("{} encrypted volume: not examined, a key is needed", *kind)
+                            : fmt::format("{} encrypted volume: not examined: triage decrypts LUKS1 and LUKS2 "
+                                          "volumes only",
+                                          *kind));
       return;
     }
     std::string message = fmt::format("no file system found (libtsk: {})", fs_error);
@@ -117,6 +152,57 @@ class ImageWalker {
                                bits, sampled.size() / 1024);
     }
     problem(where, "no_file_system", std::move(message));
+  }
+
+  void walk_found_file_system(TSK_FS_INFO* fs, const EvidencePath& file_system, const Volume& volume) {
+    const TSK_DADDR_T last_block = last_block_in_evidence(fs, volume, file_system.to_string());
+    watch_.begin("file walk");
+    walk_file_system(fs, file_system, policy_, sink_, watch_, totals_);
+    if (watch_.budget_spent()) problem(file_system.file_system_root().to_string(), "stage_timeout", watch_.spent_message());
+    if (carve_ && !sink_.stopping()) {
+      watch_.begin("carving");
+      carve_unallocated(fs, last_block, file_system, policy_, carved_image_decodes_, sink_, watch_);
+      if (watch_.budget_spent()) problem(file_system.to_string(), "stage_timeout", watch_.spent_message());
+    }
+  }
+
+  // A LUKS volume: a row saying a key is needed, or (a key given opens it) the file system of its
+  // decrypted data area, walked as any other at `.../decrypted(TYPE@OFFSET)`, OFFSET the data
+  // area's byte offset in the image. A notice records that the examiner's key opened it.
+  void walk_luks(const Volume& volume, const LuksHeader& luks) {
+    const EvidencePath at = located(volume, "luks");
+    const std::string where = at.to_string();
+    const std::string name = fmt::format("LUKS{} encrypted volume (UUID {})", luks.version, luks.uuid);
+    const auto keys = keys_for(keys_, volume.name, luks.uuid);
+    if (keys.empty()) return problem(where, "encrypted_volume", name + ": not examined, a key is needed (--key)");
+    if (totals_ != nullptr) return;  // counting: no key derivation for an estimate
+    auto raw = std::make_unique<ImageRangeReader>(img_, volume.offset, volume_length(volume));
+    auto unlocked = LuksVolume::unlock(*raw, raw->size(), keys);
+    if (!unlocked) {
+      const bool wrong_key = unlocked.error().stage == "key";
+      return problem(where, wrong_key ? "volume_key_rejected" : "encrypted_volume",
+                     fmt::format("{}: not examined: {}", name, unlocked.error().message));
+    }
+    LuksVolume& plain = **unlocked;
+    problem(where, "decrypted_volume", fmt::format("{} opened with a key given by the examiner ({})", name, plain.description()),
+            false);
+    const std::uint64_t data_offset = volume.offset + plain.data_offset(), size = plain.size();
+    tsk::ImgPtr img = open_reader_image(std::make_unique<DecryptedReader>(std::move(raw), std::move(*unlocked)), size,
+                                        "luks");
+    tsk::FsPtr fs(img ? tsk_fs_open_img(img.get(), 0, TSK_FS_TYPE_DETECT) : nullptr);
+    if (!fs)
+      return problem(at.volume("decrypted", "unknown", data_offset).to_string(), "no_file_system",
+                     fmt::format("no file system found in the decrypted volume (libtsk: {})", tsk::take_error()));
+    walk_found_file_system(fs.get(), at.volume("decrypted", tsk_fs_type_toname(fs->ftype), data_offset), {});
+  }
+
+  // Bytes of the volume: the partition's, or the image's from the volume's offset.
+  std::uint64_t volume_length(const Volume& volume) const {
+    const std::uint64_t image_size = static_cast<std::uint64_t>(img_->size);
+    std::uint64_t length = image_size > volume.offset ? image_size - volume.offset : 0;
+    if (volume.part != nullptr)
+      length = std::min<std::uint64_t>(length, static_cast<std::uint64_t>(volume.part->len) * volume.part->vs->block_size);
+    return length;
   }
 
   // The last block of the file system that the evidence holds: a file system claiming more blocks
@@ -148,11 +234,7 @@ class ImageWalker {
 
   // Up to 16 pieces of 64 KiB spread evenly over the volume, for its entropy.
   std::vector<std::byte> sampled_bytes(const Volume& volume) const {
-    const std::uint64_t image_size = static_cast<std::uint64_t>(img_->size);
-    std::uint64_t length = image_size > volume.offset ? image_size - volume.offset : 0;
-    if (volume.part != nullptr)
-      length = std::min<std::uint64_t>(length, static_cast<std::uint64_t>(volume.part->len) *
-                                                   volume.part->vs->block_size);
+    const std::uint64_t length = volume_length(volume);
     constexpr std::uint64_t kPiece = 64u << 10, kPieces = 16;
     std::vector<std::byte> out;
     const std::uint64_t step = std::max<std::uint64_t>(kPiece, length / kPieces);
@@ -177,7 +259,8 @@ class ImageWalker {
       const EvidencePath volume_path = container.volume(fmt::format("v{}", ++ordinal), "apfs", offset);
       const std::string path = volume_path.to_string();
       if (v->flags & TSK_POOL_VOLUME_FLAG_ENCRYPTED) {
-        problem(path, "encrypted_volume", "APFS volume is encrypted (FileVault): not examined (no key given)");
+        problem(path, "encrypted_volume", "APFS volume is encrypted (FileVault): not examined, a key is needed "
+                                          "(triage does not decrypt APFS volumes)");
         continue;
       }
       // As fls -P apfs -B <block>: the pool gives an image of the volume (tsk_fs_open_pool is
@@ -211,6 +294,7 @@ class ImageWalker {
   const ContentPolicy& policy_;
   bool carve_;
   const CarvedImageCheck& carved_image_decodes_;
+  const std::vector<VolumeKey>& keys_;
   WalkSink& sink_;
   StageWatch& watch_;
   WalkTotals* totals_;

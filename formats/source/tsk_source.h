@@ -8,9 +8,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/pipeline/content_loader.h"
 #include "core/pipeline/evidence_source.h"
+#include "formats/crypt/volume_key.h"
 #include "formats/source/carve_runs.h"
 #include "formats/vmdisk/virtual_disk.h"
 
@@ -25,6 +27,8 @@ struct TskWalkOptions {
   CarvedImageCheck carved_image_decodes;
   // Where a differential disk's parents are (--parent), besides beside it.
   ParentSearch parents;
+  // Keys for encrypted volumes (--key); a LUKS volume one of them opens is walked decrypted.
+  std::vector<VolumeKey> keys;
 };
 
 class TskSource final : public EvidenceSource {

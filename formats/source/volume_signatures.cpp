@@ -18,6 +18,9 @@ bool has_at(std::span<const std::byte> head, std::size_t offset, std::string_vie
 std::optional<std::string> encrypted_volume_kind(std::span<const std::byte> head) {
   if (has_at(head, 3, "-FVE-FS-")) return "BitLocker";
   if (has_at(head, 0, std::string_view("LUKS\xBA\xBE", 6))) return "LUKS";
+  // Core Storage physical volume header (libfvde's documentation of the format): version 1
+  // (16-bit little endian at byte 8) and signature "CS" at byte 88.
+  if (has_at(head, 88, "CS") && has_at(head, 8, std::string_view("\x01\x00", 2))) return "FileVault 2 (Core Storage)";
   return std::nullopt;
 }
 

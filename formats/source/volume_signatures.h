@@ -7,9 +7,10 @@
 
 namespace triage {
 
-// "BitLocker" or "LUKS" when the head carries that encryption signature, else nullopt.
-// BitLocker: OEM id "-FVE-FS-" at byte 3 of the volume boot record (MS BitLocker spec, FVE
-// boot sector); LUKS: magic "LUKS\xBA\xBE" at byte 0 (LUKS1/LUKS2 on-disk format, phdr).
+// "BitLocker", "LUKS" or "FileVault 2 (Core Storage)" when the head carries that encryption
+// signature, else nullopt. BitLocker: OEM id "-FVE-FS-" at byte 3 of the volume boot record (MS
+// BitLocker spec, FVE boot sector); LUKS: magic "LUKS\xBA\xBE" at byte 0 (LUKS1/LUKS2 on-disk
+// format, phdr); Core Storage: "CS" at byte 88 of the physical volume header, version 1.
 std::optional<std::string> encrypted_volume_kind(std::span<const std::byte> head);
 
 // Shannon entropy of the bytes, in bits per byte (0 to 8; 0 for no bytes).

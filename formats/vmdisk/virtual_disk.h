@@ -10,15 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "core/pipeline/random_access_reader.h"
 #include "core/result.h"
 
 namespace triage {
 
-class VirtualDisk {
+// read_at: the bytes of the disk as the guest saw it, the chain of parents applied.
+class VirtualDisk : public RandomAccessReader {
  public:
-  virtual ~VirtualDisk() = default;
-  // The bytes of the disk as the guest saw it, the chain of parents applied.
-  virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) = 0;
   std::uint64_t media_size() const { return media_size_; }
   const std::string& format() const { return format_; }     // "qcow", "vhd", "vhdx"
   const std::vector<std::string>& files() const { return files_; }  // the disk, then each parent

@@ -61,8 +61,12 @@ std::vector<std::byte> bytes_with(std::size_t size, std::size_t at, std::string_
 
 }  // namespace
 
-TEST_CASE("encryption signatures: BitLocker at byte 3, LUKS at byte 0, nothing else") {
+TEST_CASE("encryption signatures: BitLocker at byte 3, LUKS at byte 0, Core Storage at 88, nothing else") {
   CHECK(encrypted_volume_kind(bytes_with(512, 3, "-FVE-FS-")) == "BitLocker");
+  auto core_storage = bytes_with(512, 88, "CS");
+  CHECK_FALSE(encrypted_volume_kind(core_storage));  // version 0: not a Core Storage header
+  core_storage[8] = std::byte{1};
+  CHECK(encrypted_volume_kind(core_storage) == "FileVault 2 (Core Storage)");
   CHECK(encrypted_volume_kind(bytes_with(512, 0, std::string_view("LUKS\xBA\xBE", 6))) == "LUKS");
   CHECK_FALSE(encrypted_volume_kind(bytes_with(512, 0, "-FVE-FS-")));
   CHECK_FALSE(encrypted_volume_kind(bytes_with(4, 0, "LUKS")));
