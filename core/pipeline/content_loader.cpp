@@ -7,21 +7,6 @@
 #include "core/media/sniff.h"
 
 namespace triage {
-namespace {
-
-// Reads exactly out.size() bytes from offset unless the data ends first; returns the count.
-Result<std::size_t> read_fully(RandomAccessReader& reader, std::uint64_t offset, std::span<std::byte> out) {
-  std::size_t done = 0;
-  while (done < out.size()) {
-    auto got = reader.read_at(offset + done, out.subspan(done));
-    if (!got) return got.error();
-    if (*got == 0) break;
-    done += *got;
-  }
-  return done;
-}
-
-}  // namespace
 
 Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
                                  const ContentPolicy& policy) {

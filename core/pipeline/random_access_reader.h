@@ -17,6 +17,19 @@ class RandomAccessReader {
   virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) = 0;
 };
 
+// Reads out.size() bytes from `offset` unless the data ends first (a reader may return fewer
+// than asked); the count.
+inline Result<std::size_t> read_fully(RandomAccessReader& reader, std::uint64_t offset, std::span<std::byte> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    auto got = reader.read_at(offset + done, out.subspan(done));
+    if (!got) return got.error();
+    if (*got == 0) break;
+    done += *got;
+  }
+  return done;
+}
+
 // Bytes already in memory.
 class SpanReader final : public RandomAccessReader {
  public:

@@ -44,17 +44,6 @@ std::optional<std::uint64_t> keyslots_size(std::string_view json) {
   return any ? std::optional(v) : std::nullopt;
 }
 
-Result<std::size_t> read_fully(RandomAccessReader& in, std::uint64_t offset, std::span<std::byte> out) {
-  std::size_t done = 0;
-  while (done < out.size()) {
-    auto got = in.read_at(offset + done, out.subspan(done));
-    if (!got) return got.error();
-    if (*got == 0) break;
-    done += *got;
-  }
-  return done;
-}
-
 // The header bytes libcryptsetup needs: LUKS1 up to the payload, LUKS2 both binary headers with
 // their JSON areas and the keyslots area.
 Result<std::uint64_t> header_length(RandomAccessReader& volume, std::span<const std::byte> head, int version,

@@ -29,10 +29,13 @@ namespace {
 
 // tsk_img_open_external (tsk/img/img_open.cpp): the caller allocates a structure whose first
 // member is a TSK_IMG_INFO, and its close callback frees it (tsk_img_close calls it last).
-struct ReaderImage {
-  TSK_IMG_INFO info;  // first: libtsk gets a pointer to it and hands it back to the callbacks
+struct ReaderSource {
   std::unique_ptr<RandomAccessReader> reader;
   std::string name;
+};
+struct ReaderImage {
+  TSK_IMG_INFO info;  // first: libtsk gets a pointer to it and hands it back to the callbacks
+  ReaderSource* source;  // owned; a pointer keeps the struct standard-layout (std::string is not, in clang's view)
 };
 static_assert(std::is_standard_layout_v<ReaderImage>, "libtsk casts between ReaderImage* and TSK_IMG_INFO*");
 
@@ -43,7 +46,7 @@ ssize_t reader_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, siz
   const auto out = std::span(reinterpret_cast<std::byte*>(buffer), length);
   std::size_t done = 0;
   while (done < length) {
-    auto got = self->reader->read_at(static_cast<std::uint64_t>(offset) + done, out.subspan(done));
+    auto got = self->source->reader->read_at(static_cast<std::uint64_t>(offset) + done, out.subspan(done));
     if (!got) {
       tsk_error_reset();
       tsk_error_set_errno(TSK_ERR_IMG_READ);
@@ -56,11 +59,15 @@ ssize_t reader_image_read(TSK_IMG_INFO* img, TSK_OFF_T offset, char* buffer, siz
   return static_cast<ssize_t>(done);
 }
 
-void reader_image_close(TSK_IMG_INFO* img) { delete reinterpret_cast<ReaderImage*>(img); }
+void reader_image_close(TSK_IMG_INFO* img) {
+  auto* self = reinterpret_cast<ReaderImage*>(img);
+  delete self->source;
+  delete self;
+}
 
 void reader_image_stat(TSK_IMG_INFO* img, FILE* out) {
   const auto* self = reinterpret_cast<const ReaderImage*>(img);
-  std::fprintf(out, "IMAGE FILE INFORMATION\nType: %s\nSize: %lld\n", self->name.c_str(),
+  std::fprintf(out, "IMAGE FILE INFORMATION\nType: %s\nSize: %lld\n", self->source->name.c_str(),
                static_cast<long long>(img->size));
 }
 
@@ -80,11 +87,13 @@ Result<OpenedImage> open_virtual_image(std::unique_ptr<VirtualDisk> disk) {
 
 tsk::ImgPtr open_reader_image(std::unique_ptr<RandomAccessReader> reader, std::uint64_t size, std::string name) {
   auto* image = new ReaderImage();  // value-initialised: libtsk's read cache starts zeroed
-  image->reader = std::move(reader);
-  image->name = std::move(name);
+  image->source = new ReaderSource{std::move(reader), std::move(name)};
   TSK_IMG_INFO* img = tsk_img_open_external(image, static_cast<TSK_OFF_T>(size), 512, reader_image_read,
                                             reader_image_close, reader_image_stat);
-  if (img == nullptr) delete image;
+  if (img == nullptr) {
+    delete image->source;
+    delete image;
+  }
   return tsk::ImgPtr(img);
 }
 
