@@ -154,6 +154,7 @@ class ScanRun {
       archive.max_expand = options_.max_expand;
       archive.passwords = options_.archive_passwords;
       archive.spool_dir = options_.case_dir;
+      archive.extraction_root = options_.extraction_root;
       policy_.containers = std::make_shared<ArchiveOpener>(std::move(archive));
     }
     TskWalkOptions tsk;

@@ -50,6 +50,7 @@ struct ScanJobOptions {
   std::uint64_t max_expand = 0;       // --max-expand: and to this many bytes in all (0: no such cap)
   // --archive-password: tried on encrypted members; never recorded (the case keeps their number).
   std::vector<std::string> archive_passwords;
+  std::string extraction_root;        // --extraction-root: a phone extraction's root inside an archive source
   // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.
   std::vector<std::string> parents;
   // --key: keys for encrypted volumes; never recorded (the case keeps their number).

@@ -51,6 +51,7 @@ std::string options_json(const ScanJobOptions& o) {
       .number("max_expand", o.max_expand)
       .number("archive_passwords", static_cast<std::uint64_t>(o.archive_passwords.size()))
       .number("keys", static_cast<std::uint64_t>(o.keys.size()))
+      .string("extraction_root", o.extraction_root)
       .string("profile", o.profile)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();

@@ -206,6 +206,12 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
          "(p2) or the volume's UUID; TYPE password, key_file (VALUE its path) or recovery_password. LUKS1 and "
          "LUKS2 volumes a key opens are walked decrypted. Never recorded, shown in a report or logged")
       ->allow_extra_args(false);
+  cmd->add_option("--extraction-root", opts->extraction_root,
+                  "Where a phone's file system starts inside an archive given as a source (a member-path prefix "
+                  "such as export/fs/), for a layout triage does not recognise; members below it get their path "
+                  "on the device (device_path)")
+      ->transform([](std::string root) { return root.empty() || root.ends_with('/') ? root : root + "/"; },
+                  "a folder: '/' appended when missing");
   cmd->add_option("--parent", opts->parents,
                   "The parent (backing) disk of a differential QCOW2, VHD or VHDX source, when it is not beside it "
                   "under the name the source records (repeatable: a chain); matched by that name")

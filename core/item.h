@@ -57,6 +57,9 @@ struct FsFacts {
   std::optional<UnixNanos> fn_mtime, fn_atime, fn_ctime, fn_btime;
   // Deleted disk-image items whose block map libtsk gives: nullopt when not checked.
   std::optional<Overwritten> overwritten;
+  // Members of a phone's file-system extraction (core/evidence/device_layout.h): the path on the
+  // device, "/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG"; empty otherwise.
+  std::string device_path;
 };
 
 // True when any $FILE_NAME time is recorded and differs from the $STANDARD_INFORMATION one.

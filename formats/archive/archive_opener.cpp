@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/evidence/device_layout.h"
 #include "core/evidence/evidence_path.h"
 #include "core/media/archive_signatures.h"
 #include "core/media/sniff.h"
@@ -98,7 +99,7 @@ class Expansion {
 
   void expand(RandomAccessReader& reader, const ItemRecord& container, int depth) {
     std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::uint64_t>(kArchiveSignatureBytes, container.size)));
-    if (auto got = read_all(reader, head); got) head.resize(*got);
+    if (auto got = read_fully(reader, 0, head); got) head.resize(*got);
     const auto signature = archive_signature(head);
     const bool compressed = signature && is_compressed_stream(*signature);
     using Layout = ArchiveReader::Layout;
@@ -121,6 +122,7 @@ class Expansion {
       return;
     }
     std::uint64_t members = 0;
+    DeviceRoot device(depth == 1 ? options_.extraction_root : std::string());
     for (auto entry = std::move(*first);; entry = opened->next()) {
       if (sink_.stopping()) return;
       if (!entry) {
@@ -136,12 +138,39 @@ class Expansion {
       ++members;
       ArchiveEntry& e = **entry;
       if (single_stream) e.name = stream_member_name(container.path);
-      member(*opened, e, container, depth);
+      member(*opened, e, container, depth, device.path_of(e.name, container.path, *this));
     }
   }
 
  private:
-  void member(ArchiveReader& archive, const ArchiveEntry& e, const ItemRecord& container, int depth) {
+  // The device's root in one archive: given (--extraction-root), or the first layout a member
+  // shows, announced once; members before that one are named by their own layout only.
+  class DeviceRoot {
+   public:
+    explicit DeviceRoot(std::string given) {
+      if (!given.empty()) root_ = std::move(given);
+    }
+    std::string path_of(const std::string& name, const std::string& container_path, Expansion& expansion) {
+      if (!root_) {
+        if (auto layout = recognise_device_layout(name)) {
+          root_ = layout->root;
+          expansion.problem(container_path, "device_extraction",
+                            fmt::format("{} file system inside, its root at '{}' (recognised by {}): members carry "
+                                        "their path on the device (device_path)",
+                                        layout->platform, layout->root.empty() ? "/" : layout->root, layout->anchor),
+                            false);
+        }
+      }
+      if (!root_) return {};
+      return device_path_of(name, *root_).value_or("");
+    }
+
+   private:
+    std::optional<std::string> root_;
+  };
+
+  void member(ArchiveReader& archive, const ArchiveEntry& e, const ItemRecord& container, int depth,
+              std::string device_path) {
     const std::string path = member_path(container.path, e.name);
     switch (e.type) {
       case ArchiveEntry::Type::directory: return;
@@ -166,6 +195,7 @@ class Expansion {
     r.fs.ctime = e.ctime;
     r.fs.btime = e.btime;
     r.fs.deleted = container.fs.deleted;  // a member of a deleted archive is deleted with it
+    r.fs.device_path = std::move(device_path);
     const bool committed = sink_.skip_committed(path);
 
     // The head tells whether the member must be read twice: an archive to open, or a large
@@ -253,17 +283,6 @@ class Expansion {
       done += *got;
       budget_.used += *got;
       if (budget_.used > budget_.limit) return Error{"archive_limit", "expansion limit reached"};
-    }
-    return done;
-  }
-
-  static Result<std::size_t> read_all(RandomAccessReader& reader, std::span<std::byte> out) {
-    std::size_t done = 0;
-    while (done < out.size()) {
-      auto got = reader.read_at(done, out.subspan(done));
-      if (!got) return got.error();
-      if (*got == 0) break;
-      done += *got;
     }
     return done;
   }

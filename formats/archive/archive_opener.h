@@ -8,7 +8,9 @@
 // gives the members read and a row saying where it stopped. Member names are only text: nothing
 // is ever written under them. A member too large to hold in memory that must be read twice
 // (an archive inside, a video whose frames are hashed) is spooled to an unnamed file in
-// `spool_dir` (the case directory), gone when closed.
+// `spool_dir` (the case directory), gone when closed. In a phone's file-system extraction each
+// member also gets its path on the device (FsFacts::device_path), and the archive a notice
+// (device_extraction) naming the layout found.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -26,7 +28,13 @@ struct ArchiveOptions {
   std::uint64_t max_expand = 0;                // --max-expand: bytes in all per outermost archive; 0: none
   std::vector<std::string> passwords;          // --archive-password: tried in turn, never recorded
   std::filesystem::path spool_dir;             // the case directory
+  // --extraction-root: where a phone's file system starts in an outermost archive ("export/fs/"),
+  // for a layout core/evidence/device_layout.h does not recognise; empty: recognised.
+  std::string extraction_root;
 };
+
+// libarchive's version, for the record ("3.6.2"), and its compression libraries' as it lists them.
+std::string libarchive_version();
 
 class ArchiveOpener final : public ContainerOpener {
  public:

@@ -109,6 +109,8 @@ Support format_of_signature(std::string_view signature) {
 
 }  // namespace
 
+std::string libarchive_version() { return archive_version_string() + std::string_view("libarchive ").size(); }
+
 Result<ArchiveReader> ArchiveReader::open(RandomAccessReader& reader, std::uint64_t size,
                                           const std::vector<std::string>& passwords, Layout layout,
                                           std::string_view signature) {

@@ -43,7 +43,8 @@ CREATE TABLE items (
   category TEXT, category_code TEXT, category_severity INTEGER, category_reason TEXT,
   category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER,
   fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0,
-  fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT);
+  fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT,
+  device_path TEXT);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -114,6 +115,8 @@ bool has_column(sqlite3* db, std::string_view table, std::string_view column) {
 void upgrade_case_schema(sqlite3* db) {
   // The libraries of each run (a case made before they were recorded reads them as none).
   if (!has_column(db, "runs", "libraries")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN libraries TEXT");
+  // Paths on the device of a phone extraction's members (a case made before them has none).
+  if (!has_column(db, "items", "device_path")) sqlite::exec(db, "ALTER TABLE items ADD COLUMN device_path TEXT");
   // Reading an item looks up its problems: without this index (a case made before it was added
   // to the schema) every item's read scans the whole errors table.
   sqlite::exec(db, "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");

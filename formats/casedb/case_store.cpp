@@ -504,15 +504,19 @@ ItemRecord ItemReader::read(sqlite::Statement& q) {
 
 }  // namespace
 
+std::string CaseStore::item_select() const {
+  return item_select_list([this](std::string_view column) { return has_column(db_.get(), "items", column); });
+}
+
 void CaseStore::for_each_item(const std::function<void(const ItemRecord&)>& visit) const {
-  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", item_column_list()));
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items ORDER BY id", item_select()));
   ItemReader reader(db_.get());
   while (q.step()) visit(reader.read(q));
 }
 
 void CaseStore::for_each_item_of(const std::vector<std::uint64_t>& seqs,
                                  const std::function<void(const ItemRecord&)>& visit) const {
-  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE id = ?", item_column_list()));
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE id = ?", item_select()));
   ItemReader reader(db_.get());
   for (const std::uint64_t seq : seqs) {
     q.bind(1, static_cast<std::int64_t>(seq));

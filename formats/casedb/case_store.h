@@ -63,6 +63,7 @@ class CaseStore final : public CaseReader {
   explicit CaseStore(sqlite::Db db);
   void begin_batch();
   void prepare_writes();  // the insert statements of a run being written
+  std::string item_select() const;  // the items select list, NULL for columns an older case lacks
 
   sqlite::Db db_;
   std::int64_t run_id_ = 0;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 namespace triage {
@@ -180,11 +181,22 @@ constexpr std::array kColumns = {
                [](const S& q, int c, ItemRecord& r) {
                  if (auto v = q.optional_text(c)) r.fs.overwritten = overwritten_from(*v);
                }},
+    ItemColumn{"device_path", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, non_empty(r.fs.device_path)); },
+               [](const S& q, int c, ItemRecord& r) { r.fs.device_path = q.optional_text(c).value_or(""); }},
 };
 
 }  // namespace
 
 std::span<const ItemColumn> item_columns() { return kColumns; }
+
+std::string item_select_list(const std::function<bool(std::string_view)>& present) {
+  std::string out;
+  for (const ItemColumn& c : kColumns) {
+    if (!out.empty()) out += ", ";
+    out += present(c.name) ? std::string(c.name) : std::string("NULL");
+  }
+  return out;
+}
 
 const std::string& item_column_list() {
   static const std::string list = [] {

@@ -2,7 +2,9 @@
 // The items table of case.db described once: each column's name, how an ItemRecord is bound to
 // it and how it is read back. The insert, the select and their bind and read positions are all
 // made from this table, so a column cannot be bound at one position and read at another.
+#include <functional>
 #include <span>
+#include <string_view>
 #include <string>
 
 #include "core/item.h"
@@ -21,6 +23,10 @@ std::span<const ItemColumn> item_columns();
 
 // "id, source_index, path, ...": the select list (and, after run_id, the insert list).
 const std::string& item_column_list();
+
+// The select list for a case whose items table may lack columns added later (read-only opens
+// of an older case): NULL in their place.
+std::string item_select_list(const std::function<bool(std::string_view)>& present);
 
 // Binds every column of `item` from parameter `first` on.
 void bind_item(sqlite::Statement& s, int first, const ItemRecord& item);

@@ -80,6 +80,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     time_key(o, "fn_ctime", item.fs.fn_ctime);
     time_key(o, "fn_btime", item.fs.fn_btime);
     o.boolean("deleted", item.fs.deleted);
+    if (!item.fs.device_path.empty()) o.string("device_path", item.fs.device_path);  // in a phone extraction
     if (!item.fs.address.empty())  // disk images: the entry as fls names it, and how it was found
       o.string("fs_address", item.fs.address)
           .boolean("orphan", item.fs.orphan)

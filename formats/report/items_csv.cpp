@@ -18,7 +18,7 @@ constexpr const char* kColumns[] = {
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
     "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
     "matches", "errors", "category_probable", "fs_address", "orphan", "reallocated",
-    "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten"};
+    "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten", "device_path"};
 
 class Row {
  public:
@@ -128,6 +128,7 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.time(item.fs.fn_ctime);
   row.time(item.fs.fn_btime);
   row.plain(item.fs.overwritten ? to_string(*item.fs.overwritten) : "");
+  row.text(item.fs.device_path);
   row.end();
 }
 

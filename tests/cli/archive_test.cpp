@@ -216,11 +216,23 @@ TEST_CASE("archives: every member of ZIP, TAR.GZ, TAR.XZ, TAR.ZST and 7z is an i
   REQUIRE(gz.count("photo.jpg") == 1);
   CHECK(gz.at("photo.jpg")["md5"] == test::md5_of(sample("DCIM/100TEST/IMG_0002.jpg")));
 
-  // Phone extractions: the paths inside are the device's paths.
-  CHECK(members_in(lines, (evidence / "iphone-ffs.zip").string())
-            .count("filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG") == 1);
-  CHECK(members_in(lines, (evidence / "android-ffs.tar").string()).count("data/media/0/DCIM/Camera/IMG_20240101_120000.jpg") ==
-        1);
+  // Phone extractions: the paths inside are kept, and each member also gets its path on the device.
+  const auto iphone = members_in(lines, (evidence / "iphone-ffs.zip").string());
+  REQUIRE(iphone.count("filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG") == 1);
+  CHECK(iphone.at("filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG")["device_path"] ==
+        "/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG");
+  CHECK(iphone.at("filesystem1/private/var/mobile/Media/PhotoData/Photos.sqlite")["device_path"] ==
+        "/private/var/mobile/Media/PhotoData/Photos.sqlite");
+  const auto android = members_in(lines, (evidence / "android-ffs.tar").string());
+  REQUIRE(android.count("data/media/0/DCIM/Camera/IMG_20240101_120000.jpg") == 1);
+  CHECK(android.at("data/media/0/DCIM/Camera/IMG_20240101_120000.jpg")["device_path"] ==
+        "/data/media/0/DCIM/Camera/IMG_20240101_120000.jpg");
+  CHECK_FALSE(zip.at("DCIM/100TEST/IMG_0001.jpg").contains("device_path"));  // an album is no phone
+  std::map<std::string, std::string> layouts;
+  for (const auto& row : rows_of(lines, "device_extraction")) layouts[row["path"]] = row["message"];
+  CHECK(layouts.size() == 2);
+  CHECK(layouts[(evidence / "iphone-ffs.zip").string()].starts_with("iOS file system inside, its root at 'filesystem1/'"));
+  CHECK(layouts[(evidence / "android-ffs.tar").string()].starts_with("Android file system inside, its root at '/'"));
 
   // triage verify re-reads the folder: the archives (digested) stand for their members.
   const auto verify = test::run_cli({"verify", (tmp / "case").string()});
@@ -475,4 +487,31 @@ TEST_CASE("archives: bombs stop at the limits with error rows; a ZIP64 member ov
   CHECK(item["md5"] == expected["md5"]);
   CHECK(item["sha1"] == expected["sha1"]);
   CHECK(item["sha256"] == expected["sha256"]);
+}
+
+TEST_CASE("archives: --extraction-root names a phone extraction's root that no layout rule recognises") {
+  if (!require_tools({"python3"})) return;
+  test::TempDir tmp;
+  const fs::path archive = tmp / "export.zip";
+  test::write_text(tmp / "make.py", R"PY(
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('case-0042/phone-fs/DCIM/Camera/IMG_0001.jpg', open(sys.argv[2], 'rb').read())
+    z.writestr('case-0042/report.txt', b'the tool report, outside the device tree')
+)PY");
+  sh("python3 " + q(tmp / "make.py") + " " + q(archive) + " " + q(sample("DCIM/100TEST/IMG_0001.jpg")));
+  const auto plain = test::run_cli({"scan", archive.string(), "--out", (tmp / "plain").string(), "--format", "jsonl"});
+  REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
+  CHECK_FALSE(members_in(test::parse_lines(plain.out), archive.string()).at("case-0042/phone-fs/DCIM/Camera/IMG_0001.jpg")
+                  .contains("device_path"));
+  const auto given = test::run_cli({"scan", archive.string(), "--all-files", "--extraction-root", "case-0042/phone-fs",
+                                    "--out", (tmp / "given").string(), "--format", "jsonl"});
+  REQUIRE_MESSAGE(given.exit_code == 0, given.err);
+  const auto members = members_in(test::parse_lines(given.out), archive.string());
+  CHECK(members.at("case-0042/phone-fs/DCIM/Camera/IMG_0001.jpg")["device_path"] == "/DCIM/Camera/IMG_0001.jpg");
+  CHECK_FALSE(members.at("case-0042/report.txt").contains("device_path"));
+  // items.csv carries the key as its last column.
+  const std::string csv = test::read_text(tmp / "given/items.csv");
+  CHECK(csv.substr(0, csv.find("\r\n")).ends_with(",device_path"));  // RFC 4180 line ends
+  CHECK(csv.find(",/DCIM/Camera/IMG_0001.jpg\r\n") != std::string::npos);
 }

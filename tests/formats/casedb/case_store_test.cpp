@@ -292,3 +292,33 @@ TEST_CASE("a video's facts and its count of frame hashes read back as the scan w
   CHECK_FALSE(items[1].video);  // a still keeps none
   CHECK(items[1].frames.empty());
 }
+
+TEST_CASE("an item's device path reads back; a case made before the column reads as none and gains it when written") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  {
+    auto store = CaseStore::create(file);
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan phone.zip", "{}", 1, {}}, {});
+    ItemRecord item;
+    item.seq = 0;
+    item.path = "phone.zip!/filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG";
+    item.fs.device_path = "/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG";
+    store->add_item(item);
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  auto device_path = [&] {
+    std::string out = "unread";
+    CaseStore::open_read_only(file)->for_each_item([&](const ItemRecord& r) { out = r.fs.device_path; });
+    return out;
+  };
+  CHECK(device_path() == "/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG");
+  {
+    auto db = sqlite::open(file.string(), SQLITE_OPEN_READWRITE);
+    sqlite::exec(db.get(), "ALTER TABLE items DROP COLUMN device_path");  // as a case written before the column
+  }
+  CHECK(device_path().empty());
+  CaseStore::open_or_create(file).reset();  // --resume opens it so
+  auto db = sqlite::open(file.string(), SQLITE_OPEN_READONLY);
+  sqlite::Statement q(db.get(), "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'device_path'");
+  CHECK((q.step() && q.int64(0) == 1));
+}
