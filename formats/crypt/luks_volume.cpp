@@ -18,6 +18,17 @@ namespace {
 constexpr std::size_t kHeadBytes = 4096;
 // A LUKS2 keyslots area is 16 MiB by default (up to 128 MiB by the specification).
 constexpr std::uint64_t kMaxHeaderBytes = 160u << 20;
+// Key derivation costs beyond what cryptsetup ever sets (it benchmarks PBKDF2 to about 2 s, a few
+// million iterations; Argon2 memory is capped at 4 GiB by LUKS2 and 1 GiB by default).
+constexpr std::uint32_t kMaxIterations = 50'000'000;
+constexpr std::uint32_t kMaxArgonPasses = 64;  // Argon2's time cost: cryptsetup's benchmark gives 4 to 20
+constexpr std::uint32_t kMaxMemoryKib = 4u << 20;
+
+bool too_costly(const crypt_pbkdf_type& pbkdf) {
+  const bool argon = pbkdf.type != nullptr && std::string_view(pbkdf.type).starts_with("argon2");
+  return pbkdf.iterations > (argon ? kMaxArgonPasses : kMaxIterations) || pbkdf.max_memory_kb > kMaxMemoryKib ||
+         pbkdf.parallel_threads > 64;
+}
 
 std::uint64_t big_endian(std::span<const std::byte> bytes) {
   std::uint64_t v = 0;
@@ -137,20 +148,44 @@ Result<std::unique_ptr<LuksVolume>> LuksVolume::unlock(RandomAccessReader& volum
 
   const int key_bytes = crypt_get_volume_key_size(device.cd);
   std::vector<char> key(static_cast<std::size_t>(std::max(key_bytes, 0)));
+  // The key slots a key is tried on: those whose derivation cost is one a real volume uses. A
+  // hostile header may ask for 2^32 PBKDF2 iterations or gigabytes of Argon2 memory per try,
+  // which would hold the scan far beyond any stop request (the library call cannot be ended).
+  std::vector<int> slots;
+  std::string refused;
+  const int max_slot = crypt_keyslot_max(crypt_get_type(device.cd));
+  for (int slot = 0; slot < max_slot; ++slot) {
+    const crypt_keyslot_info status = crypt_keyslot_status(device.cd, slot);
+    if (status != CRYPT_SLOT_ACTIVE && status != CRYPT_SLOT_ACTIVE_LAST) continue;
+    crypt_pbkdf_type pbkdf{};
+    if (crypt_keyslot_get_pbkdf(device.cd, slot, &pbkdf) == 0 &&
+        too_costly(pbkdf)) {
+      refused += fmt::format("{}slot {} ({} {} iterations, {} KiB)", refused.empty() ? "" : ", ", slot,
+                             pbkdf.type ? pbkdf.type : "?", pbkdf.iterations, pbkdf.max_memory_kb);
+      continue;
+    }
+    slots.push_back(slot);
+  }
   bool opened = false;
   int tried = 0;
   for (const VolumeKey* k : keys) {
     if (k->type == VolumeKey::Type::recovery_password) continue;  // BitLocker's
     ++tried;
-    std::size_t size = key.size();
-    if (crypt_volume_key_get(device.cd, CRYPT_ANY_SLOT, key.data(), &size, k->secret.data(), k->secret.size()) >= 0) {
-      opened = true;
-      break;
+    for (const int slot : slots) {
+      std::size_t size = key.size();
+      if (crypt_volume_key_get(device.cd, slot, key.data(), &size, k->secret.data(), k->secret.size()) >= 0) {
+        opened = true;
+        break;
+      }
     }
+    if (opened) break;
   }
-  if (!opened)
-    return Error{"key", tried == 0 ? std::string("no password or key file given for it (--key)")
-                                   : fmt::format("none of the {} keys given opens any key slot", tried)};
+  if (!opened) {
+    std::string why = tried == 0 ? std::string("no password or key file given for it (--key)")
+                                 : fmt::format("none of the {} keys given opens any key slot", tried);
+    if (!refused.empty()) why += "; key slots not tried, their key derivation costing more than any real volume's: " + refused;
+    return Error{"key", why};
+  }
 
   const std::string cipher_name = crypt_get_cipher(device.cd) ? crypt_get_cipher(device.cd) : "";
   const std::string mode = crypt_get_cipher_mode(device.cd) ? crypt_get_cipher_mode(device.cd) : "";

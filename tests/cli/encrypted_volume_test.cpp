@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
 #include "tests/cli/cli_runner.h"
 #include "tests/cli/image_listing.h"
 #include "tests/cli/image_tools.h"
@@ -125,3 +127,27 @@ TEST_CASE("LUKS1 and LUKS2: with the key the files are the plain image's; withou
   CHECK(report.dump().find(kSecret) == std::string::npos);
   CHECK(report.dump().find(uuid + ":password:(withheld)") != std::string::npos);
 }
+
+TEST_CASE("LUKS: a key slot asking for an absurd key derivation is not tried, and the row says why") {
+  if (!test::require_tools({"cryptsetup", "qemu-io", "mkfs.fat", "mcopy"})) return;
+  test::TempDir tmp;
+  const fs::path dir = tmp / "volumes";
+  fs::create_directories(dir);
+  make_volumes(dir);
+  // LUKS1 key slot 0 (phdr offset 208): active (4 bytes), then its PBKDF2 iterations, big endian;
+  // LUKS1 keeps no checksum over the key slots. 2^32 - 1 iterations: hours per try.
+  auto bytes = test::read_bytes(dir / "luks1.img");
+  for (std::size_t i = 212; i < 216; ++i) bytes[i] = std::byte{0xFF};
+  test::write_bytes(dir / "hostile.img", bytes);
+  const auto start = std::chrono::steady_clock::now();
+  const auto run = test::run_cli({"scan", (dir / "hostile.img").string(), "--key", std::string("*:password:") + kSecret,
+                                  "--out", (tmp / "case").string(), "--format", "jsonl"});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 60);  // a guard far above the scan's own seconds: only a slot that was tried reaches it
+  CHECK(run.exit_code == 3);
+  const auto rows = rows_of(test::parse_lines(run.out), "volume_key_rejected");
+  REQUIRE(rows.size() == 1);
+  CHECK_MESSAGE(rows[0]["message"].get<std::string>().find("slot 0 (pbkdf2 4294967295 iterations") != std::string::npos,
+                rows[0]["message"]);
+}
+
