@@ -144,7 +144,7 @@ class Expansion {
 
  private:
   // The device's root in one archive: given (--extraction-root), or the first layout a member
-  // shows, announced once; members before that one are named by their own layout only.
+  // shows, announced once; members read before that one have no device path.
   class DeviceRoot {
    public:
     explicit DeviceRoot(std::string given) {

@@ -115,7 +115,8 @@ void check_same_members(const std::vector<json>& scanned, const fs::path& archiv
   const auto got = members_in(scanned, archive.string());
   CHECK(!expected.empty());
   CHECK(got.size() == expected.size());
-  for (const auto& [name, m] : expected) {
+  for (const auto& [member_name, m] : expected) {
+    const std::string& name = member_name;  // CAPTURE's lambda cannot take a structured binding (clang 14)
     CAPTURE(name);
     const auto it = got.find(name);
     REQUIRE_MESSAGE(it != got.end(), "member not reported");
