@@ -32,8 +32,23 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # A signal before main() has installed its handler ends the process as the default action does:
-# the moments start once the libraries are loaded.
+# the moments start once the process catches SIGINT (its /proc status says so). Loading its
+# two hundred shared libraries takes 0.2-0.3 s here, more under load (a fixed 0.3 s once lost the race).
 STARTUP = 0.3
+
+
+def wait_for_handler(proc, timeout=20.0):
+    """Waits until `proc` catches SIGINT (SigCgt in /proc/PID/status) or has ended."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as status:
+                for line in status:
+                    if line.startswith("SigCgt:") and int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+                        return
+        except OSError:
+            return
+        time.sleep(0.005)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
@@ -93,7 +108,8 @@ class Stopper:
 
     def interrupt(self, workload, cmd, delay, sig, second):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        time.sleep(delay)
+        wait_for_handler(proc)
+        time.sleep(max(0.0, delay - STARTUP))
         if proc.poll() is not None:
             proc.stderr.read()
             return None  # finished before the moment: nothing to stop
