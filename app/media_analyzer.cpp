@@ -12,6 +12,7 @@
 #include "core/digest/digests.h"
 #include "core/match/digest_matcher.h"
 #include "core/media/sniff.h"
+#include "core/provenance/provenance.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/filetype/magic_mime.h"
 #include "formats/image/image_pdq.h"
@@ -82,6 +83,17 @@ void MediaAnalyzer::hash_video(WalkedItem& item) {
     return;
   }
   record_video(hash_video_buffer(item.content.bytes, context_.video_options), context_.video_options, record);
+}
+
+void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
+  std::string location;
+  if (record.source_index < context_.source_roots.size()) {
+    const auto& root = context_.source_roots[record.source_index];
+    location = rule_location(record, root.path, root.folder);
+  }
+  record.provenance = assess_item(context_.origin_rules, location, record.exif, record.mime);
+  static const OwnCameras none{};
+  decide_indicator(*record.provenance, context_.own_cameras != nullptr ? *context_.own_cameras : none);
 }
 
 std::vector<ItemMatch> MediaAnalyzer::match_frames(const ItemRecord& record) const {
@@ -181,6 +193,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
   }
 
   if (kind.type == MediaType::video) probable = match_frames(record);
+
+  if (kind.type != MediaType::other && context_.origin_rules != nullptr) assess_provenance(record);
 
   if (context_.matcher != nullptr) record.matches = context_.matcher->match(record.digests);
   // Exact matches first, then the probable ones, each in load order.

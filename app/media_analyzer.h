@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/match/pdq_matcher.h"
 #include "core/match/video_matcher.h"
@@ -15,6 +17,8 @@
 namespace triage {
 
 class MagicMime;
+class OriginRuleSet;
+class OwnCameras;
 class DigestMatcher;
 class PdqMatcher;
 class ParallelMultiDigest;
@@ -39,6 +43,16 @@ struct AnalysisContext {
   // against pdq_matcher (a known still image inside a video).
   const VideoMatcher* video_matcher = nullptr;
   VideoMatchOptions video_match_options;
+  // Provenance of still images and videos (core/provenance): the origin rules in force (null:
+  // none assessed), the examiner's own cameras (null or none named: the indicator is decided again
+  // after the walk, from the camera roll), and each source's path as its items are written.
+  const OriginRuleSet* origin_rules = nullptr;
+  const OwnCameras* own_cameras = nullptr;
+  struct SourceRoot {
+    std::string path;
+    bool folder = false;
+  };
+  std::vector<SourceRoot> source_roots;  // by source index
 };
 
 // The walkers' hook for videos too large to be handed over in memory (ContentPolicy::large_video):
@@ -54,6 +68,7 @@ class MediaAnalyzer final : public ItemProcessor {
  private:
   void hash_video(WalkedItem& item);
   std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
+  void assess_provenance(ItemRecord& record) const;
 
   const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;

@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "app/case_dir.h"
 #include "app/case_outputs.h"
+#include "app/case_provenance.h"
 #include "app/library_versions.h"
 #include "app/media_analyzer.h"
 #include "app/scan_hash_sets.h"
@@ -18,11 +21,14 @@
 #include "app/scan_sinks.h"
 #include "app/scan_sources.h"
 #include "core/pipeline/scan_pipeline.h"
+#include "core/provenance/origin_rules.h"
+#include "core/provenance/provenance.h"
 #include "core/text/time_format.h"
 #include "formats/archive/archive_opener.h"
 #include "formats/casedb/case_store.h"
 #include "formats/image/image_decoder.h"
 #include "formats/profile/profile_loader.h"
+#include "formats/rules/origin_rules_loader.h"
 #include "formats/source/source_kind.h"
 
 namespace triage {
@@ -69,6 +75,7 @@ class ScanRun {
     protect_case_dir();
     const CaseDirLock lock(options_.case_dir);
     load_hash_sets();
+    load_origin_rules();
     open_case();
     if (previous_) {
       check_resumable(options_, *previous_, *store_, hash_sets_.get());
@@ -81,6 +88,7 @@ class ScanRun {
     record_run(profile);
     const PipelineStats stats = walk(context);
     verify_sources(stats.interrupted);
+    if (!outcome_.interrupted) decide_case_provenance(*store_, options_.own_cameras);
     store_->end_run(outcome_.interrupted ? "interrupted" : "completed", now_utc());
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.
@@ -110,6 +118,24 @@ class ScanRun {
     } catch (const std::exception& e) {
       throw ScanInputError(fmt::format("hash set not usable: {}", e.what()));
     }
+  }
+
+  // The origin rules in force: the examiner's file (read once, kept with the case) before the
+  // built-in set. A file that cannot be used is refused before anything is recorded.
+  void load_origin_rules() {
+    if (!options_.origin_rules.empty()) {
+      std::ifstream in(options_.origin_rules, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (!in) throw ScanInputError(fmt::format("origin rules '{}' cannot be read", options_.origin_rules));
+      user_origin_rules_ = text.str();
+    }
+    try {
+      origin_rules_ = origin_rules_in_force(user_origin_rules_, options_.origin_rules);
+    } catch (const std::exception& e) {
+      throw ScanInputError(e.what());
+    }
+    if (!options_.own_cameras.empty()) own_cameras_ = OwnCameras::named(options_.own_cameras);
   }
 
   void open_case() {
@@ -205,6 +231,14 @@ class ScanRun {
     if (hash_sets_ && !hash_sets_->videos.empty() && !options_.video_fps)
       diagnostics_ << "triage: warning: video frame-hash sets are matched only when videos are decoded (--video-fps)\n";
     context.video = options_.video_fps.has_value();
+    context.origin_rules = &origin_rules_;
+    context.own_cameras = &own_cameras_;
+    for (const auto& info : infos_) {
+      std::string root = info.path;
+      const bool folder = walked_as_files(info.kind);
+      while (folder && root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
+      context.source_roots.push_back({root, folder});
+    }
     return context;
   }
 
@@ -230,6 +264,8 @@ class ScanRun {
     details.time_zone = local_time_zone();  // reports give UTC and name the examiner's zone
     store_->set_case_details(details);
     store_->add_profile(profile.name, profile_source_text(options_.profile));
+    store_->add_origin_rules("built-in", std::string(builtin_origin_rules_text()));
+    if (!user_origin_rules_.empty()) store_->add_origin_rules(options_.origin_rules, user_origin_rules_);
     if (hash_sets_)
       for (const auto& set : hash_sets_->used) store_->add_hash_set(set);
   }
@@ -334,6 +370,9 @@ class ScanRun {
   std::vector<SourceInfo> infos_;
   PipelineOptions pipeline_;
   std::unique_ptr<StreamSink> stream_;
+  std::string user_origin_rules_;  // the examiner's origin rules file's text, as recorded
+  OriginRuleSet origin_rules_;
+  OwnCameras own_cameras_;         // named by the examiner; none: decided after the walk
   std::uint64_t next_seq_ = 0;
 };
 

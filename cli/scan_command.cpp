@@ -212,6 +212,15 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "on the device (device_path)")
       ->transform([](std::string root) { return root.empty() || root.ends_with('/') ? root : root + "/"; },
                   "a folder: '/' appended when missing");
+  cmd->add_option("--origin-rules", opts->origin_rules,
+                  "Origin rules of the examiner's (JSON, as samples/rules/origin.json), used before the built-in "
+                  "ones; a rule with a built-in id replaces it. Recorded in case.db")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--own-camera", opts->own_cameras,
+                  "A camera of the exhibit's own device, as the camera id names it (\"Apple|iPhone 12\" covers "
+                  "every serial, or a whole id \"Make|Model|Serial\"); repeatable. Without it the cameras that "
+                  "dominate the camera roll are taken as the device's own")
+      ->allow_extra_args(false);
   cmd->add_option("--parent", opts->parents,
                   "The parent (backing) disk of a differential QCOW2, VHD or VHDX source, when it is not beside it "
                   "under the name the source records (repeatable: a chain); matched by that name")

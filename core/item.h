@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/pdq/pdq.h"
+#include "core/provenance/provenance_record.h"
 #include "core/result.h"
 
 namespace triage {
@@ -164,6 +165,7 @@ struct ItemRecord {
   std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order (not read back from case.db)
   std::vector<ItemMatch> matches;
   std::optional<ItemCategory> category;  // set for media and for any matched item
+  std::optional<Provenance> provenance;  // still images and videos: where they came from (indicators)
   std::vector<ItemProblem> problems;
 };
 

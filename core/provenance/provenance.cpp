@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/evidence/evidence_path.h"
 #include "core/provenance/camera_signals.h"
 #include "core/provenance/origin_rules.h"
 
@@ -28,6 +29,50 @@ Provenance assess_item(const OriginRuleSet* rules, std::string_view path_inside,
   p.stripped = exif_stripped(exif, mime);
   if (p.stripped) p.signals.push_back("exif:no camera fields (stripped)");
   return p;
+}
+
+std::string rule_location(const ItemRecord& item, std::string_view source_root, bool folder_source) {
+  if (!item.fs.device_path.empty()) return item.fs.device_path;
+  const auto path = EvidencePath::parse(item.path, source_root, folder_source);
+  if (!path) return {};
+  if (!path->members().empty()) return path->members().back();
+  if (path->carved_offset()) return {};
+  return path->path_inside();
+}
+
+std::string signals_text(const std::vector<std::string>& signals) {
+  std::string out;
+  for (std::size_t n = 0; n < signals.size(); ++n) {
+    const std::string& signal = signals[n];
+    if (n > 0) out += '\n';
+    for (const char c : signal) {
+      if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> signals_from_text(std::string_view text) {
+  std::vector<std::string> signals;
+  if (text.empty()) return signals;
+  signals.emplace_back();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      signals.emplace_back();
+    } else if (c == '\\' && i + 1 < text.size()) {
+      signals.back() += text[++i] == 'n' ? '\n' : text[i];
+    } else {
+      signals.back() += c;
+    }
+  }
+  return signals;
 }
 
 OwnCameras OwnCameras::named(std::vector<std::string> names) {

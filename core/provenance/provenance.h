@@ -18,26 +18,11 @@
 
 #include "core/item.h"
 #include "core/provenance/origin.h"
+#include "core/provenance/provenance_record.h"
 
 namespace triage {
 
 class OriginRuleSet;
-
-struct Provenance {
-  Origin origin = Origin::unknown;
-  std::string app;    // empty: none
-  std::string rule;   // the deciding rule's id; empty: none matched
-  std::optional<std::string> camera_id;
-  std::optional<bool> own_camera;    // null: no camera id, or the exhibit's own cameras unknown
-  std::optional<bool> front_camera;  // null: the lens's facing not recorded
-  bool stripped = false;
-  std::optional<int> faces;
-  std::optional<double> largest_face;  // the largest face's share of the frame, 0..1
-  OriginIndicator indicator = OriginIndicator::unknown;
-  std::vector<std::string> signals;    // "path:**/DCIM/Camera", "exif:LensModel ...", ...
-
-  bool operator==(const Provenance&) const = default;
-};
 
 // What the item alone tells: the rule deciding `path_inside` (null rules: none), and the EXIF.
 // The indicator is left for decide_indicator, once the exhibit's own cameras are known.
@@ -63,6 +48,16 @@ class OwnCameras {
   std::vector<std::string> ids_;
   std::vector<std::pair<std::string, std::size_t>> counts_;
 };
+
+// The path the origin rules read for an item: its path on the device (a phone extraction's
+// member), else its path inside the innermost archive, else inside its file system (a folder
+// source's: below the folder, so that the folders above the evidence never match a rule); empty
+// for what has no path (carved). `source_root` is the source's path as its items are written.
+std::string rule_location(const ItemRecord& item, std::string_view source_root, bool folder_source);
+
+// The signals as one text (case.db): one per line, '\\' and a newline inside one escaped; and back.
+std::string signals_text(const std::vector<std::string>& signals);
+std::vector<std::string> signals_from_text(std::string_view text);
 
 // Fills own_camera and the indicator from the table above, adding their signals.
 void decide_indicator(Provenance& provenance, const OwnCameras& own);

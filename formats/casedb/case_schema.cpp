@@ -3,11 +3,22 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <utility>
 
 #include "triage/version.h"
 
 namespace triage {
 namespace {
+
+constexpr std::pair<const char*, const char*> kProvenanceColumns[] = {
+    {"prov_origin", "TEXT"},  {"prov_app", "TEXT"},        {"prov_rule", "TEXT"},     {"camera_id", "TEXT"},
+    {"own_camera", "INTEGER"}, {"front_camera", "INTEGER"}, {"exif_stripped", "INTEGER"}, {"faces", "INTEGER"},
+    {"largest_face", "REAL"}, {"origin_indicator", "TEXT"}, {"prov_signals", "TEXT"}};
+
+// The origin rules a run used (formats/rules): the built-in set's text and an examiner's file's.
+constexpr const char* kOriginRulesTable =
+    "CREATE TABLE IF NOT EXISTS origin_rules (run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, "
+    "json TEXT NOT NULL)";
 
 // Schema version 3. Paths are BLOBs: evidence names are bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
@@ -44,7 +55,9 @@ CREATE TABLE items (
   category_conflict INTEGER, known_good INTEGER NOT NULL DEFAULT 0, category_probable INTEGER,
   fs_address TEXT, orphan INTEGER NOT NULL DEFAULT 0, reallocated INTEGER NOT NULL DEFAULT 0,
   fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT,
-  device_path TEXT);
+  device_path TEXT,
+  prov_origin TEXT, prov_app TEXT, prov_rule TEXT, camera_id TEXT, own_camera INTEGER, front_camera INTEGER,
+  exif_stripped INTEGER, faces INTEGER, largest_face REAL, origin_indicator TEXT, prov_signals TEXT);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -90,6 +103,7 @@ CREATE INDEX errors_item ON errors(item_id);
 
 void create_case_schema(sqlite3* db) {
   sqlite::exec(db, kSchema);
+  sqlite::exec(db, kOriginRulesTable);
   sqlite::Statement info(db, "INSERT INTO db_info(key, value) VALUES (?, ?)");
   info.bind_text(1, "schema_version").bind_text(2, std::to_string(kCaseSchemaVersion)).run();
   info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
@@ -117,6 +131,12 @@ void upgrade_case_schema(sqlite3* db) {
   if (!has_column(db, "runs", "libraries")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN libraries TEXT");
   // Paths on the device of a phone extraction's members (a case made before them has none).
   if (!has_column(db, "items", "device_path")) sqlite::exec(db, "ALTER TABLE items ADD COLUMN device_path TEXT");
+  // Provenance of still images and videos (a case made before it has none), and the origin rules
+  // each run used.
+  for (const auto& [column, type] : kProvenanceColumns)
+    if (!has_column(db, "items", column))
+      sqlite::exec(db, fmt::format("ALTER TABLE items ADD COLUMN {} {}", column, type).c_str());
+  sqlite::exec(db, kOriginRulesTable);
   // Reading an item looks up its problems: without this index (a case made before it was added
   // to the schema) every item's read scans the whole errors table.
   sqlite::exec(db, "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");

@@ -36,6 +36,12 @@ class CaseStore final : public CaseReader {
   std::uint64_t for_each_committed_position(const std::function<void(const std::string&)>& visit) const;
   void add_hash_set(const CaseHashSet& set);                        // after begin_run
   void add_profile(const std::string& name, const std::string& json);  // the profile in force
+  void add_origin_rules(const std::string& name, const std::string& json);  // origin rules in force
+  // Provenance decided after the walk (app/case_provenance): the items that have one, in walk
+  // order, a slice at a time (so that rewriting them never races an open read), and the rewrite
+  // of one item's own_camera, indicator and signals.
+  void for_each_provenance(const std::function<void(std::uint64_t id, const Provenance&)>& visit) const;
+  void update_provenance(std::uint64_t id, const Provenance& provenance);
   void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);

@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 
+#include "core/provenance/provenance.h"
+
 namespace triage {
 namespace {
 
@@ -29,6 +31,23 @@ MediaType media_type_from(const std::string& s) {
 
 std::optional<std::uint32_t> optional_u32(const S& q, int c) {
   if (auto v = q.optional_int64(c)) return static_cast<std::uint32_t>(*v);
+  return std::nullopt;
+}
+
+// Provenance columns: NULL throughout for items without one (prov_origin says which).
+template <typename T>
+std::optional<T> of_provenance(const ItemRecord& item, T Provenance::*field) {
+  if (!item.provenance) return std::nullopt;
+  return (*item.provenance).*field;
+}
+
+std::optional<std::int64_t> flag(const std::optional<bool>& value) {
+  if (!value) return std::nullopt;
+  return *value ? 1 : 0;
+}
+
+std::optional<bool> flag_of(const S& q, int c) {
+  if (auto v = q.optional_int64(c)) return *v != 0;
   return std::nullopt;
 }
 
@@ -183,6 +202,85 @@ constexpr std::array kColumns = {
                }},
     ItemColumn{"device_path", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, non_empty(r.fs.device_path)); },
                [](const S& q, int c, ItemRecord& r) { r.fs.device_path = q.optional_text(c).value_or(""); }},
+    // Provenance (core/provenance): first, so that the others are read into it.
+    ItemColumn{"prov_origin",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? std::optional<std::string>(to_string(r.provenance->origin))
+                                                 : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (auto v = q.optional_text(c)) {
+                   r.provenance.emplace();
+                   r.provenance->origin = parse_origin(*v).value_or(Origin::unknown);
+                 }
+               }},
+    ItemColumn{"prov_app", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, of_provenance(r, &Provenance::app)); },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->app = q.optional_text(c).value_or("");
+               }},
+    ItemColumn{"prov_rule", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, of_provenance(r, &Provenance::rule)); },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->rule = q.optional_text(c).value_or("");
+               }},
+    ItemColumn{"camera_id",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? r.provenance->camera_id : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->camera_id = q.optional_text(c);
+               }},
+    ItemColumn{"own_camera",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? flag(r.provenance->own_camera) : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->own_camera = flag_of(q, c);
+               }},
+    ItemColumn{"front_camera",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? flag(r.provenance->front_camera) : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->front_camera = flag_of(q, c);
+               }},
+    ItemColumn{"exif_stripped",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? flag(r.provenance->stripped) : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->stripped = flag_of(q, c).value_or(false);
+               }},
+    ItemColumn{"faces",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? r.provenance->faces : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->faces = optional_int(q, c);
+               }},
+    ItemColumn{"largest_face",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? r.provenance->largest_face : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->largest_face = q.optional_real(c);
+               }},
+    ItemColumn{"origin_indicator",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? std::optional<std::string>(to_string(r.provenance->indicator))
+                                                 : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (!r.provenance) return;
+                 if (auto v = q.optional_text(c)) r.provenance->indicator = parse_origin_indicator(*v).value_or(OriginIndicator::unknown);
+               }},
+    ItemColumn{"prov_signals",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.provenance ? std::optional<std::string>(signals_text(r.provenance->signals))
+                                                 : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 if (r.provenance) r.provenance->signals = signals_from_text(q.optional_text(c).value_or(""));
+               }},
 };
 
 }  // namespace

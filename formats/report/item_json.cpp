@@ -63,6 +63,36 @@ std::string video_json(const VideoFacts& v) {
   return out;
 }
 
+// Every key always present (null when not known), so that scripts read one shape.
+std::string provenance_json(const Provenance& p) {
+  std::string out;
+  JsonObject o(out);
+  std::string signals = "[";
+  for (std::size_t i = 0; i < p.signals.size(); ++i) {
+    if (i) signals += ',';
+    append_json_string(signals, p.signals[i]);
+  }
+  signals += ']';
+  auto flag = [&](std::string_view key, const std::optional<bool>& value) {
+    if (value) {
+      o.boolean(key, *value);
+    } else {
+      o.null(key);
+    }
+  };
+  o.string("origin", to_string(p.origin)).string_or_null("app", p.app).string_or_null("rule", p.rule);
+  o.string_or_null("camera_id", p.camera_id.value_or(""));
+  flag("own_camera", p.own_camera);
+  flag("front_camera", p.front_camera);
+  o.boolean("stripped", p.stripped)
+      .optional("faces", p.faces)
+      .optional("largest_face", p.largest_face)
+      .string("indicator", to_string(p.indicator))
+      .raw("signals", signals);
+  o.close();
+  return out;
+}
+
 }  // namespace
 
 void append_item_json_line(std::string& out, const ItemRecord& item) {
@@ -95,6 +125,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     if (!item.pdq.empty()) o.string("pdq", item.pdq).optional("pdq_quality", item.pdq_quality);
     o.raw("exif", exif_json(item.exif));
     if (item.video) o.raw("video", video_json(*item.video)).number("frames_hashed", item.video->hashed_frames);
+    if (item.provenance) o.raw("provenance", provenance_json(*item.provenance));
     if (item.category) {
       const ItemCategory& c = *item.category;
       o.string("category", c.label)

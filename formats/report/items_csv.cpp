@@ -18,7 +18,10 @@ constexpr const char* kColumns[] = {
     "exif_gps_lat", "exif_gps_lon", "exif_gps_alt", "exif_gps_datetime", "exif_width", "exif_height",
     "exif_orientation", "pdq", "pdq_quality", "category", "category_code", "category_reason", "known_good",
     "matches", "errors", "category_probable", "fs_address", "orphan", "reallocated",
-    "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten", "device_path"};
+    "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten", "device_path",
+    "provenance_origin", "provenance_app", "provenance_rule", "provenance_camera_id", "provenance_own_camera",
+    "provenance_front_camera", "provenance_stripped", "provenance_faces", "provenance_largest_face",
+    "provenance_indicator", "provenance_signals"};
 
 class Row {
  public:
@@ -49,6 +52,32 @@ class Row {
   std::string& out_;
   bool first_ = true;
 };
+
+// The provenance flattened: empty cells for an item without one (not a still image or video),
+// true/false/empty for the flags, the signals joined by "; ".
+void provenance_cells(Row& row, const std::optional<Provenance>& p) {
+  auto flag = [&](const std::optional<bool>& v) { row.plain(v ? (*v ? "true" : "false") : ""); };
+  if (!p) {
+    for (int i = 0; i < 11; ++i) row.plain("");
+    return;
+  }
+  row.plain(to_string(p->origin));
+  row.text(p->app);
+  row.text(p->rule);
+  row.text(p->camera_id);
+  flag(p->own_camera);
+  flag(p->front_camera);
+  flag(p->stripped);
+  row.number(p->faces);
+  row.number(p->largest_face);
+  row.plain(to_string(p->indicator));
+  std::string signals;
+  for (const auto& s : p->signals) {
+    if (!signals.empty()) signals += "; ";
+    signals += s;
+  }
+  row.text(signals);
+}
 
 }  // namespace
 
@@ -129,6 +158,7 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.time(item.fs.fn_btime);
   row.plain(item.fs.overwritten ? to_string(*item.fs.overwritten) : "");
   row.text(item.fs.device_path);
+  provenance_cells(row, item.provenance);
   row.end();
 }
 

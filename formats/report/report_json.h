@@ -1,5 +1,5 @@
 #pragma once
-// CASE_DIR/report.json: the report model as JSON, schema "triage-report/1" (documented by
+// CASE_DIR/report.json: the report model as JSON, schema "triage-report/2" (documented by
 // formats/report/report.schema.json). Keys in a fixed order; the same case gives the same bytes.
 #include <string>
 
@@ -8,7 +8,7 @@
 
 namespace triage {
 
-inline constexpr const char* kReportJsonSchema = "triage-report/1";
+inline constexpr const char* kReportJsonSchema = "triage-report/2";
 
 void write_report_json(const CaseReport& report, OutputSink& sink);
 std::string render_report_json(const CaseReport& report);  // the same, as one string

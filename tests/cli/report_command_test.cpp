@@ -167,7 +167,7 @@ TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
     CHECK(sums.find(std::string("  ") + name + "\n") != std::string::npos);
 
   const json report = json::parse(test::read_text(case_dir / "report.json"));
-  CHECK(report["schema"] == "triage-report/1");
+  CHECK(report["schema"] == "triage-report/2");
   CHECK(report["case"]["case_ref"] == "OP-42/2026");
   CHECK(report["case"]["exhibit_ref"] == "JB/1");
   CHECK(report["case"]["examiner"] == "J. Bloggs <DC 123>");

@@ -48,39 +48,6 @@ std::vector<std::string> item_rows(const fs::path& db_file) {
   return rows;
 }
 
-// RFC 4180 reader: rows of cells, quotes doubled inside quoted cells, CRLF row ends.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string cell;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(cell));
-      cell.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      rows.back().push_back(std::move(cell));
-      cell.clear();
-      rows.emplace_back();
-      ++i;
-    } else {
-      cell += c;
-    }
-  }
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
-}
 
 }  // namespace
 
@@ -197,7 +164,7 @@ TEST_CASE("hostile names, special files, links and a 5 GB sparse file are scanne
   CHECK((*sparse)["media_type"] == "other");
 
   const std::string csv = test::read_text(tmp / "case" / "items.csv");
-  const auto rows = parse_csv(csv);
+  const auto rows = test::parse_csv(csv);
   REQUIRE(rows.size() == 9);  // header + 8 files (the pipe and links are not items)
   for (const auto& row : rows) CHECK(row.size() == rows[0].size());
   std::set<std::string> csv_paths;
@@ -280,7 +247,7 @@ TEST_CASE("triage hash prints one line per file, CSV on request") {
   CHECK(lines[0]["exif"]["model"] == "Pattern 200");
   auto csv = test::run_cli({"hash", img, "--format", "csv"});
   CHECK(csv.exit_code == 0);
-  const auto rows = parse_csv(csv.out);
+  const auto rows = test::parse_csv(csv.out);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0][0] == "path");
   CHECK(rows[1][0] == img);

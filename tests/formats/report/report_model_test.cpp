@@ -122,7 +122,7 @@ TEST_CASE("the report model counts unique and instances per category, kind and s
   const std::string text = render_report_json(r);
   CHECK(text == render_report_json(load_case_report(dir / "case.db")));  // deterministic
   const auto j = nlohmann::json::parse(text);
-  CHECK(j["schema"] == "triage-report/1");
+  CHECK(j["schema"] == "triage-report/2");
   CHECK(j["case"]["case_ref"] == "OP-1");
   CHECK(j["case"]["examiner"].is_null());
   CHECK(j["items"][1]["seq"] == 1);
