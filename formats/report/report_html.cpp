@@ -8,6 +8,8 @@
 #include "core/text/time_format.h"
 #include "core/text/utf8.h"
 #include "formats/report/html_text.h"
+#include "formats/report/html_writer.h"
+#include "formats/report/origin_section.h"
 #include "core/text/json_text.h"
 
 namespace triage {
@@ -30,6 +32,7 @@ table.kv th{width:14em}
 .finding{border:1px solid #999;margin:.5em 0;break-inside:avoid}
 .finding table{margin:0}.finding h3{background:#eee;margin:0;padding:2px 5px;font-size:10pt}
 .probable{color:#8a4b00}.excluded{color:#555}
+.caution{border:1px solid #8a4b00;border-left-width:4px;padding:3px 6px}
 svg text{font:8pt "DejaVu Sans",Arial,sans-serif}
 @media print{
  body{max-width:none;margin:0;padding:0;font-size:9pt}
@@ -38,32 +41,6 @@ svg text{font:8pt "DejaVu Sans",Arial,sans-serif}
 }
 )css";
 
-struct Html {
-  explicit Html(OutputSink& to) : sink(to), out(to.buffer()) {}
-  OutputSink& sink;
-  std::string& out;
-  Html& raw(std::string_view s) {
-    out += s;
-    return *this;
-  }
-  Html& text(std::string_view s) {
-    append_html_text(out, s);
-    return *this;
-  }
-  // An evidence path: isolated from surrounding text direction, hex shown when not UTF-8.
-  Html& path(const std::string& p) {
-    raw("<bdi class=\"path\">").text(p).raw("</bdi>");
-    if (!is_valid_utf8(p)) raw("<br><span class=\"mono\">bytes (hex): ").raw(to_hex(p)).raw("</span>");
-    return *this;
-  }
-  Html& or_not_recorded(const std::string& s) {
-    if (s.empty()) return raw("<em>not recorded</em>");
-    return text(s);
-  }
-  Html& kv(std::string_view key, const std::string& value) {
-    return raw("<tr><th>").text(key).raw("</th><td>").or_not_recorded(value).raw("</td></tr>\n");
-  }
-};
 
 std::string num(std::uint64_t n) { return fmt::format("{}", n); }
 
@@ -156,7 +133,7 @@ void summary(Html& h, const CaseReport& r) {
          fmt::format("{} ({} unique)",
                      counted(k->all[kStill].instances + k->all[kMoving].instances, "instance", "instances"),
                      k->all[kStill].unique + k->all[kMoving].unique));
-  h.kv("Not examined (see section 7)", num(r.error_count));
+  h.kv("Not examined (see section 8)", num(r.error_count));
   if (!r.grades.empty()) {
     std::size_t applied = 0, disagree = 0;
     for (const auto& g : r.grades)
@@ -254,7 +231,7 @@ void charts(Html& h, const CaseReport& r) {
 }
 
 void method(Html& h, const CaseReport& r) {
-  h.raw("<section id=\"method\">\n<h2>4. Method</h2>\n");
+  h.raw("<section id=\"method\">\n<h2>5. Method</h2>\n");
   h.raw("<p>Every still image and video in the sources was identified by its content, digested (MD5, SHA-1, "
         "SHA-256) and, for still images, given a PDQ perceptual hash; the digests and hashes were compared with "
         "the hash sets below, and the profile below turned the sets' category codes into categories.</p>\n");
@@ -325,9 +302,9 @@ void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
     if (!d.sha1.empty()) h.raw("SHA-1 ").text(d.sha1).raw("<br>");
     h.raw("SHA-256 ").text(d.sha256).raw("</span>");
   } else if (s.kind == SourceKind::directory) {
-    h.raw("<em>not applicable: a folder; each file is digested (section 6)</em>");
+    h.raw("<em>not applicable: a folder; each file is digested (section 7)</em>");
   } else if (s.kind == SourceKind::archive) {
-    h.raw("<em>not applicable: an archive, digested as an item with each member (section 6)</em>");
+    h.raw("<em>not applicable: an archive, digested as an item with each member (section 7)</em>");
   } else if (s.integrity == Integrity::skipped) {
     h.raw("<em>not taken (--no-source-hash)</em>");
   } else {
@@ -336,7 +313,7 @@ void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
 }
 
 void integrity(Html& h, const CaseReport& r) {
-  h.raw("<section id=\"integrity\">\n<h2>5. Evidence integrity</h2>\n");
+  h.raw("<section id=\"integrity\">\n<h2>6. Evidence integrity</h2>\n");
   h.raw("<p>Sources were opened read-only and never written. The whole media of a disk image or device is digested "
         "before the walk and read again after it; the two must agree, and an E01 image's own MD5 (recorded at "
         "acquisition) must agree with the first. A folder has no media digest: each file in it is digested "
@@ -469,7 +446,7 @@ void finding(Html& h, const CaseReport& r, const ItemRecord& item, std::size_t n
 }
 
 void findings(Html& h, const CaseReport& r) {
-  h.raw("<section id=\"findings\">\n<h2>6. Findings</h2>\n");
+  h.raw("<section id=\"findings\">\n<h2>7. Findings</h2>\n");
   h.raw(fmt::format("<p>{}, most severe first (within a category, exact matches before probable ones, then "
                     "in the order found). Known-good and ignored files are not listed. No image is shown.</p>\n",
                     counted(r.findings.size(), "item", "items")));
@@ -482,7 +459,7 @@ void findings(Html& h, const CaseReport& r) {
 }
 
 void not_examined(Html& h, const CaseReport& r) {
-  h.raw("<section id=\"not-examined\">\n<h2>7. Not examined</h2>\n");
+  h.raw("<section id=\"not-examined\">\n<h2>8. Not examined</h2>\n");
   if (r.error_count == 0) {
     h.raw("<p>Everything found in the sources was examined.</p>\n</section>\n");
     return;
@@ -500,7 +477,7 @@ void not_examined(Html& h, const CaseReport& r) {
 }
 
 void glossary(Html& h, const CaseReport& r) {
-  h.raw("<section id=\"glossary\">\n<h2>8. Glossary</h2>\n<dl>\n");
+  h.raw("<section id=\"glossary\">\n<h2>9. Glossary</h2>\n<dl>\n");
   const std::pair<const char*, const char*> terms[] = {
       {"Evidence path", "Where an item was found: the source as given, then the path below it."},
       {"MD5, SHA-1, SHA-256", "Cryptographic digests of a file's content; equal digests mean identical files."},
@@ -544,6 +521,7 @@ void write_report_html(const CaseReport& r, OutputSink& sink) {
   case_header(h, r);
   summary(h, r);
   charts(h, r);
+  write_origin_section(h, r);
   method(h, r);
   integrity(h, r);
   findings(h, r);

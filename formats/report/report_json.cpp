@@ -5,6 +5,7 @@
 #include "core/text/hex.h"
 #include "core/text/utf8.h"
 #include "formats/report/item_json.h"
+#include "formats/report/origin_section.h"
 #include "core/text/json_text.h"
 
 namespace triage {
@@ -222,6 +223,7 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
           }));
     o.raw("summary", summary_json(r));
     o.raw("timeline", timeline_json(r.timeline));
+    o.raw("provenance", origin_json(r));
     {
       JsonArray a(o.value("findings"));
       for (const std::uint64_t seq : r.findings) {

@@ -229,6 +229,29 @@ void CaseReport::for_each_error(const std::function<void(const WalkProblem&)>& v
   });
 }
 
+namespace {
+
+// An item's provenance into its category row's indicator counts and its camera's row.
+void count_provenance(CaseReport& r, std::map<std::string, DeviceCamera>& cameras, CategoryRow& row,
+                      const ItemRecord& item) {
+  const Provenance& p = *item.provenance;
+  ++r.with_provenance;
+  ++row.indicators[static_cast<std::size_t>(p.indicator)];
+  if (!p.camera_id) return;
+  DeviceCamera& camera = cameras[*p.camera_id];
+  camera.camera_id = *p.camera_id;
+  if (p.own_camera) camera.own = p.own_camera;
+  ++camera.items[{row.label, row.probable}];
+  if (const auto& taken = item.exif.datetime_original) {
+    if (camera.first_capture.empty() || *taken < camera.first_capture) camera.first_capture = *taken;
+    if (camera.last_capture.empty() || *taken > camera.last_capture) camera.last_capture = *taken;
+  }
+  const auto slash = item.path.rfind('/');
+  camera.locations.insert(slash == std::string::npos ? std::string() : item.path.substr(0, slash));
+}
+
+}  // namespace
+
 CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std::string& name,
                              const ProfileParser& parse_profile, StopToken stop) {
   CaseReport r;
@@ -281,6 +304,7 @@ CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std
   // Findings by (severity, probable): each list is in walk order as read, so none is sorted.
   std::map<std::pair<int, bool>, std::vector<std::uint64_t>> findings;
   std::map<int, std::pair<std::uint64_t, std::uint64_t>> months;  // month index -> (exif, mtime) dated
+  std::map<std::string, DeviceCamera> cameras;
   store->for_each_item([&](const ItemRecord& stored) {
     stop.throw_if_requested();
     ++r.item_count;
@@ -306,6 +330,7 @@ CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std
     const std::size_t kind = item.media_type == MediaType::video ? kMoving : kStill;
     const std::size_t row_index = row_for(c);
     CategoryRow& row = r.categories[row_index];
+    if (item.provenance) count_provenance(r, cameras, row, item);
     ++row.all[kind].instances;
     ++row.by_source[item.source_index][kind].instances;
     UniqueKey key = unique_keys.key(item);
@@ -325,6 +350,7 @@ CaseReport build_case_report(std::shared_ptr<const CaseReader> reader, const std
     }
   });
 
+  for (auto& [id, camera] : cameras) r.cameras.push_back(std::move(camera));
   // Distinct SHA-1 per (row, kind) over every source and per source, counted before the rows
   // are sorted.
   std::sort(counted.begin(), counted.end());

@@ -32,6 +32,18 @@ struct Tally {
 
 enum MediaKind : std::size_t { kStill = 0, kMoving = 1 };
 
+// The provenance indicators counted per category (OriginIndicator's five values).
+inline constexpr std::size_t kOriginIndicators = 5;
+
+// A camera the case's EXIF names (core/provenance camera id), for the origin section.
+struct DeviceCamera {
+  std::string camera_id;
+  std::optional<bool> own;  // the exhibit's own camera; null when own cameras are unknown
+  std::map<std::pair<std::string, bool>, std::uint64_t> items;  // (category label, probable) -> instances
+  std::string first_capture, last_capture;  // EXIF DateTimeOriginal as stored; empty when none
+  std::set<std::string> locations;          // the folders (evidence paths) holding its pictures
+};
+
 // One row of the summary table: a profile label, split still/moving and by source.
 struct CategoryRow {
   std::string label;  // profile label
@@ -42,6 +54,8 @@ struct CategoryRow {
   bool excluded = false;       // known good or ignored
   std::array<Tally, 2> all{};  // [kStill], [kMoving], over every source
   std::map<std::uint32_t, std::array<Tally, 2>> by_source;
+  // Instances by provenance indicator (OriginIndicator, in its order): origin_section.h.
+  std::array<std::uint64_t, kOriginIndicators> indicators{};
 };
 
 // Capture-date histogram: EXIF DateTimeOriginal where present, else the file's mtime.
@@ -97,6 +111,8 @@ struct CaseReport {
   std::vector<CategoryRow> categories;  // severity order; exact before probable; excluded last
   std::vector<std::uint64_t> findings;  // seq of the items categorised and not excluded, severity order
   Timeline timeline;
+  std::uint64_t with_provenance = 0;  // still images and videos with a provenance
+  std::vector<DeviceCamera> cameras;  // by camera id
   std::vector<GradeOutcome> grades;  // in the order recorded
   std::set<std::uint64_t> graded;    // seq of items whose category is an analyst grade
   // Hash (SHA-1 or MD5) -> index in `grades` of its grade in force (not superseded).

@@ -103,8 +103,8 @@ TEST_CASE("report.html renders in headless Chromium: screenshot, and an A4 PDF w
   CHECK(headers == static_cast<std::size_t>(pages));
   for (int p = 1; p <= pages; ++p)
     CHECK_MESSAGE(text.find("Page " + std::to_string(p) + " of " + std::to_string(pages)) != std::string::npos, p);
-  for (const char* section : {"1. Case", "2. Summary", "3. Charts", "4. Method", "5. Evidence integrity",
-                              "6. Findings", "7. Not examined", "8. Glossary"})
+  for (const char* section : {"1. Case", "2. Summary", "3. Charts", "4. Origin of the imagery", "5. Method",
+                              "6. Evidence integrity", "7. Findings", "8. Not examined", "9. Glossary"})
     CHECK_MESSAGE(text.find(section) != std::string::npos, section);
 
   // The summary counts, as report.json has them: the totals, then each category row's label
@@ -125,6 +125,31 @@ TEST_CASE("report.html renders in headless Chromium: screenshot, and an A4 PDF w
     ++rows;
   }
   CHECK(rows >= 9);
+  // Section 4, the origin of the imagery: the caution, each category's instances per indicator and
+  // every camera, as report.json has them.
+  const json& origin = report["provenance"];
+  CHECK(origin["items"].get<int>() > 0);
+  CHECK(flat.find("Caution. These are indicators drawn from metadata and file locations") != std::string::npos);
+  const std::string section = flat.substr(flat.find("Instances per category and indicator"));
+  for (const auto& row : origin["by_category"]) {
+    // A long label wraps in its cell: its first line holds the label's start and the five counts.
+    const std::string label = row["category"].get<std::string>() + (row["probable"].get<bool>() ? " (probable)" : "");
+    const std::string start = label.substr(0, label.find(' ', 10));
+    std::string expected;
+    for (const char* key : {"captured_on_device_front_camera", "captured_on_device", "captured_on_other_device",
+                            "received", "unknown"})
+      expected += " " + row["indicators"][key].dump();
+    const auto at = section.find("\n " + start + " ");
+    REQUIRE_MESSAGE(at != std::string::npos, start);
+    const std::string line = section.substr(at + 1, section.find('\n', at + 1) - at - 1);
+    CHECK_MESSAGE(line.ends_with(expected), line << " | expected counts" << expected);
+  }
+  REQUIRE_FALSE(origin["cameras"].empty());
+  for (const auto& camera : origin["cameras"]) {  // make and model|serial (the cell wraps at a space)
+    const std::string id = camera["camera_id"];
+    CHECK_MESSAGE(section.find(id.substr(0, id.find(' '))) != std::string::npos, id);
+    CHECK_MESSAGE(section.find(id.substr(id.find('|') + 1)) != std::string::npos, id);
+  }
   // Nothing was fetched: the report stays self-contained (Chromium would log a blocked request).
   CHECK(test::read_text(tmp / "chromium.log").find("Content Security Policy") == std::string::npos);
 }

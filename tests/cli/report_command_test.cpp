@@ -195,8 +195,8 @@ TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
   CHECK(html.find("First person produced imagery") != std::string::npos);
   CHECK(html.find("self-generated") == std::string::npos);
   CHECK(html.find("Self-generated") == std::string::npos);
-  for (const char* section : {"1. Case", "2. Summary", "3. Charts", "4. Method", "5. Evidence integrity",
-                              "6. Findings", "7. Not examined", "8. Glossary"})
+  for (const char* section : {"1. Case", "2. Summary", "3. Charts", "4. Origin of the imagery", "5. Method",
+                              "6. Evidence integrity", "7. Findings", "8. Not examined", "9. Glossary"})
     CHECK_MESSAGE(html.find(section) != std::string::npos, section);
   const ParsedHtml parsed = parse_html(html);
   std::set<std::string> names;

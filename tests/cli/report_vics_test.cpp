@@ -153,9 +153,9 @@ TEST_CASE("a disk image case: the report shows the media digests before and afte
   CHECK(source["digests_before"]["sha256"] == sha256);
   CHECK(source["digests_after"]["sha256"] == sha256);
   const std::string html = test::read_text(case_dir / "report.html");
-  const auto section = html.find("5. Evidence integrity");
+  const auto section = html.find("6. Evidence integrity");
   REQUIRE(section != std::string::npos);
-  CHECK(html.find(sha256, section) < html.find("6. Findings"));
+  CHECK(html.find(sha256, section) < html.find("7. Findings"));
   CHECK(html.find(">verified<", section) != std::string::npos);
 
   const json vics = json::parse(test::read_text(case_dir / "export.vics.json"));
