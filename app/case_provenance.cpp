@@ -1,26 +1,73 @@
 #include "app/case_provenance.h"
 
+#include <map>
+#include <utility>
+
 #include "core/provenance/provenance.h"
 #include "formats/casedb/case_store.h"
 
 namespace triage {
+namespace {
 
-OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std::string>& named_own_cameras) {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// The device databases' rows by (source, lower-case location of the file they describe): iOS and
+// Android media paths are matched without regard to case, as their file systems store them.
+struct DeviceRow {
+  DeviceDatabase kind;
+  DeviceMediaRow row;
+};
+using DeviceRows = std::map<std::pair<std::uint32_t, std::string>, DeviceRow>;
+
+DeviceRows device_rows(const CaseStore& store) {
+  DeviceRows rows;
+  store.for_each_device_media([&](std::uint32_t source, DeviceDatabase kind, const std::string& root,
+                                  const DeviceMediaRow& row) {
+    rows.try_emplace({source, lower(root + row.media_path)}, DeviceRow{kind, row});  // the first database wins
+  });
+  return rows;
+}
+
+}  // namespace
+
+OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std::string>& named_own_cameras,
+                                         const std::vector<SourceRoot>& roots) {
   OwnCameraDecision decision;
+  const DeviceRows rows = device_rows(store);
+  // An item's provenance with what the device's own databases say about it.
+  auto with_device_rows = [&](std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
+    Provenance p = stored;
+    if (rows.empty() || source >= roots.size()) return p;
+    std::string location = rule_location(located, roots[source].path, roots[source].folder);
+    while (!location.empty() && location.front() == '/') location.erase(0, 1);
+    const auto it = rows.find({source, lower(location)});
+    if (it == rows.end()) return p;
+    std::erase_if(p.signals, [](const std::string& s) { return s.starts_with("db:"); });  // applied again
+    apply_device_media(p, it->second.kind, it->second.row);
+    ++decision.device_rows_matched;
+    return p;
+  };
   OwnCameras own = named_own_cameras.empty() ? OwnCameras{} : OwnCameras::named(named_own_cameras);
   if (!own.is_named()) {
-    store.for_each_provenance([&](std::uint64_t, const Provenance& p) {
+    store.for_each_provenance([&](std::uint64_t, std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
+      const Provenance p = with_device_rows(source, located, stored);
       if (p.origin == Origin::camera && p.camera_id) own.count_camera_roll(*p.camera_id);
     });
   }
   own.finish();
   decision.own_cameras = own.ids();
   decision.named = own.is_named();
-  store.for_each_provenance([&](std::uint64_t id, const Provenance& p) {
+  decision.device_rows_matched = 0;  // counted in the pass that writes
+  store.for_each_provenance([&](std::uint64_t id, std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
     ++decision.items;
-    Provenance decided = p;
+    Provenance decided = with_device_rows(source, located, stored);
     decide_indicator(decided, own);
-    if (decided == p) return;
+    if (decided == stored) return;
     store.update_provenance(id, decided);
     ++decision.changed;
   });

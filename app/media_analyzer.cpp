@@ -13,6 +13,7 @@
 #include "core/match/digest_matcher.h"
 #include "core/media/sniff.h"
 #include "core/provenance/provenance.h"
+#include "formats/devicedb/device_media_reader.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/filetype/magic_mime.h"
 #include "formats/image/image_pdq.h"
@@ -85,13 +86,27 @@ void MediaAnalyzer::hash_video(WalkedItem& item) {
   record_video(hash_video_buffer(item.content.bytes, context_.video_options), context_.video_options, record);
 }
 
-void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
-  std::string location;
-  if (record.source_index < context_.source_roots.size()) {
-    const auto& root = context_.source_roots[record.source_index];
-    location = rule_location(record, root.path, root.folder);
+std::string MediaAnalyzer::location_of(const ItemRecord& record) const {
+  if (record.source_index >= context_.source_roots.size()) return {};
+  const auto& root = context_.source_roots[record.source_index];
+  return rule_location(record, root.path, root.folder);
+}
+
+void MediaAnalyzer::read_device_database(WalkedItem& item) const {
+  ItemRecord& record = item.record;
+  const auto slash = record.path.rfind('/');
+  const auto kind = device_database_of(slash == std::string::npos ? record.path : record.path.substr(slash + 1));
+  if (!kind) return;
+  auto rows = read_device_media(*kind, item.content.bytes);
+  if (!rows) {
+    record.problems.push_back({rows.error().stage, rows.error().message});
+    return;
   }
-  record.provenance = assess_item(context_.origin_rules, location, record.exif, record.mime);
+  record.device_media = DeviceMediaTable{*kind, device_media_root(*kind, location_of(record)), std::move(*rows)};
+}
+
+void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
+  record.provenance = assess_item(context_.origin_rules, location_of(record), record.exif, record.mime);
   static const OwnCameras none{};
   decide_indicator(*record.provenance, context_.own_cameras != nullptr ? *context_.own_cameras : none);
 }
@@ -137,7 +152,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
 
   if (content.streamed_digests) {
     record.digests = *content.streamed_digests;
-  } else if (content.complete && (context_.all_files || kind.type != MediaType::other || content.container) &&
+  } else if (content.complete &&
+             (context_.all_files || kind.type != MediaType::other || content.container || content.device_database) &&
              !budget.spent("digests")) {
     // Large buffers are digested over two threads (MD5 beside SHA-1 + SHA-256): one file's
     // three digests then take about the time of its MD5 alone.
@@ -149,6 +165,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
       record.digests = digest_buffer(content.bytes);
     }
   }
+
+  if (content.device_database && content.complete && !budget.spent("device database")) read_device_database(item);
 
   if (kind.type == MediaType::image && !content.bytes.empty() && !budget.spent("EXIF")) {
     // A streamed (very large) image still has its head here, which holds a JPEG's EXIF.

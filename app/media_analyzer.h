@@ -12,6 +12,7 @@
 #include "core/match/video_matcher.h"
 #include "core/pipeline/random_access_reader.h"
 #include "core/pipeline/scan_pipeline.h"
+#include "core/provenance/provenance.h"
 #include "formats/video/video_decoder.h"
 
 namespace triage {
@@ -48,10 +49,6 @@ struct AnalysisContext {
   // after the walk, from the camera roll), and each source's path as its items are written.
   const OriginRuleSet* origin_rules = nullptr;
   const OwnCameras* own_cameras = nullptr;
-  struct SourceRoot {
-    std::string path;
-    bool folder = false;
-  };
   std::vector<SourceRoot> source_roots;  // by source index
 };
 
@@ -69,6 +66,8 @@ class MediaAnalyzer final : public ItemProcessor {
   void hash_video(WalkedItem& item);
   std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
   void assess_provenance(ItemRecord& record) const;
+  std::string location_of(const ItemRecord& record) const;  // what the origin rules read
+  void read_device_database(WalkedItem& item) const;
 
   const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;

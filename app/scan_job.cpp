@@ -88,7 +88,7 @@ class ScanRun {
     record_run(profile);
     const PipelineStats stats = walk(context);
     verify_sources(stats.interrupted);
-    if (!outcome_.interrupted) decide_case_provenance(*store_, options_.own_cameras);
+    if (!outcome_.interrupted) decide_case_provenance(*store_, options_.own_cameras, source_roots());
     store_->end_run(outcome_.interrupted ? "interrupted" : "completed", now_utc());
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.
@@ -118,6 +118,18 @@ class ScanRun {
     } catch (const std::exception& e) {
       throw ScanInputError(fmt::format("hash set not usable: {}", e.what()));
     }
+  }
+
+  // Each source's path as its items are written, for the origin rules and the device databases.
+  std::vector<SourceRoot> source_roots() const {
+    std::vector<SourceRoot> roots;
+    for (const auto& info : infos_) {
+      std::string root = info.path;
+      const bool folder = walked_as_files(info.kind);
+      while (folder && root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
+      roots.push_back({root, folder});
+    }
+    return roots;
   }
 
   // The origin rules in force: the examiner's file (read once, kept with the case) before the
@@ -172,6 +184,7 @@ class ScanRun {
   void open_sources(const VideoOptions& video) {
     policy_.all_files = options_.all_files;
     policy_.stop = stop_;
+    policy_.device_database_read_limit = std::size_t{1} << 30;  // a phone's Photos.sqlite is tens to hundreds of MB
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
     if (options_.archives) {
       ArchiveOptions archive;
@@ -233,12 +246,7 @@ class ScanRun {
     context.video = options_.video_fps.has_value();
     context.origin_rules = &origin_rules_;
     context.own_cameras = &own_cameras_;
-    for (const auto& info : infos_) {
-      std::string root = info.path;
-      const bool folder = walked_as_files(info.kind);
-      while (folder && root.size() > 1 && root.back() == '/') root.pop_back();  // as DirectorySource names its items
-      context.source_roots.push_back({root, folder});
-    }
+    context.source_roots = source_roots();
     return context;
   }
 

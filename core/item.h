@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/pdq/pdq.h"
+#include "core/provenance/device_media.h"
 #include "core/provenance/provenance_record.h"
 #include "core/result.h"
 
@@ -166,6 +167,7 @@ struct ItemRecord {
   std::vector<ItemMatch> matches;
   std::optional<ItemCategory> category;  // set for media and for any matched item
   std::optional<Provenance> provenance;  // still images and videos: where they came from (indicators)
+  std::optional<DeviceMediaTable> device_media;  // a device's media database (Photos.sqlite, external.db) read
   std::vector<ItemProblem> problems;
 };
 

@@ -8,6 +8,15 @@
 
 namespace triage {
 
+namespace {
+
+std::string_view file_name_of(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
 Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
                                  const ContentPolicy& policy) {
   ItemContent content;
@@ -26,11 +35,15 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
   // An archive is digested too: its members are evidence, and `triage verify` checks them
   // through it.
   content.container = policy.containers && policy.containers->opens(content.bytes);
-  const bool wanted = policy.all_files || kind.type != MediaType::other || content.container;
+  content.device_database = policy.device_database_read_limit > 0 && kind.type == MediaType::other &&
+                            device_database_of(file_name_of(record.path)).has_value();
+  const bool wanted = policy.all_files || kind.type != MediaType::other || content.container || content.device_database;
   if (!wanted) return content;  // identified from the head; not digested
 
   const bool whole = record.size <= policy.whole_read_limit ||
                      (kind.type == MediaType::image && record.size <= policy.image_read_limit &&
+                      record.size <= policy.max_streamed) ||
+                     (content.device_database && record.size <= policy.device_database_read_limit &&
                       record.size <= policy.max_streamed);
   if (whole) {
     if (content.bytes.size() < record.size) {

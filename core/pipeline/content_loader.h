@@ -29,6 +29,10 @@ struct ContentPolicy {
   // Still images up to this size are read whole even above whole_read_limit: their PDQ hash
   // needs every byte (a 100-megapixel phone photo is 20-30 MB). Larger ones are streamed.
   std::size_t image_read_limit = 128u << 20;
+  // A device's media database (Photos.sqlite, MediaStore's external.db) is read whole up to this
+  // size, for its rows; larger ones are digested as streamed files and their rows not read.
+  // Zero: device databases are files like any other.
+  std::size_t device_database_read_limit = 0;
   // A large (streamed) video is handed to this, when set, while the walker still has the file
   // open: its frames are hashed through the reader, where the file lies (a disk image has no
   // path to open again; a folder's file is not opened a second time, which could touch its

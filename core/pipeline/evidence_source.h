@@ -19,6 +19,7 @@ struct ItemContent {
   std::optional<Digests> streamed_digests;  // large files are digested while the walker reads them
   bool video_examined = false;              // a large video's frames were hashed by the walker
   bool container = false;  // an archive whose members the walker opens: digested whatever --all-files says
+  bool device_database = false;  // Photos.sqlite or external.db (core/provenance/device_media.h): read whole
 };
 
 struct WalkedItem {

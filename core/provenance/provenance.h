@@ -49,6 +49,13 @@ class OwnCameras {
   std::vector<std::pair<std::string, std::size_t>> counts_;
 };
 
+// A source's path as its items are written (a folder's without a trailing '/'), and whether it is
+// a folder: what rule_location parses an item's path against.
+struct SourceRoot {
+  std::string path;
+  bool folder = false;
+};
+
 // The path the origin rules read for an item: its path on the device (a phone extraction's
 // member), else its path inside the innermost archive, else inside its file system (a folder
 // source's: below the folder, so that the folders above the evidence never match a rule); empty

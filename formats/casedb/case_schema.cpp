@@ -20,6 +20,12 @@ constexpr const char* kOriginRulesTable =
     "CREATE TABLE IF NOT EXISTS origin_rules (run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, "
     "json TEXT NOT NULL)";
 
+// The rows of the device media databases the walk read (core/provenance/device_media.h).
+constexpr const char* kDeviceMediaTable =
+    "CREATE TABLE IF NOT EXISTS device_media (db_item_id INTEGER NOT NULL, source_index INTEGER NOT NULL, "
+    "kind TEXT NOT NULL, media_root TEXT NOT NULL, media_path TEXT NOT NULL, imported_by INTEGER, "
+    "creator_bundle TEXT, owner_package TEXT)";
+
 // Schema version 3. Paths are BLOBs: evidence names are bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,6 +110,7 @@ CREATE INDEX errors_item ON errors(item_id);
 void create_case_schema(sqlite3* db) {
   sqlite::exec(db, kSchema);
   sqlite::exec(db, kOriginRulesTable);
+  sqlite::exec(db, kDeviceMediaTable);
   sqlite::Statement info(db, "INSERT INTO db_info(key, value) VALUES (?, ?)");
   info.bind_text(1, "schema_version").bind_text(2, std::to_string(kCaseSchemaVersion)).run();
   info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
@@ -137,6 +144,7 @@ void upgrade_case_schema(sqlite3* db) {
     if (!has_column(db, "items", column))
       sqlite::exec(db, fmt::format("ALTER TABLE items ADD COLUMN {} {}", column, type).c_str());
   sqlite::exec(db, kOriginRulesTable);
+  sqlite::exec(db, kDeviceMediaTable);
   // Reading an item looks up its problems: without this index (a case made before it was added
   // to the schema) every item's read scans the whole errors table.
   sqlite::exec(db, "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");

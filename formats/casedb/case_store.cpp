@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "core/provenance/provenance.h"
 #include "core/text/json_text.h"
 #include "formats/casedb/case_schema.h"
 #include "formats/casedb/item_columns.h"
@@ -244,54 +243,6 @@ void CaseStore::add_profile(const std::string& name, const std::string& json) {
   insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
 }
 
-void CaseStore::add_origin_rules(const std::string& name, const std::string& json) {
-  sqlite::Statement insert(db_.get(), "INSERT INTO origin_rules(run_id, name, json) VALUES (?, ?, ?)");
-  insert.bind(1, run_id_).bind_text(2, name).bind_text(3, json).run();
-}
-
-void CaseStore::for_each_provenance(const std::function<void(std::uint64_t, const Provenance&)>& visit) const {
-  std::vector<const ItemColumn*> columns;
-  std::string list = "id";
-  for (const ItemColumn& c : item_columns()) {
-    const std::string_view name = c.name;
-    if (name.starts_with("prov_") || name == "camera_id" || name == "own_camera" || name == "front_camera" ||
-        name == "exif_stripped" || name == "faces" || name == "largest_face" || name == "origin_indicator") {
-      columns.push_back(&c);
-      list += ", " + std::string(name);
-    }
-  }
-  constexpr int kSlice = 4096;
-  std::int64_t after = -1;
-  for (;;) {
-    std::vector<std::pair<std::uint64_t, Provenance>> slice;
-    {
-      sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE prov_origin IS NOT NULL AND id > ? "
-                                                 "ORDER BY id LIMIT {}",
-                                                 list, kSlice));
-      q.bind(1, after);
-      while (q.step()) {
-        ItemRecord r;
-        for (std::size_t i = 0; i < columns.size(); ++i) columns[i]->read(q, static_cast<int>(i + 1), r);
-        slice.emplace_back(static_cast<std::uint64_t>(q.int64(0)), std::move(*r.provenance));
-      }
-    }
-    for (const auto& [id, provenance] : slice) visit(id, provenance);
-    if (slice.size() < kSlice) return;
-    after = static_cast<std::int64_t>(slice.back().first);
-  }
-}
-
-void CaseStore::update_provenance(std::uint64_t id, const Provenance& p) {
-  begin_batch();
-  sqlite::Statement update(db_.get(),
-                           "UPDATE items SET own_camera = ?, origin_indicator = ?, prov_signals = ? WHERE id = ?");
-  update.bind_optional(1, p.own_camera ? std::optional<std::int64_t>(*p.own_camera ? 1 : 0) : std::nullopt)
-      .bind_text(2, to_string(p.indicator))
-      .bind_text(3, signals_text(p.signals))
-      .bind(4, static_cast<std::int64_t>(id))
-      .run();
-}
-
 // case_info keys: case_ref, exhibit_ref, examiner, organisation, time_zone (additive to schema 1: a case
 // made before the table existed reads as "not recorded").
 void CaseStore::set_case_details(const CaseDetails& d) {
@@ -339,6 +290,7 @@ void CaseStore::begin_batch() {
 
 void CaseStore::add_item(const ItemRecord& item) {
   begin_batch();
+  if (item.device_media) add_device_media(item);
   auto& s = *insert_item_;
   s.bind(1, run_id_);
   bind_item(s, 2, item);

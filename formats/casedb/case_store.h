@@ -40,8 +40,13 @@ class CaseStore final : public CaseReader {
   // Provenance decided after the walk (app/case_provenance): the items that have one, in walk
   // order, a slice at a time (so that rewriting them never races an open read), and the rewrite
   // of one item's own_camera, indicator and signals.
-  void for_each_provenance(const std::function<void(std::uint64_t id, const Provenance&)>& visit) const;
+  // `located` holds the item's path and device_path only.
+  void for_each_provenance(const std::function<void(std::uint64_t id, std::uint32_t source_index,
+                                                   const ItemRecord& located, const Provenance&)>& visit) const;
   void update_provenance(std::uint64_t id, const Provenance& provenance);
+  // The rows of the device media databases the walk read (Photos.sqlite, external.db), in walk order.
+  void for_each_device_media(const std::function<void(std::uint32_t source_index, DeviceDatabase kind,
+                                                      const std::string& media_root, const DeviceMediaRow& row)>& visit) const;
   void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);
@@ -68,6 +73,7 @@ class CaseStore final : public CaseReader {
  private:
   explicit CaseStore(sqlite::Db db);
   void begin_batch();
+  void add_device_media(const ItemRecord& item);  // its device_media rows, in the open batch
   void prepare_writes();  // the insert statements of a run being written
   std::string item_select() const;  // the items select list, NULL for columns an older case lacks
 

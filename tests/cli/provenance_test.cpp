@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -101,7 +102,98 @@ json report_items(const fs::path& case_dir) {
   return json::parse(test::read_text(case_dir / "report.json"))["items"];
 }
 
+// What the device databases (tests/fixtures/device_media/) plant for the files they describe.
+struct DatabaseTruth {
+  const char* path;
+  const char* exif;
+  const char* origin;
+  const char* app;  // "" for null
+  std::optional<bool> front_camera;
+  const char* signal;  // one of the item's signals
+};
+
+const std::vector<DatabaseTruth>& database_truth() {
+  static const std::vector<DatabaseTruth> truth{
+      {"private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG", "-Make=Apple '-Model=iPhone 12'", "camera", "", true,
+       "db:Photos.sqlite ZIMPORTEDBY=2 (native front camera)"},
+      {"private/var/mobile/Media/DCIM/100APPLE/IMG_0002.JPG", "-Make=Apple '-Model=iPhone 12'", "camera", "", false,
+       "db:Photos.sqlite ZIMPORTEDBY=1 (native back camera)"},
+      {"private/var/mobile/Media/DCIM/100APPLE/IMG_0003.JPG", "", "unknown", "net.whatsapp.WhatsApp", std::nullopt,
+       "db:Photos.sqlite ZCREATORBUNDLEID=net.whatsapp.WhatsApp"},
+      {"data/media/0/Pictures/Edited/b.jpg", "", "camera", "", std::nullopt,
+       "db:external.db owner_package_name=com.sec.android.app.camera"},
+      {"data/media/0/Pictures/Shared/c.jpg", "", "unknown", "com.whatsapp", std::nullopt,
+       "db:external.db owner_package_name=com.whatsapp"},
+      {"data/media/0/Download/d.jpg", "", "download", "", std::nullopt, "db:external.db owner_package_name=null"},
+  };
+  return truth;
+}
+
+void build_database_tree(const fs::path& root) {
+  int hue = 0;
+  for (const DatabaseTruth& t : database_truth()) {
+    const fs::path file = root / t.path;
+    fs::create_directories(file.parent_path());
+    sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=96x64:rate=1:duration=1,hue=h=" + std::to_string(hue += 45) +
+       "' -frames:v 1 -f image2 -c:v mjpeg " + q(file));
+    if (*t.exif != '\0') sh("exiftool -q -overwrite_original " + std::string(t.exif) + " " + q(file));
+  }
+  const auto database = [&](const fs::path& file, const char* fixture, bool wal) {
+    fs::create_directories(file.parent_path());
+    const fs::path sql = test::source_dir() / "tests/fixtures/device_media" / fixture;
+    sh("sqlite3 " + q(file) + (wal ? " 'PRAGMA journal_mode=WAL' '.read " : " '.read ") + sql.string() + "' > /dev/null");
+  };
+  database(root / "private/var/mobile/Media/PhotoData/Photos.sqlite", "photos-ios15.sql", true);
+  database(root / "data/data/com.android.providers.media/databases/external.db", "external-android10.sql", false);
+}
+
+void check_database_truth(const std::map<std::string, json>& found) {
+  for (const DatabaseTruth& t : database_truth()) {
+    CAPTURE(t.path);
+    const auto it = found.find(t.path);
+    REQUIRE(it != found.end());
+    const json& got = it->second;
+    CHECK(got["origin"] == t.origin);
+    CHECK(got["app"] == (*t.app ? json(t.app) : json()));
+    CHECK(got["front_camera"] == flag(t.front_camera));
+    CHECK(std::find(got["signals"].begin(), got["signals"].end(), t.signal) != got["signals"].end());
+  }
+  // The iPhone's own camera (two pictures in its camera roll) and the front camera the database names.
+  CHECK(found.at(database_truth()[0].path)["indicator"] == "captured_on_device_front_camera");
+  CHECK(found.at(database_truth()[1].path)["indicator"] == "captured_on_device");
+}
+
 }  // namespace
+
+TEST_CASE("provenance: Photos.sqlite and MediaStore's external.db decide origin, front camera and app, in a folder "
+          "and inside an ext4 image") {
+  if (!test::require_tools({"ffmpeg", "exiftool", "sqlite3", "mke2fs"})) return;
+  test::TempDir tmp;
+  const fs::path tree = tmp / "phone";
+  build_database_tree(tree);
+  const auto photos_digest = test::read_bytes(tree / "private/var/mobile/Media/PhotoData/Photos.sqlite");
+  const auto run = test::run_cli({"scan", tree.string(), "--out", (tmp / "case").string()});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  check_database_truth(provenance_by_path(report_items(tmp / "case"), tree.string() + "/"));
+  // Read, never written: the database file is as it was.
+  CHECK(test::read_bytes(tree / "private/var/mobile/Media/PhotoData/Photos.sqlite") == photos_digest);
+
+  const fs::path ext4 = tmp / "ext4.img";
+  sh("mke2fs -q -t ext4 -d " + q(tree) + " " + q(ext4) + " 8192");
+  const auto image = test::run_cli({"scan", ext4.string(), "--out", (tmp / "case-ext4").string()});
+  REQUIRE_MESSAGE(image.exit_code == 0, image.err);
+  check_database_truth(provenance_by_path(report_items(tmp / "case-ext4"), ext4.string() + ":/"));
+
+  // Without the databases the same pictures have only their locations and EXIF to go on.
+  fs::remove(tree / "private/var/mobile/Media/PhotoData/Photos.sqlite");
+  fs::remove(tree / "data/data/com.android.providers.media/databases/external.db");
+  const auto bare = test::run_cli({"scan", tree.string(), "--out", (tmp / "bare").string()});
+  REQUIRE_MESSAGE(bare.exit_code == 0, bare.err);
+  const auto without = provenance_by_path(report_items(tmp / "bare"), tree.string() + "/");
+  CHECK(without.at(database_truth()[0].path)["front_camera"].is_null());
+  CHECK(without.at(database_truth()[2].path)["origin"] == "camera");  // the camera roll's location alone
+  CHECK(without.at(database_truth()[3].path)["origin"] == "unknown");
+}
 
 TEST_CASE("provenance: a phone-like folder gives every planted origin, camera and indicator") {
   if (!test::require_tools({"ffmpeg", "exiftool"})) return;

@@ -16,6 +16,7 @@
 #include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
 #include "formats/archive/archive_opener.h"
+#include "formats/devicedb/device_media_reader.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/vpdq_reader.h"
@@ -262,6 +263,13 @@ void archive(const std::uint8_t* data, std::size_t size) {
   if (policy.containers->opens(bytes_of(data, size))) policy.containers->walk_members(reader, container, policy, sink);
 }
 
+void device_db(const std::uint8_t* data, std::size_t size) {
+  // The first byte picks the layout (even: Photos.sqlite, odd: external.db); the rest is the file.
+  if (size == 0) return;
+  const auto kind = (data[0] & 1u) != 0 ? DeviceDatabase::mediastore_external : DeviceDatabase::photos_sqlite;
+  (void)read_device_media(kind, bytes_of(data + 1, size - 1));
+}
+
 void evidence_path(const std::uint8_t* data, std::size_t size) {
   // The first byte picks how much of the rest is the source (and whether it is a folder); the
   // remainder is the path text. Whatever parses must write back to text that parses to the same
@@ -290,6 +298,7 @@ Target find_target(std::string_view name) {
   if (name == "video") return video;
   if (name == "evidence_path") return evidence_path;
   if (name == "archive") return archive;
+  if (name == "device_db") return device_db;
   return nullptr;
 }
 

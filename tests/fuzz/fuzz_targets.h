@@ -21,11 +21,12 @@ void tsk_source(const std::uint8_t* data, std::size_t size);    // the bytes as 
 void video(const std::uint8_t* data, std::size_t size);         // video decoding and frame hashing (FFmpeg)
 void evidence_path(const std::uint8_t* data, std::size_t size);  // evidence path text read back (report, resume)
 void archive(const std::uint8_t* data, std::size_t size);        // the bytes as an archive, its members walked (libarchive)
+void device_db(const std::uint8_t* data, std::size_t size);      // a device media database (Photos.sqlite, external.db)
 
 // Every target's name, in the order run.sh lists them.
 inline constexpr std::string_view kTargetNames[] = {"sniff",  "exif",       "image_pdq", "hashset_text", "hashset_binary",
                                                     "carver", "tsk_source", "video",  "evidence_path",
-                                                    "archive"};
+                                                    "archive", "device_db"};
 
 // The target of that name ("sniff", "exif", ...); nullptr when there is none.
 Target find_target(std::string_view name);

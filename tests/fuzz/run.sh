@@ -4,7 +4,7 @@
 # README
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 600 s each, every target)
 #   Targets (tests/fuzz/fuzz_targets.h): tsk_source, image_pdq, video, carver, hashset_text,
-#   hashset_binary, exif, sniff, evidence_path, archive (FUZZ_PARALLEL at a time, default one per core).
+#   hashset_binary, exif, sniff, evidence_path, archive, device_db (FUZZ_PARALLEL at a time, default one per core).
 #   Seeds: the bundled samples, ../shared/corpus (images under 256 KiB; disk images up to 4 MiB,
 #   gunzipped, for tsk_source and carver, which libFuzzer cuts to its 1 MiB default max_len),
 #   small hash-set files, carving inputs (sample images between filler bytes) and tiny videos
@@ -23,7 +23,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 # Longest first, so that the parallel lanes end together.
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver archive hashset_text hashset_binary exif sniff evidence_path)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tsk_source image_pdq video carver archive hashset_text hashset_binary exif sniff evidence_path device_db)
 FUZZ_DIR=${FUZZ_DIR:-/var/tmp/triage-fuzz}
 FUZZ_RUNS=${FUZZ_RUNS:-}
 limit=(-max_total_time="$SECONDS_EACH")
@@ -143,6 +143,21 @@ PY
   gzip -c samples/evidence/Documents/notes.txt >"$arch/notes.txt.gz" || true
 fi
 seed_upto $((1 << 20)) archive "$arch"/* tests/fixtures/archives/*.rar
+
+# Device media databases: the fixtures built by SQLite, after the byte that picks the layout
+# (0: Photos.sqlite, 1: external.db).
+dbs=$FUZZ_DIR/generated-device-db
+mkdir -p "$dbs"
+if command -v sqlite3 >/dev/null; then
+  for sql in tests/fixtures/device_media/*.sql; do
+    name=$(basename "$sql" .sql)
+    [[ -s $dbs/$name ]] && continue
+    rm -f "$dbs/$name.db"
+    sqlite3 "$dbs/$name.db" ".read $sql" && { [[ $name == photos* ]] && printf '\000' || printf '\001'; cat "$dbs/$name.db"; } >"$dbs/$name"
+    rm -f "$dbs/$name.db"
+  done
+fi
+seed device_db "$dbs"/*
 
 seed_upto $((1 << 20)) video samples/evidence/Videos/clip.mp4 "$corpus/vpdq-threatexchange/videos/test-padded-dimensions.mp4" \
   "$vids"/*
