@@ -88,7 +88,8 @@ class ScanRun {
     record_run(profile);
     const PipelineStats stats = walk(context);
     verify_sources(stats.interrupted);
-    if (!outcome_.interrupted) decide_case_provenance(*store_, options_.own_cameras, source_roots());
+    if (!outcome_.interrupted && options_.provenance)
+      decide_case_provenance(*store_, options_.own_cameras, source_roots());
     store_->end_run(outcome_.interrupted ? "interrupted" : "completed", now_utc());
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.
@@ -184,7 +185,8 @@ class ScanRun {
   void open_sources(const VideoOptions& video) {
     policy_.all_files = options_.all_files;
     policy_.stop = stop_;
-    policy_.device_database_read_limit = std::size_t{1} << 30;  // a phone's Photos.sqlite is tens to hundreds of MB
+    if (options_.provenance)  // a phone's Photos.sqlite is tens to hundreds of MB
+      policy_.device_database_read_limit = std::size_t{1} << 30;
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
     if (options_.archives) {
       ArchiveOptions archive;
@@ -244,7 +246,7 @@ class ScanRun {
     if (hash_sets_ && !hash_sets_->videos.empty() && !options_.video_fps)
       diagnostics_ << "triage: warning: video frame-hash sets are matched only when videos are decoded (--video-fps)\n";
     context.video = options_.video_fps.has_value();
-    context.origin_rules = &origin_rules_;
+    context.origin_rules = options_.provenance ? &origin_rules_ : nullptr;
     context.own_cameras = &own_cameras_;
     context.source_roots = source_roots();
     return context;

@@ -51,6 +51,7 @@ struct ScanJobOptions {
   // --archive-password: tried on encrypted members; never recorded (the case keeps their number).
   std::vector<std::string> archive_passwords;
   std::string extraction_root;        // --extraction-root: a phone extraction's root inside an archive source
+  bool provenance = true;             // provenance of pictures (--no-provenance turns it off)
   std::string origin_rules;           // --origin-rules: the examiner's origin rules file; empty: built-in only
   std::vector<std::string> own_cameras;  // --own-camera: the exhibit's own cameras; empty: from the camera roll
   // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.

@@ -53,6 +53,7 @@ std::string options_json(const ScanJobOptions& o) {
       .number("keys", static_cast<std::uint64_t>(o.keys.size()))
       .string("extraction_root", o.extraction_root)
       .string("profile", o.profile)
+      .boolean("provenance", o.provenance)
       .string("origin_rules", o.origin_rules)
       .raw("own_cameras", json_strings(o.own_cameras))
       .number("jobs", static_cast<std::uint64_t>(o.jobs));

@@ -212,6 +212,9 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "on the device (device_path)")
       ->transform([](std::string root) { return root.empty() || root.ends_with('/') ? root : root + "/"; },
                   "a folder: '/' appended when missing");
+  cmd->add_flag_callback("--no-provenance", [opts] { opts->provenance = false; },
+                         "Do not assess where pictures came from (origin rules, camera signals, the device's media "
+                         "databases, indicators): the provenance keys are absent");
   cmd->add_option("--origin-rules", opts->origin_rules,
                   "Origin rules of the examiner's (JSON, as samples/rules/origin.json), used before the built-in "
                   "ones; a rule with a built-in id replaces it. Recorded in case.db")

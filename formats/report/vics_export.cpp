@@ -51,6 +51,8 @@ std::string media_file_json(const ItemRecord& item, const CaseReport& r) {
   o.boolean("IsDeleted", item.fs.deleted).boolean("Unallocated", item_carved(r, item));
   o.number("SourceID", static_cast<std::uint64_t>(item.source_index));
   if (!r.details.exhibit_ref.empty()) o.string("ExhibitRef", r.details.exhibit_ref);
+  // The camera as this file's EXIF records it, nothing inferred (provenance indicators stay out).
+  o.optional("Make", item.exif.make).optional("Model", item.exif.model).optional("SerialNumber", item.exif.serial);
   o.close();
   return out;
 }

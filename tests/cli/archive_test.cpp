@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -133,7 +134,7 @@ void check_same_members(const std::vector<json>& scanned, const fs::path& archiv
 void make_archives(const fs::path& dir) {
   const fs::path script = dir / "make.py";
   test::write_text(script, R"PY(
-import gzip, io, sys, tarfile, zipfile
+import gzip, io, sqlite3, sys, tarfile, zipfile
 src, out = sys.argv[1], sys.argv[2]
 files = {'DCIM/100TEST/IMG_0001.jpg': 'DCIM/100TEST/IMG_0001.jpg', 'Pictures/pattern.png': 'Pictures/pattern.png',
          'Documents/photo.jpg': 'Documents/photo.jpg', 'Pictures/bars.gif': 'Pictures/bars.gif'}
@@ -160,7 +161,12 @@ ios = 'filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG'
 android = 'data/media/0/DCIM/Camera/IMG_20240101_120000.jpg'
 with zipfile.ZipFile(out + '/iphone-ffs.zip', 'w', zipfile.ZIP_STORED) as z:
     z.writestr(ios, data('DCIM/100TEST/IMG_0001.jpg'))
-    z.writestr('filesystem1/private/var/mobile/Media/PhotoData/Photos.sqlite', b'SQLite format 3\x00')
+    photos = sqlite3.connect(':memory:')  # a Photos.sqlite naming the picture, taken by the front camera
+    photos.executescript("CREATE TABLE ZASSET (Z_PK INTEGER PRIMARY KEY, ZDIRECTORY, ZFILENAME);"
+                         "CREATE TABLE ZADDITIONALASSETATTRIBUTES (Z_PK INTEGER PRIMARY KEY, ZASSET, ZIMPORTEDBY);"
+                         "INSERT INTO ZASSET VALUES (1, 'DCIM/100APPLE', 'IMG_0001.JPG');"
+                         "INSERT INTO ZADDITIONALASSETATTRIBUTES VALUES (1, 1, 2);")
+    z.writestr('filesystem1/private/var/mobile/Media/PhotoData/Photos.sqlite', photos.serialize())
 with tarfile.open(out + '/android-ffs.tar', 'w') as t:
     info = tarfile.TarInfo(android); payload = data('DCIM/100TEST/IMG_0002.jpg'); info.size = len(payload)
     t.addfile(info, io.BytesIO(payload))
@@ -224,6 +230,20 @@ TEST_CASE("archives: every member of ZIP, TAR.GZ, TAR.XZ, TAR.ZST and 7z is an i
         "/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG");
   CHECK(iphone.at("filesystem1/private/var/mobile/Media/PhotoData/Photos.sqlite")["device_path"] ==
         "/private/var/mobile/Media/PhotoData/Photos.sqlite");
+  // The extraction's Photos.sqlite (a member after the picture) names it by its path on the device.
+  const json& picture = iphone.at("filesystem1/private/var/mobile/Media/DCIM/100APPLE/IMG_0001.JPG");
+  const json report = json::parse(test::read_text(tmp / "case" / "report.json"));
+  int found = 0;
+  for (const json& item : report["items"]) {
+    if (item["path"] != picture["path"]) continue;
+    ++found;
+    CHECK(item["provenance"]["origin"] == "camera");
+    CHECK(item["provenance"]["front_camera"] == true);
+    const json& signals = item["provenance"]["signals"];
+    CHECK(std::find(signals.begin(), signals.end(), "db:Photos.sqlite ZIMPORTEDBY=2 (native front camera)") !=
+          signals.end());
+  }
+  CHECK(found == 1);
   const auto android = members_in(lines, (evidence / "android-ffs.tar").string());
   REQUIRE(android.count("data/media/0/DCIM/Camera/IMG_20240101_120000.jpg") == 1);
   CHECK(android.at("data/media/0/DCIM/Camera/IMG_20240101_120000.jpg")["device_path"] ==

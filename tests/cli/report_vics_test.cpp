@@ -74,8 +74,10 @@ TEST_CASE("export.vics.json is a VICS 2.0 #Cases export that re-imports with ide
   CHECK(c["ExhibitRef"] == "JB/1");
   CHECK(c["Sources"].size() == 1);
   REQUIRE(c["Media"].size() == expected.size());
-  std::size_t files = 0;
+  std::size_t files = 0, with_camera = 0;
   std::uint64_t id = 0;
+  std::map<std::string, json> item_exif;  // by evidence path, from report.json
+  for (const auto& item : report["items"]) item_exif[item["path"].get<std::string>()] = item["exif"];
   for (const auto& m : c["Media"]) {
     CHECK(m["MediaID"] == ++id);
     const std::string sha1 = lower(m["SHA1"].get<std::string>());
@@ -91,9 +93,15 @@ TEST_CASE("export.vics.json is a VICS 2.0 #Cases export that re-imports with ide
       CHECK(f["IsDeleted"] == false);
       CHECK(f["Unallocated"] == false);
       CHECK(f.contains("Written"));
+      // The camera exactly as the file's EXIF has it, or no key at all.
+      const json& exif = item_exif.at(f["FilePath"].get<std::string>());
+      for (const auto& [vics_key, exif_key] : {std::pair{"Make", "make"}, {"Model", "model"}, {"SerialNumber", "serial"}})
+        CHECK((f.contains(vics_key) ? f[vics_key] : json()) == (exif.contains(exif_key) ? exif[exif_key] : json()));
+      if (f.contains("Make")) ++with_camera;
     }
   }
   CHECK(files >= expected.size());
+  CHECK(with_camera > 0);
 
   // Re-import through the tool's own importer, then look every SHA-1 up.
   const fs::path store = tmp / "reimport.db";
