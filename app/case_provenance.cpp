@@ -53,16 +53,23 @@ OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std
     return p;
   };
   OwnCameras own = named_own_cameras.empty() ? OwnCameras{} : OwnCameras::named(named_own_cameras);
-  if (!own.is_named()) {
+  if (!own.is_named() && rows.empty()) {  // the origins as recorded: SQL counts them
+    for (const auto& [camera_id, items] : store.camera_roll_counts()) own.count_camera_roll(camera_id, items);
+  } else if (!own.is_named()) {  // the device databases may make a picture a camera-roll one
     store.for_each_provenance([&](std::uint64_t, std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
       const Provenance p = with_device_rows(source, located, stored);
       if (p.origin == Origin::camera && p.camera_id) own.count_camera_roll(*p.camera_id);
-    });
+    }, /*with_camera_id=*/true);  // only a picture with a camera id counts
   }
   own.finish();
   decision.own_cameras = own.ids();
   decision.named = own.is_named();
   decision.device_rows_matched = 0;  // counted in the pass that writes
+  // With the examiner's cameras and no device rows, the stream's decisions were already final.
+  if (own.is_named() && rows.empty()) {
+    decision.items = 0;
+    return decision;
+  }
   store.for_each_provenance([&](std::uint64_t id, std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
     ++decision.items;
     Provenance decided = with_device_rows(source, located, stored);
@@ -70,7 +77,7 @@ OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std
     if (decided == stored) return;
     store.update_provenance(id, decided);
     ++decision.changed;
-  });
+  }, /*with_camera_id=*/rows.empty());  // without device rows, only own cameras can change an item
   store.commit();
   return decision;
 }

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <string>
+#include <vector>
 
 namespace triage {
 namespace {
@@ -31,11 +32,24 @@ std::optional<std::string> camera_id_of(const ExifFields& exif) {
 std::optional<bool> front_camera_of(const ExifFields& exif) {
   if (!exif.lens_model) return std::nullopt;
   // Whole words, any case: Apple writes "front camera", "front TrueDepth camera", "back camera",
-  // "back dual wide camera"; other makers "Front Camera", "rear camera".
-  static const std::regex front(R"(\bfront\b.*\bcamera\b)", std::regex::icase);
-  static const std::regex back(R"(\b(back|rear)\b.*\bcamera\b)", std::regex::icase);
-  const std::string& lens = *exif.lens_model;
-  const bool says_front = std::regex_search(lens, front), says_back = std::regex_search(lens, back);
+  // "back dual wide camera"; other makers "Front Camera", "rear camera". A facing word counts
+  // when "camera" follows it.
+  std::vector<std::string> words(1);
+  for (const char c : *exif.lens_model) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (letter) {
+      words.back() += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  bool says_front = false, says_back = false, camera_after = false;
+  for (auto word = words.rbegin(); word != words.rend(); ++word) {  // from the end: "camera" seen first
+    if (*word == "camera") camera_after = true;
+    if (!camera_after) continue;
+    says_front = says_front || *word == "front";
+    says_back = says_back || *word == "back" || *word == "rear";
+  }
   if (says_front == says_back) return std::nullopt;  // neither, or both: not stated
   return says_front;
 }

@@ -1,5 +1,6 @@
 #include "core/provenance/origin_rules.h"
 
+#include <algorithm>
 #include <optional>
 #include <regex>
 #include <set>
@@ -64,6 +65,10 @@ OriginRuleSet::OriginRuleSet(std::vector<OriginRule> rules) : rules_(std::move(r
     }
     compiled_.push_back(std::move(c));
   }
+  by_specificity_.resize(rules_.size());
+  for (std::size_t i = 0; i < by_specificity_.size(); ++i) by_specificity_[i] = i;
+  std::stable_sort(by_specificity_.begin(), by_specificity_.end(),
+                   [&](std::size_t a, std::size_t b) { return compiled_[a].specificity > compiled_[b].specificity; });
 }
 
 std::size_t OriginRuleSet::specificity(std::size_t index) const { return compiled_.at(index).specificity; }
@@ -73,23 +78,16 @@ const OriginRule* OriginRuleSet::match(std::string_view path) const {
   const auto slash = path.rfind('/');
   const std::string_view dir = slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
   const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  const OriginRule* best = nullptr;
-  std::size_t best_specificity = 0;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
+  const auto parts = split_path_components(dir);
+  // Most specific first (ties in the order listed): the first rule that matches decides.
+  for (const std::size_t i : by_specificity_) {
     const Compiled& c = compiled_[i];
-    if (best != nullptr && c.specificity <= best_specificity) continue;  // could not win
-    bool hit = false;
-    if (c.regex) {
-      hit = std::regex_match(path.begin(), path.end(), *c.regex);
-    } else {
-      hit = (rules_[i].name.empty() || glob_component_matches(rules_[i].name, name)) && c.dir->matches(dir);
-    }
-    if (hit) {
-      best = &rules_[i];
-      best_specificity = c.specificity;
-    }
+    const bool hit = c.regex ? std::regex_match(path.begin(), path.end(), *c.regex)
+                             : (rules_[i].name.empty() || glob_component_matches(rules_[i].name, name)) &&
+                                   c.dir->matches(parts);
+    if (hit) return &rules_[i];
   }
-  return best;
+  return nullptr;
 }
 
 }  // namespace triage

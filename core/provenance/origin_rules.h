@@ -46,6 +46,7 @@ class OriginRuleSet {
   struct Compiled;
   std::vector<OriginRule> rules_;
   std::vector<Compiled> compiled_;
+  std::vector<std::size_t> by_specificity_;  // rule indices, most specific first, ties in listed order
 };
 
 }  // namespace triage

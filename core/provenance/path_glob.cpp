@@ -1,13 +1,16 @@
 #include "core/provenance/path_glob.h"
 
 #include <algorithm>
+#include <array>
 
 namespace triage {
 namespace {
 
 char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::vector<std::string_view> split_path(std::string_view path) {
+}  // namespace
+
+std::vector<std::string_view> split_path_components(std::string_view path) {
   std::vector<std::string_view> parts;
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   std::size_t start = 0;
@@ -20,8 +23,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   }
   return parts;
 }
-
-}  // namespace
 
 bool glob_component_matches(std::string_view pattern, std::string_view name) {
   // The usual linear wildcard match: on a mismatch, let the last '*' swallow one more character.
@@ -52,7 +53,7 @@ std::optional<PathGlob> PathGlob::compile(std::string_view pattern, std::string*
   if (pattern.empty()) return fail("is empty");
   if (pattern.front() == '/') return fail("must not start with '/' (it matches the path inside the file system)");
   PathGlob glob;
-  for (const auto part : split_path(pattern)) {
+  for (const auto part : split_path_components(pattern)) {
     if (part != "**" && part.find("**") != std::string_view::npos) return fail("uses '**' inside a component");
     for (const char c : part)
       if (c != '*' && c != '?') ++glob.literals_;
@@ -61,13 +62,25 @@ std::optional<PathGlob> PathGlob::compile(std::string_view pattern, std::string*
   return glob;
 }
 
-bool PathGlob::matches(std::string_view path) const {
-  const auto parts = split_path(path);
+bool PathGlob::matches(std::string_view path) const { return matches(split_path_components(path)); }
+
+bool PathGlob::matches(std::span<const std::string_view> parts) const {
   // reach[j]: the pattern components read so far can match exactly the first j path components.
-  std::vector<char> reach(parts.size() + 1, 0), next(parts.size() + 1, 0);
+  // On the stack for the paths met in practice; a deeper one gets the heap.
+  constexpr std::size_t kOnStack = 64;
+  std::array<char, kOnStack + 1> reach_stack{}, next_stack{};
+  std::vector<char> reach_heap, next_heap;
+  char* reach = reach_stack.data();
+  char* next = next_stack.data();
+  if (parts.size() > kOnStack) {
+    reach_heap.assign(parts.size() + 1, 0);
+    next_heap.assign(parts.size() + 1, 0);
+    reach = reach_heap.data();
+    next = next_heap.data();
+  }
   reach[0] = 1;
   for (const auto& component : components_) {
-    std::fill(next.begin(), next.end(), 0);
+    std::fill(next, next + parts.size() + 1, 0);
     if (component == "**") {
       char any = 0;
       for (std::size_t j = 0; j <= parts.size(); ++j) {
@@ -75,10 +88,16 @@ bool PathGlob::matches(std::string_view path) const {
         next[j] = any;
       }
     } else {
-      for (std::size_t j = 0; j < parts.size(); ++j)
-        if (reach[j] && glob_component_matches(component, parts[j])) next[j + 1] = 1;
+      bool alive = false;
+      for (std::size_t j = 0; j < parts.size(); ++j) {
+        if (reach[j] && glob_component_matches(component, parts[j])) {
+          next[j + 1] = 1;
+          alive = true;
+        }
+      }
+      if (!alive) return false;  // no way on: most rules end here, at their first literal folder
     }
-    reach.swap(next);
+    std::swap(reach, next);
   }
   return reach[parts.size()] != 0;
 }

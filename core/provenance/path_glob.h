@@ -5,11 +5,15 @@
 // app and OS folder names are ASCII, and a byte outside it must match itself.
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace triage {
+
+// The components of a '/'-separated path ("a//b/" is a, b), views into `path`.
+std::vector<std::string_view> split_path_components(std::string_view path);
 
 // One component's pattern against one name ('*', '?'; no '/').
 bool glob_component_matches(std::string_view pattern, std::string_view name);
@@ -21,6 +25,8 @@ class PathGlob {
   static std::optional<PathGlob> compile(std::string_view pattern, std::string* error);
   // Whether the whole of `path` ('/'-separated, no leading '/') matches.
   bool matches(std::string_view path) const;
+  // The same over a path already split into its components (split_path_components).
+  bool matches(std::span<const std::string_view> parts) const;
   // The characters that are not wildcards: how specific the pattern is.
   std::size_t literal_count() const { return literals_; }
 

@@ -82,12 +82,12 @@ OwnCameras OwnCameras::named(std::vector<std::string> names) {
   return own;
 }
 
-void OwnCameras::count_camera_roll(const std::string& camera_id) {
+void OwnCameras::count_camera_roll(const std::string& camera_id, std::size_t items) {
   auto it = std::find_if(counts_.begin(), counts_.end(), [&](const auto& c) { return c.first == camera_id; });
   if (it == counts_.end()) {
-    counts_.emplace_back(camera_id, 1);
+    counts_.emplace_back(camera_id, items);
   } else {
-    ++it->second;
+    it->second += items;
   }
 }
 

@@ -34,8 +34,8 @@ Provenance assess_item(const OriginRuleSet* rules, std::string_view path_inside,
 class OwnCameras {
  public:
   static OwnCameras named(std::vector<std::string> names);
-  // Counts one camera-roll item (origin camera) with a camera id, for the detection.
-  void count_camera_roll(const std::string& camera_id);
+  // Counts camera-roll items (origin camera) with a camera id, for the detection.
+  void count_camera_roll(const std::string& camera_id, std::size_t items = 1);
   // Ends the counting: picks the detected cameras (named ones stay as given).
   void finish();
   bool known() const { return !ids_.empty(); }

@@ -14,7 +14,8 @@ void CaseStore::add_origin_rules(const std::string& name, const std::string& jso
 }
 
 void CaseStore::for_each_provenance(
-    const std::function<void(std::uint64_t, std::uint32_t, const ItemRecord&, const Provenance&)>& visit) const {
+    const std::function<void(std::uint64_t, std::uint32_t, const ItemRecord&, const Provenance&)>& visit,
+    bool with_camera_id) const {
   std::vector<const ItemColumn*> columns;
   std::string list = "id, source_index, path, device_path";
   for (const ItemColumn& c : item_columns()) {
@@ -36,12 +37,13 @@ void CaseStore::for_each_provenance(
     };
     std::vector<Row> slice;
     {
-      sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE prov_origin IS NOT NULL AND id > ? "
+      sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE prov_origin IS NOT NULL {} AND id > ? "
                                                  "ORDER BY id LIMIT {}",
-                                                 list, kSlice));
+                                                 list, with_camera_id ? "AND camera_id IS NOT NULL" : "", kSlice));
       q.bind(1, after);
+      ItemRecord r;  // one record read into again and again: an ItemRecord is large to make
       while (q.step()) {
-        ItemRecord r;
+        r.provenance.reset();
         for (std::size_t i = 0; i < columns.size(); ++i) columns[i]->read(q, static_cast<int>(i + 4), r);
         Row row{static_cast<std::uint64_t>(q.int64(0)), static_cast<std::uint32_t>(q.int64(1)), {}, std::move(*r.provenance)};
         row.located.path = q.text(2);
@@ -55,13 +57,23 @@ void CaseStore::for_each_provenance(
   }
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> CaseStore::camera_roll_counts() const {
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
+  sqlite::Statement q(db_.get(), "SELECT camera_id, count(*) FROM items WHERE prov_origin = 'camera' AND "
+                                 "camera_id IS NOT NULL GROUP BY camera_id ORDER BY camera_id");
+  while (q.step()) counts.emplace_back(q.text(0), static_cast<std::uint64_t>(q.int64(1)));
+  return counts;
+}
+
 void CaseStore::update_provenance(std::uint64_t id, const Provenance& p) {
   begin_batch();
   // What the decision after the walk may change: the device databases' origin, app and facing,
   // and the own camera, indicator and signals.
-  sqlite::Statement update(db_.get(),
-                           "UPDATE items SET prov_origin = ?, prov_app = ?, front_camera = ?, own_camera = ?, "
-                           "origin_indicator = ?, prov_signals = ? WHERE id = ?");
+  if (!update_provenance_)
+    update_provenance_ = std::make_unique<sqlite::Statement>(
+        db_.get(), "UPDATE items SET prov_origin = ?, prov_app = ?, front_camera = ?, own_camera = ?, "
+                   "origin_indicator = ?, prov_signals = ? WHERE id = ?");
+  sqlite::Statement& update = *update_provenance_;
   auto flag = [](const std::optional<bool>& v) {
     return v ? std::optional<std::int64_t>(*v ? 1 : 0) : std::optional<std::int64_t>();
   };

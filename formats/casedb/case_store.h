@@ -40,10 +40,14 @@ class CaseStore final : public CaseReader {
   // Provenance decided after the walk (app/case_provenance): the items that have one, in walk
   // order, a slice at a time (so that rewriting them never races an open read), and the rewrite
   // of one item's own_camera, indicator and signals.
-  // `located` holds the item's path and device_path only.
+  // `located` holds the item's path and device_path only. `with_camera_id`: only the items whose
+  // EXIF names a camera (the only ones own cameras can change).
   void for_each_provenance(const std::function<void(std::uint64_t id, std::uint32_t source_index,
-                                                   const ItemRecord& located, const Provenance&)>& visit) const;
+                                                   const ItemRecord& located, const Provenance&)>& visit,
+                           bool with_camera_id = false) const;
   void update_provenance(std::uint64_t id, const Provenance& provenance);
+  // The camera ids of the camera-roll items (origin camera) as recorded, with their item counts.
+  std::vector<std::pair<std::string, std::uint64_t>> camera_roll_counts() const;
   // The rows of the device media databases the walk read (Photos.sqlite, external.db), in walk order.
   void for_each_device_media(const std::function<void(std::uint32_t source_index, DeviceDatabase kind,
                                                       const std::string& media_root, const DeviceMediaRow& row)>& visit) const;
@@ -81,6 +85,7 @@ class CaseStore final : public CaseReader {
   std::int64_t run_id_ = 0;
   bool in_batch_ = false;
   std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_;
+  std::unique_ptr<sqlite::Statement> update_provenance_;  // made at the first update
   std::unique_ptr<sqlite::Statement> insert_video_, insert_frame_;  // video items with --video-fps
 };
 

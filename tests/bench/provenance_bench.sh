@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # tests/bench/provenance_bench.sh: what provenance (origin rules, camera signals, the device's
 # media databases, the indicators decided after the walk) adds to a folder media scan. Not part
-# of the test suite. Prints, for a phone-like tree of JPEGs (distinct: each gets its own JPEG
-# comment; a third carry camera EXIF) spread over a camera roll, messaging folders, downloads and
-# an unlisted folder, with a Photos.sqlite describing the camera roll:
-#   `triage scan` with and without --no-provenance (the best of BENCH_ROUNDS alternating runs of
-#   each), the ratio (target <= 1.03x), and the peer an examiner uses today for the same fields,
-#   `exiftool -r -fast2 -Make -Model -LensModel -Software`, on the same tree.
+# of the test suite. Two phone-like trees spread over camera rolls, messaging folders, downloads
+# and an unlisted folder, the iOS camera roll described by a Photos.sqlite:
+#   small: BENCH_JPEGS tiny JPEGs (the samples, each made distinct by a JPEG comment; a fraction
+#          carry camera EXIF), where the per-item cost of provenance shows most;
+#   photos: BENCH_PHOTOS 6-megapixel JPEGs (ffmpeg's testsrc2, a third given camera EXIF with
+#          exiftool), what a phone's camera roll holds.
+# For each: `triage scan` with and without --no-provenance (the best of BENCH_ROUNDS alternating
+# runs of each), the share provenance adds (target <= 3%), and the peer an examiner uses today
+# for the same fields, `exiftool -r -fast2 -Make -Model -LensModel -Software`, on the same tree.
 # The machine is shared: read the load averages printed.
 #   Environment: BENCH_DIR (default /var/tmp/triage-provenance-bench), TRIAGE (default the release
-#   build, made when missing), BENCH_JPEGS (5000), BENCH_ROUNDS (3).
+#   build, made when missing), BENCH_JPEGS (5000), BENCH_PHOTOS (400), BENCH_ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-provenance-bench}
@@ -37,14 +40,17 @@ for i in range(n):
     os.makedirs(folder, exist_ok=True)
     open(os.path.join(folder, 'IMG_%05d.JPG' % i), 'wb').write(data)
 PY
-  # A Photos.sqlite naming every picture of the iOS camera roll (front and back cameras, an app).
-  db=$tree/private/var/mobile/Media/PhotoData/Photos.sqlite
+  touch "$BENCH_DIR/made-$jpegs"
+fi
+# A Photos.sqlite naming every picture of a tree's iOS camera roll (front and back cameras, an app).
+photos_sqlite() {
+  local tree=$1 db=$1/private/var/mobile/Media/PhotoData/Photos.sqlite k=0
+  rm -f "$db"
   mkdir -p "$(dirname "$db")"
   {
     echo 'CREATE TABLE ZASSET (Z_PK INTEGER PRIMARY KEY, ZDIRECTORY VARCHAR, ZFILENAME VARCHAR);'
     echo 'CREATE TABLE ZADDITIONALASSETATTRIBUTES (Z_PK INTEGER PRIMARY KEY, ZASSET INTEGER, ZIMPORTEDBY INTEGER, ZCREATORBUNDLEID VARCHAR);'
     echo 'BEGIN;'
-    k=0
     for f in "$tree"/private/var/mobile/Media/DCIM/100APPLE/*.JPG; do
       k=$((k + 1))
       echo "INSERT INTO ZASSET VALUES ($k, 'DCIM/100APPLE', '$(basename "$f")');"
@@ -52,20 +58,45 @@ PY
     done
     echo 'COMMIT;'
   } | sqlite3 "$db"
-  touch "$BENCH_DIR/made-$jpegs"
+}
+[[ -s $tree/private/var/mobile/Media/PhotoData/Photos.sqlite ]] || photos_sqlite "$tree"
+photos=${BENCH_PHOTOS:-400}
+ptree=$BENCH_DIR/photos
+if [[ ! -s $BENCH_DIR/made-photos-$photos ]]; then
+  rm -rf "$ptree" "$BENCH_DIR/frames"
+  mkdir -p "$BENCH_DIR/frames"
+  ffmpeg -nostdin -loglevel error -f lavfi -i "testsrc2=size=3000x2000:rate=1" -frames:v "$photos" -q:v 3 \
+    "$BENCH_DIR/frames/IMG_%05d.JPG"
+  i=0
+  folders=(private/var/mobile/Media/DCIM/100APPLE sdcard/DCIM/Camera "sdcard/WhatsApp/Media/WhatsApp Images"
+           sdcard/Download "Users/alice/Pictures/Camera Roll" misc/unlisted)
+  for f in "$BENCH_DIR"/frames/*.JPG; do
+    d=$ptree/${folders[$((i % ${#folders[@]}))]}
+    mkdir -p "$d"
+    mv "$f" "$d/"
+    i=$((i + 1))
+  done
+  find "$ptree" -name '*.JPG' | awk 'NR % 3 == 0' | tr '\n' '\0' |
+    xargs -0 exiftool -q -overwrite_original -Make=Apple '-Model=iPhone 12' '-LensModel=iPhone 12 back camera 4.2mm f/1.6'
+  photos_sqlite "$ptree"
+  touch "$BENCH_DIR/made-photos-$photos"
 fi
 seconds() { local start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
-scan() { rm -rf "$BENCH_DIR/case"; "$TRIAGE" scan "$tree" --out "$BENCH_DIR/case" "$@"; }
+scan() { local t=$1; shift; rm -rf "$BENCH_DIR/case"; "$TRIAGE" scan "$t" --out "$BENCH_DIR/case" "$@"; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
+compare() {  # compare LABEL TREE FILES
+  local with=() without=() w wo peer
+  for ((r = 0; r < rounds; r++)); do
+    without+=("$(seconds scan "$2" --no-provenance)")
+    with+=("$(seconds scan "$2")")
+  done
+  w=$(best "${with[@]}")
+  wo=$(best "${without[@]}")
+  peer=$(seconds exiftool -q -r -fast2 -Make -Model -LensModel -Software "$2")
+  printf '%s, %s JPEGs (best of %s): scan %.2f s, with --no-provenance %.2f s: provenance adds %.1f%% (target <= 3%%); peer exiftool -r (the same EXIF fields) %.2f s\n' \
+    "$1" "$3" "$rounds" "$w" "$wo" "$(echo "($w / $wo - 1) * 100" | bc -l)" "$peer"
+}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-with=() without=()
-for ((r = 0; r < rounds; r++)); do
-  without+=("$(seconds scan --no-provenance)")
-  with+=("$(seconds scan)")
-done
-w=$(best "${with[@]}")
-wo=$(best "${without[@]}")
-peer=$(seconds exiftool -q -r -fast2 -Make -Model -LensModel -Software "$tree")
-printf '%s JPEGs (best of %s): scan %.2f s, with --no-provenance %.2f s: provenance adds %.1f%% (target <= 3%%); peer exiftool -r (the same EXIF fields) %.2f s\n' \
-  "$jpegs" "$rounds" "$w" "$wo" "$(echo "($w / $wo - 1) * 100" | bc -l)" "$peer"
+compare "small" "$tree" "$jpegs"
+compare "photos (6 MP)" "$ptree" "$photos"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

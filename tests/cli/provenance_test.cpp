@@ -240,6 +240,7 @@ TEST_CASE("provenance: a phone-like folder gives every planted origin, camera an
   for (const json& line : test::parse_lines(named.out))
     if (line.contains("provenance")) streamed[line["path"].get<std::string>().substr(tree.string().size() + 1)] = line["provenance"];
   check_planted(streamed);
+  check_planted(provenance_by_path(report_items(tmp / "named"), tree.string() + "/"));  // the case agrees
 }
 
 TEST_CASE("provenance: the same tree inside FAT32 and ext4 images made here") {
