@@ -46,6 +46,12 @@ int make_corpus(const fs::path& root) {
     }
     ++files;
   }
+  // A camera roll of the samples' camera photographs: the exhibit's own camera, known only after
+  // the walk (provenance), so a resumed scan must decide it as an uninterrupted one does.
+  fs::create_directories(root / "DCIM" / "Camera");
+  for (int i = 0; i < 24; ++i, ++files)
+    fs::copy_file(test::source_dir() / "samples/evidence/DCIM/100TEST/IMG_0001.jpg",
+                  root / "DCIM" / "Camera" / ("IMG_" + std::to_string(1000 + i) + ".jpg"));
   fs::create_symlink("d0", root / "link-to-d0");
   REQUIRE(::mkfifo((root / "d3" / "pipe").c_str(), 0600) == 0);
   return files;
@@ -106,12 +112,15 @@ std::uint64_t committed_items(const fs::path& db_file) {
 }
 
 // What an uninterrupted and a resumed scan must agree on: every item (walk position, path,
-// digests, type, PDQ) and every error row, in walk order.
+// digests, type, PDQ, provenance) and every error row, in walk order.
 struct CaseContent {
   std::vector<std::string> items, errors;
 };
 CaseContent content_of(const fs::path& db_file) {
-  return {query(db_file, "SELECT id, hex(path), size, md5, sha1, sha256, media_type, mime, pdq FROM items ORDER BY id"),
+  // Provenance too: the indicators are decided after the walk, so a resume must decide them again.
+  return {query(db_file, "SELECT id, hex(path), size, md5, sha1, sha256, media_type, mime, pdq, prov_origin, prov_rule, "
+                         "camera_id, own_camera, front_camera, exif_stripped, origin_indicator, prov_signals "
+                         "FROM items ORDER BY id"),
           query(db_file, "SELECT seq, item_id, hex(path), stage, message FROM errors ORDER BY seq, id")};
 }
 
