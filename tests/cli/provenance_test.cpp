@@ -57,17 +57,18 @@ const std::vector<Planted>& planted() {
   return truth;
 }
 
-// The tree: a PNG (nullptr exif) or a JPEG per row, each a different generated pattern.
+// A generated picture (ffmpeg's test pattern turned by `hue`, so each is distinct): a PNG when
+// `exif` is null, else a JPEG given those exiftool arguments ("" leaves it without EXIF).
+void make_picture(const fs::path& file, int hue, const char* exif) {
+  fs::create_directories(file.parent_path());
+  sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=96x64:rate=1:duration=1,hue=h=" + std::to_string(hue) +
+     "' -frames:v 1 -f image2 -c:v " + (exif == nullptr ? "png " : "mjpeg ") + q(file));
+  if (exif != nullptr && *exif != '\0') sh("exiftool -q -overwrite_original " + std::string(exif) + " " + q(file));
+}
+
 void build_tree(const fs::path& root) {
   int hue = 0;
-  for (const Planted& p : planted()) {
-    const fs::path file = root / p.path;
-    fs::create_directories(file.parent_path());
-    const bool png = p.exif == nullptr;
-    sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=96x64:rate=1:duration=1,hue=h=" + std::to_string(hue += 30) +
-       "' -frames:v 1 -f " + (png ? "image2 -c:v png " : "image2 -c:v mjpeg ") + q(file));
-    if (p.exif != nullptr && *p.exif != '\0') sh("exiftool -q -overwrite_original " + std::string(p.exif) + " " + q(file));
-  }
+  for (const Planted& p : planted()) make_picture(root / p.path, hue += 30, p.exif);
 }
 
 std::map<std::string, json> provenance_by_path(const json& items, const std::string& prefix) {
@@ -131,13 +132,7 @@ const std::vector<DatabaseTruth>& database_truth() {
 
 void build_database_tree(const fs::path& root) {
   int hue = 0;
-  for (const DatabaseTruth& t : database_truth()) {
-    const fs::path file = root / t.path;
-    fs::create_directories(file.parent_path());
-    sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=96x64:rate=1:duration=1,hue=h=" + std::to_string(hue += 45) +
-       "' -frames:v 1 -f image2 -c:v mjpeg " + q(file));
-    if (*t.exif != '\0') sh("exiftool -q -overwrite_original " + std::string(t.exif) + " " + q(file));
-  }
+  for (const DatabaseTruth& t : database_truth()) make_picture(root / t.path, hue += 45, t.exif);
   const auto database = [&](const fs::path& file, const char* fixture, bool wal) {
     fs::create_directories(file.parent_path());
     const fs::path sql = test::source_dir() / "tests/fixtures/device_media" / fixture;
