@@ -14,8 +14,8 @@
 #   saves the input as tests/fuzz/regressions/<target>/<kind>-<sha1>, and the script fails:
 #   fix the bug, keep the file (the normal test suite replays every file there), commit both.
 #   Prints executions and corpus size per target. Needs clang and libclang-rt-14-dev.
-#   FUZZ_RUNS=N runs N inputs per target instead of a time (tsk_source, image_pdq and video:
-#   FUZZ_RUNS_SLOW, default N/3), with a fixed seed (FUZZ_SEED, default 1) and a fresh corpus:
+#   FUZZ_RUNS=N runs N inputs per target instead of a time (image_pdq, video and archive:
+#   FUZZ_RUNS_SLOW, default N/3; tsk_source: FUZZ_RUNS_SLOW, default N/5), with a fixed seed (FUZZ_SEED, default 1) and a fresh corpus:
 #   the short deterministic form tools/test.sh runs in CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -178,11 +178,14 @@ run_target() {
   local t=$1 bin=build/$preset/tests/fuzz/fuzz_$1 work=$FUZZ_DIR/$1/corpus out=tests/fuzz/regressions/$1
   local log=$FUZZ_DIR/$1/last.log summary=$FUZZ_DIR/$1/summary started=$SECONDS
   local run_limit=("${limit[@]}")
-  # The three whose inputs are whole disk images, pictures and videos (about 0.1 s per input
-  # under the sanitizers, against milliseconds for the others) get a third of the runs, so that
-  # the suite's fuzz pass stays within its share of the 20 minutes.
-  if [[ -n $FUZZ_RUNS && $t =~ ^(tsk_source|image_pdq|video)$ ]]; then
-    run_limit=(-runs="${FUZZ_RUNS_SLOW:-$((FUZZ_RUNS / 3))}" -seed="${FUZZ_SEED:-1}")
+  # The four whose inputs are whole disk images, pictures, videos and archives (10 to 100 ms per
+  # input under the sanitizers, against milliseconds for the others) get a third of the runs, and
+  # tsk_source (the slowest, 72 s for 1,000) a fifth, so that the suite's fuzz pass stays within
+  # its share of the 20 minutes.
+  if [[ -n $FUZZ_RUNS && $t =~ ^(tsk_source|image_pdq|video|archive)$ ]]; then
+    local slow=${FUZZ_RUNS_SLOW:-$((FUZZ_RUNS / 3))}
+    [[ $t == tsk_source && -z ${FUZZ_RUNS_SLOW:-} ]] && slow=$((FUZZ_RUNS / 5))
+    run_limit=(-runs="$slow" -seed="${FUZZ_SEED:-1}")
   fi
   mkdir -p "$work" "$out"
   {
