@@ -4,17 +4,11 @@
 #include <utility>
 
 #include "core/provenance/provenance.h"
+#include "core/text/text_input.h"
 #include "formats/casedb/case_store.h"
 
 namespace triage {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // The device databases' rows by (source, lower-case location of the file they describe): iOS and
 // Android media paths are matched without regard to case, as their file systems store them.
@@ -28,7 +22,7 @@ DeviceRows device_rows(const CaseStore& store) {
   DeviceRows rows;
   store.for_each_device_media([&](std::uint32_t source, DeviceDatabase kind, const std::string& root,
                                   const DeviceMediaRow& row) {
-    rows.try_emplace({source, lower(root + row.media_path)}, DeviceRow{kind, row});  // the first database wins
+    rows.try_emplace({source, lower_ascii(root + row.media_path)}, DeviceRow{kind, row});  // the first database wins
   });
   return rows;
 }
@@ -45,11 +39,10 @@ OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std
     if (rows.empty() || source >= roots.size()) return p;
     std::string location = rule_location(located, roots[source].path, roots[source].folder);
     while (!location.empty() && location.front() == '/') location.erase(0, 1);
-    const auto it = rows.find({source, lower(location)});
+    const auto it = rows.find({source, lower_ascii(location)});
     if (it == rows.end()) return p;
     std::erase_if(p.signals, [](const std::string& s) { return s.starts_with("db:"); });  // applied again
     apply_device_media(p, it->second.kind, it->second.row);
-    ++decision.device_rows_matched;
     return p;
   };
   OwnCameras own = named_own_cameras.empty() ? OwnCameras{} : OwnCameras::named(named_own_cameras);
@@ -64,7 +57,6 @@ OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std
   own.finish();
   decision.own_cameras = own.ids();
   decision.named = own.is_named();
-  decision.device_rows_matched = 0;  // counted in the pass that writes
   // With the examiner's cameras and no device rows, the stream's decisions were already final.
   if (own.is_named() && rows.empty()) {
     decision.items = 0;

@@ -19,7 +19,6 @@ struct OwnCameraDecision {
   bool named = false;                    // given by the examiner
   std::uint64_t items = 0;               // items with a provenance
   std::uint64_t changed = 0;             // whose indicator or own_camera the decision changed
-  std::uint64_t device_rows_matched = 0;  // items a device media database describes
 };
 
 // The device media databases' rows applied to the items they describe (matched by the location

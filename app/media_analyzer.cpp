@@ -10,6 +10,7 @@
 
 #include "core/category/profile.h"
 #include "core/digest/digests.h"
+#include "core/evidence/evidence_path.h"
 #include "core/match/digest_matcher.h"
 #include "core/media/sniff.h"
 #include "core/provenance/provenance.h"
@@ -22,11 +23,6 @@ namespace triage {
 namespace {
 
 constexpr std::size_t kTwoThreadDigestBytes = 512u << 10;
-
-std::string_view file_name_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 // The item's time budget: spent() records, once, which stage it stopped before.
 class ItemBudget {
@@ -94,8 +90,7 @@ std::string MediaAnalyzer::location_of(const ItemRecord& record) const {
 
 void MediaAnalyzer::read_device_database(WalkedItem& item) const {
   ItemRecord& record = item.record;
-  const auto slash = record.path.rfind('/');
-  const auto kind = device_database_of(slash == std::string::npos ? record.path : record.path.substr(slash + 1));
+  const auto kind = device_database_of(file_name_of(record.path));
   if (!kind) return;
   auto rows = read_device_media(*kind, item.content.bytes);
   if (!rows) {

@@ -149,6 +149,11 @@ EvidencePath EvidencePath::in_folder(std::string folder, std::string relative) {
   return p;
 }
 
+std::string_view file_name_of(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 std::string member_path(std::string_view container, std::string_view name) {
   return std::string(container) + std::string(kMemberSeparator) + escape_path_name(name);
 }

@@ -89,6 +89,10 @@ class EvidencePath {
   std::vector<std::string> members_;
 };
 
+// The last '/'-separated component of an evidence path (its file or member name; the whole text
+// when it holds no '/').
+std::string_view file_name_of(std::string_view path);
+
 // The text of member `name` of the archive whose evidence path is `container`: the same as
 // parsing `container` and writing its member(name), without knowing its source.
 std::string member_path(std::string_view container, std::string_view name);

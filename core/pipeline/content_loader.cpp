@@ -4,18 +4,10 @@
 #include <string>
 
 #include "core/digest/digests.h"
+#include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
 
 namespace triage {
-
-namespace {
-
-std::string_view file_name_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-}  // namespace
 
 Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
                                  const ContentPolicy& policy) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "core/text/text_input.h"
+
 namespace triage {
 namespace {
 
@@ -13,12 +15,6 @@ constexpr std::array<std::string_view, 12> kCameraPackages{
     "com.motorola.camera2",        "com.motorola.camera3",      "org.codeaurora.snapcam",
     "com.mediatek.camera",         "com.oppo.camera",           "com.sonyericsson.android.camera"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 }  // namespace
 
@@ -36,7 +32,7 @@ std::optional<DeviceDatabase> device_database_of(std::string_view file_name) {
 
 std::string device_media_root(DeviceDatabase kind, std::string_view db_location) {
   while (!db_location.empty() && db_location.front() == '/') db_location.remove_prefix(1);
-  const std::string low = "/" + lower(db_location);
+  const std::string low = "/" + lower_ascii(db_location);
   if (kind == DeviceDatabase::photos_sqlite) {
     const auto at = low.rfind("/photodata/photos.sqlite");
     if (at == std::string::npos || at + 24 != low.size()) return {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/provenance/provenance.h"
+#include "formats/casedb/case_schema.h"
 #include "formats/casedb/case_store.h"
 #include "formats/casedb/item_columns.h"
 
@@ -19,12 +20,9 @@ void CaseStore::for_each_provenance(
   std::vector<const ItemColumn*> columns;
   std::string list = "id, source_index, path, device_path";
   for (const ItemColumn& c : item_columns()) {
-    const std::string_view name = c.name;
-    if (name.starts_with("prov_") || name == "camera_id" || name == "own_camera" || name == "front_camera" ||
-        name == "exif_stripped" || name == "faces" || name == "largest_face" || name == "origin_indicator") {
-      columns.push_back(&c);
-      list += ", " + std::string(name);
-    }
+    if (!is_provenance_column(c.name)) continue;
+    columns.push_back(&c);
+    list += ", " + std::string(c.name);
   }
   constexpr int kSlice = 4096;
   std::int64_t after = -1;

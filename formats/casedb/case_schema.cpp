@@ -127,6 +127,12 @@ bool check_case_schema(sqlite3* db) {
   throw sqlite::SchemaVersionError("not a triage case database of schema version " + std::to_string(kCaseSchemaVersion));
 }
 
+bool is_provenance_column(std::string_view name) {
+  for (const auto& [column, type] : kProvenanceColumns)
+    if (name == column) return true;
+  return false;
+}
+
 bool has_column(sqlite3* db, std::string_view table, std::string_view column) {
   sqlite::Statement q(db, fmt::format("SELECT count(*) FROM pragma_table_info('{}') WHERE name = ?", table));
   q.bind_text(1, column);

@@ -21,6 +21,8 @@ bool check_case_schema(sqlite3* db);
 
 // Whether `table` has `column` (columns added to the schema after its version was set).
 bool has_column(sqlite3* db, std::string_view table, std::string_view column);
+// Whether an items column is one of the provenance columns (prov_origin ... prov_signals).
+bool is_provenance_column(std::string_view name);
 
 // Additions to an existing case of this schema version that a writer makes when it opens one
 // (indexes and tables added since the version was set).

@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/evidence/evidence_path.h"
 #include "core/text/hex.h"
 #include "core/text/time_format.h"
 #include "core/text/json_text.h"
@@ -32,11 +33,6 @@ std::string vics_category(const ItemRecord& item) {
 }
 
 // A file name: the last component of the evidence path (paths below a disk image use '/').
-std::string file_name(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 void time_key(JsonObject& o, std::string_view key, const std::optional<UnixNanos>& t) {
   if (t) o.string(key, format_utc(*t));
 }
@@ -44,7 +40,7 @@ void time_key(JsonObject& o, std::string_view key, const std::optional<UnixNanos
 std::string media_file_json(const ItemRecord& item, const CaseReport& r) {
   std::string out;
   JsonObject o(out);
-  o.string("FileName", file_name(item.path)).string("FilePath", item.path);
+  o.string("FileName", file_name_of(item.path)).string("FilePath", item.path);
   time_key(o, "Created", item.fs.btime);
   time_key(o, "Written", item.fs.mtime);
   time_key(o, "Accessed", item.fs.atime);
