@@ -17,6 +17,7 @@
 #include "formats/devicedb/device_media_reader.h"
 #include "formats/exif/exif_reader.h"
 #include "formats/filetype/magic_mime.h"
+#include "formats/image/face_counter.h"
 #include "formats/image/image_pdq.h"
 
 namespace triage {
@@ -98,6 +99,37 @@ void MediaAnalyzer::read_device_database(WalkedItem& item) const {
     return;
   }
   record.device_media = DeviceMediaTable{*kind, device_media_root(*kind, location_of(record)), std::move(*rows)};
+}
+
+std::vector<ItemMatch> MediaAnalyzer::hash_still(const GreyImage& grey, ItemRecord& record) const {
+  if (context_.pdq_matcher == nullptr || context_.pdq_matcher->empty()) {
+    const PdqResult pdq = pdq_of(grey);
+    record.pdq = pdq.hash.to_hex();
+    record.pdq_quality = pdq.quality;
+    return {};
+  }
+  const ImagePdqVariants pdq = pdq_variants_of(grey);
+  record.pdq = pdq.pdq.hash.to_hex();
+  record.pdq_quality = pdq.pdq.quality;
+  return context_.pdq_matcher->match(pdq.variants, pdq.pdq.quality, context_.pdq_options);
+}
+
+std::optional<FaceCount> MediaAnalyzer::count_faces(const GreyImage& grey, const MediaKind& kind,
+                                                    ItemRecord& record) {
+  if (!face_counter_) {
+    auto loaded = FaceCounter::load(context_.face_model);
+    if (!loaded) {  // checked before the walk; only a file changed since would get here
+      record.problems.push_back({loaded.error().stage, loaded.error().message});
+      return std::nullopt;
+    }
+    face_counter_ = std::move(loaded.value());
+  }
+  auto counted = face_counter_->count(grey, kind, record.exif.orientation);
+  if (!counted) {
+    record.problems.push_back({counted.error().stage, counted.error().message});
+    return std::nullopt;
+  }
+  return counted.value();
 }
 
 void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
@@ -184,30 +216,27 @@ void MediaAnalyzer::process(WalkedItem& item) {
     record.problems.push_back({"decode", fmt::format("still image of {} bytes, above the size read whole for its "
                                                      "PDQ hash: not decoded, no PDQ hash",
                                                      record.size)});
-  if (kind.type == MediaType::image && content.complete && context_.perceptual && !budget.spent("PDQ")) {
-    if (context_.pdq_matcher != nullptr && !context_.pdq_matcher->empty()) {
-      auto pdq = image_pdq_variants(kind, content.bytes, context_.max_pixels);
-      if (pdq) {
-        record.pdq = pdq->pdq.hash.to_hex();
-        record.pdq_quality = pdq->pdq.quality;
-        probable = context_.pdq_matcher->match(pdq->variants, pdq->pdq.quality, context_.pdq_options);
-      } else {
-        record.problems.push_back({pdq.error().stage, pdq.error().message});
-      }
+  std::optional<FaceCount> faces;
+  if (kind.type == MediaType::image && content.complete && (context_.perceptual || context_.faces) &&
+      !budget.spent("PDQ")) {
+    auto grey = decode_for_pdq(kind, content.bytes, context_.max_pixels);
+    if (!grey) {
+      record.problems.push_back({grey.error().stage, grey.error().message});
     } else {
-      auto pdq = image_pdq(kind, content.bytes, context_.max_pixels);
-      if (pdq) {
-        record.pdq = pdq->hash.to_hex();
-        record.pdq_quality = pdq->quality;
-      } else {
-        record.problems.push_back({pdq.error().stage, pdq.error().message});
-      }
+      if (context_.perceptual) probable = hash_still(grey.value(), record);
+      if (context_.faces && !budget.spent("faces")) faces = count_faces(grey.value(), kind, record);
     }
   }
 
   if (kind.type == MediaType::video) probable = match_frames(record);
 
-  if (kind.type != MediaType::other && context_.origin_rules != nullptr) assess_provenance(record);
+  if (kind.type != MediaType::other && context_.origin_rules != nullptr) {
+    assess_provenance(record);
+    if (faces) {  // a signal beside the indicator, never part of it
+      record.provenance->faces = faces->faces;
+      if (faces->faces > 0) record.provenance->largest_face = faces->largest_share;
+    }
+  }
 
   if (context_.matcher != nullptr) record.matches = context_.matcher->match(record.digests);
   // Exact matches first, then the probable ones, each in load order.

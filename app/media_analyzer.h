@@ -3,8 +3,10 @@
 // (it owns a libmagic handle, which is not thread-safe).
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "core/pipeline/random_access_reader.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/provenance.h"
+#include "formats/image/face_counter.h"
 #include "formats/video/video_decoder.h"
 
 namespace triage {
@@ -50,6 +53,9 @@ struct AnalysisContext {
   const OriginRuleSet* origin_rules = nullptr;
   const OwnCameras* own_cameras = nullptr;
   std::vector<SourceRoot> source_roots;  // by source index
+  // Frontal faces of still images (--faces), with this OpenCV cascade; recorded in provenance.
+  bool faces = false;
+  std::filesystem::path face_model;
 };
 
 // The walkers' hook for videos too large to be handed over in memory (ContentPolicy::large_video):
@@ -64,6 +70,8 @@ class MediaAnalyzer final : public ItemProcessor {
 
  private:
   void hash_video(WalkedItem& item);
+  std::vector<ItemMatch> hash_still(const GreyImage& grey, ItemRecord& record) const;  // probable matches
+  std::optional<FaceCount> count_faces(const GreyImage& grey, const MediaKind& kind, ItemRecord& record);
   std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
   void assess_provenance(ItemRecord& record) const;
   std::string location_of(const ItemRecord& record) const;  // what the origin rules read
@@ -72,6 +80,7 @@ class MediaAnalyzer final : public ItemProcessor {
   const AnalysisContext& context_;
   std::unique_ptr<MagicMime> magic_;
   std::unique_ptr<ParallelMultiDigest> two_thread_digest_;  // made on first large file
+  std::unique_ptr<FaceCounter> face_counter_;                // loaded on the first still image
 };
 
 }  // namespace triage

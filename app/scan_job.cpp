@@ -20,12 +20,14 @@
 #include "app/scan_resume.h"
 #include "app/scan_sinks.h"
 #include "app/scan_sources.h"
+#include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
 #include "core/provenance/provenance.h"
 #include "core/text/time_format.h"
 #include "formats/archive/archive_opener.h"
 #include "formats/casedb/case_store.h"
+#include "formats/image/face_counter.h"
 #include "formats/image/image_decoder.h"
 #include "formats/profile/profile_loader.h"
 #include "formats/rules/origin_rules_loader.h"
@@ -149,6 +151,17 @@ class ScanRun {
       throw ScanInputError(e.what());
     }
     if (!options_.own_cameras.empty()) own_cameras_ = OwnCameras::named(options_.own_cameras);
+    if (options_.faces && !options_.provenance)
+      throw ScanInputError("--faces records faces in the provenance keys: it cannot be used with --no-provenance");
+    if (options_.faces) load_face_model();
+  }
+
+  // The face cascade, checked before anything is recorded; each worker loads its own copy. The run
+  // records the file and its SHA-256 beside the libraries (what a rerun needs to count the same).
+  void load_face_model() {
+    face_model_ = options_.face_model.empty() ? fs::path(kDefaultFaceModel) : fs::path(options_.face_model);
+    if (auto loaded = FaceCounter::load(face_model_); !loaded) throw ScanInputError(loaded.error().message);
+    face_model_version_ = fmt::format("{} (SHA-256 {})", face_model_.string(), sha256_of_file(face_model_));
   }
 
   void open_case() {
@@ -248,6 +261,8 @@ class ScanRun {
     context.video = options_.video_fps.has_value();
     context.origin_rules = options_.provenance ? &origin_rules_ : nullptr;
     context.own_cameras = &own_cameras_;
+    context.faces = options_.faces && options_.provenance;
+    context.face_model = face_model_;
     context.source_roots = source_roots();
     return context;
   }
@@ -261,6 +276,7 @@ class ScanRun {
     run.options_json = options_json(options_);
     run.jobs = options_.jobs;
     run.libraries = library_versions();
+    if (options_.faces) run.libraries.push_back({"Face model", face_model_version_});
     pipeline_.jobs = options_.jobs;
     if (previous_) {
       // The walk is deterministic: what was committed is a prefix of it, known by its paths.
@@ -383,6 +399,8 @@ class ScanRun {
   std::string user_origin_rules_;  // the examiner's origin rules file's text, as recorded
   OriginRuleSet origin_rules_;
   OwnCameras own_cameras_;         // named by the examiner; none: decided after the walk
+  fs::path face_model_;            // --faces: the cascade in use
+  std::string face_model_version_;  // its path and SHA-256, as the run records it
   std::uint64_t next_seq_ = 0;
 };
 

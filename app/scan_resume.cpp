@@ -56,6 +56,8 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("provenance", o.provenance)
       .string("origin_rules", o.origin_rules)
       .raw("own_cameras", json_strings(o.own_cameras))
+      .boolean("faces", o.faces)
+      .string("face_model", o.face_model)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();
   return out;

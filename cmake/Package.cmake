@@ -21,5 +21,6 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from the linked libraries (dpkg-dev's dpkg-shlibdeps)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "opencv-data")  # the face cascade `scan --faces` reads
 set(CPACK_STRIP_FILES ON)
 include(CPack)

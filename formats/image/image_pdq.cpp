@@ -14,23 +14,33 @@ namespace triage {
 // reference corpus's median to 2 bits and the photos' p95 to 8.
 constexpr int kMinSide = 512;
 
-Result<PdqResult> image_pdq(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels) {
-  auto grey = decode_grey(kind, content, max_pixels, kMinSide);
-  if (!grey) return grey.error();
-  return pdq_from_grey(grey->grey.data(), grey->rows, grey->cols);
+Result<GreyImage> decode_for_pdq(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels) {
+  return decode_grey(kind, content, max_pixels, kMinSide);
 }
 
-Result<ImagePdqVariants> image_pdq_variants(const MediaKind& kind, std::span<const std::byte> content,
-                                            std::uint64_t max_pixels) {
-  auto grey = decode_grey(kind, content, max_pixels, kMinSide);
-  if (!grey) return grey.error();
-  const auto dihedral = pdq_dihedral_from_grey(grey->grey.data(), grey->rows, grey->cols);
+PdqResult pdq_of(const GreyImage& grey) { return pdq_from_grey(grey.grey.data(), grey.rows, grey.cols); }
+
+ImagePdqVariants pdq_variants_of(const GreyImage& grey) {
+  const auto dihedral = pdq_dihedral_from_grey(grey.grey.data(), grey.rows, grey.cols);
   ImagePdqVariants out;
   for (std::size_t v = 0; v < dihedral.size(); ++v) out.variants[v] = dihedral[v].hash;
   // The reference hashes a 64x64 image without the blur, but blurs it for the dihedral set; the
   // stored hash follows the plain entry point.
-  out.pdq = grey->rows == 64 && grey->cols == 64 ? pdq_from_grey(grey->grey.data(), 64, 64) : dihedral[0];
+  out.pdq = grey.rows == 64 && grey.cols == 64 ? pdq_of(grey) : dihedral[0];
   return out;
+}
+
+Result<PdqResult> image_pdq(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels) {
+  auto grey = decode_for_pdq(kind, content, max_pixels);
+  if (!grey) return grey.error();
+  return pdq_of(grey.value());
+}
+
+Result<ImagePdqVariants> image_pdq_variants(const MediaKind& kind, std::span<const std::byte> content,
+                                            std::uint64_t max_pixels) {
+  auto grey = decode_for_pdq(kind, content, max_pixels);
+  if (!grey) return grey.error();
+  return pdq_variants_of(grey.value());
 }
 
 }  // namespace triage

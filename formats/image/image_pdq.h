@@ -8,6 +8,7 @@
 #include "core/media/sniff.h"
 #include "core/pdq/pdq.h"
 #include "core/result.h"
+#include "formats/image/image_decoder.h"
 
 namespace triage {
 
@@ -23,5 +24,11 @@ struct ImagePdqVariants {
 };
 Result<ImagePdqVariants> image_pdq_variants(const MediaKind& kind, std::span<const std::byte> content,
                                             std::uint64_t max_pixels);
+
+// The two steps of the above, for a caller that uses the decoded picture again (face counting):
+// the reduced grey decode PDQ hashes, then its hash, or its hash and variants.
+Result<GreyImage> decode_for_pdq(const MediaKind& kind, std::span<const std::byte> content, std::uint64_t max_pixels);
+PdqResult pdq_of(const GreyImage& grey);
+ImagePdqVariants pdq_variants_of(const GreyImage& grey);
 
 }  // namespace triage

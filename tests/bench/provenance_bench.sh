@@ -7,9 +7,10 @@
 #          carry camera EXIF), where the per-item cost of provenance shows most;
 #   photos: BENCH_PHOTOS 6-megapixel JPEGs (ffmpeg's testsrc2, a third given camera EXIF with
 #          exiftool), what a phone's camera roll holds.
-# For each: `triage scan` with and without --no-provenance (the best of BENCH_ROUNDS alternating
-# runs of each), the share provenance adds (target <= 3%), and the peer an examiner uses today
-# for the same fields, `exiftool -r -fast2 -Make -Model -LensModel -Software`, on the same tree.
+# For each: `triage scan` with and without --no-provenance and with --faces (the best of
+# BENCH_ROUNDS alternating runs of each), the share provenance adds (target <= 3%), the share face
+# counting adds (on by default only under 10%), and the peer an examiner uses today for the same
+# fields, `exiftool -r -fast2 -Make -Model -LensModel -Software`, on the same tree.
 # The machine is shared: read the load averages printed.
 #   Environment: BENCH_DIR (default /var/tmp/triage-provenance-bench), TRIAGE (default the release
 #   build, made when missing), BENCH_JPEGS (5000), BENCH_PHOTOS (400), BENCH_ROUNDS (3).
@@ -85,16 +86,20 @@ seconds() { local start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; echo "$(d
 scan() { local t=$1; shift; rm -rf "$BENCH_DIR/case"; "$TRIAGE" scan "$t" --out "$BENCH_DIR/case" "$@"; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 compare() {  # compare LABEL TREE FILES
-  local with=() without=() w wo peer
+  local with=() without=() faces=() w wo f peer
   for ((r = 0; r < rounds; r++)); do
     without+=("$(seconds scan "$2" --no-provenance)")
     with+=("$(seconds scan "$2")")
+    faces+=("$(seconds scan "$2" --faces)")
   done
   w=$(best "${with[@]}")
   wo=$(best "${without[@]}")
+  f=$(best "${faces[@]}")
   peer=$(seconds exiftool -q -r -fast2 -Make -Model -LensModel -Software "$2")
   printf '%s, %s JPEGs (best of %s): scan %.2f s, with --no-provenance %.2f s: provenance adds %.1f%% (target <= 3%%); peer exiftool -r (the same EXIF fields) %.2f s\n' \
     "$1" "$3" "$rounds" "$w" "$wo" "$(echo "($w / $wo - 1) * 100" | bc -l)" "$peer"
+  printf '%s: with --faces %.2f s: faces add %.1f%% to the scan (on by default only if <= 10%%)\n' \
+    "$1" "$f" "$(echo "($f / $w - 1) * 100" | bc -l)"
 }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 compare "small" "$tree" "$jpegs"

@@ -282,4 +282,64 @@ TEST_CASE("provenance: an examiner's origin rules decide before the built-in one
   CHECK_FALSE(fs::exists(tmp / "bad-case" / "case.db"));
 }
 
+TEST_CASE("provenance: --faces counts faces as a signal and changes no indicator") {
+  if (!test::require_tools({"ffmpeg", "exiftool"})) return;
+  // A public photograph with one face (python3-imageio's astronaut.png, NASA, public domain).
+  const auto astronaut =
+      test::require_package_file("/usr/lib/python3/dist-packages/imageio/resources/images/astronaut.png", "python3-imageio");
+  if (!astronaut || !test::require_package_file("/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml",
+                                                "opencv-data"))
+    return;
+  test::TempDir tmp;
+  const fs::path tree = tmp / "phone";
+  build_tree(tree);
+  fs::copy_file(*astronaut, tree / "WhatsApp/Media/WhatsApp Images/IMG-20240108-WA0003.png");
+  fs::copy_file(*astronaut, tree / "Documents/Old/astronaut.png");
+  const auto plain = test::run_cli({"scan", tree.string(), "--out", (tmp / "plain").string()});
+  REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
+  const auto faces = test::run_cli({"scan", tree.string(), "--out", (tmp / "faces").string(), "--faces"});
+  REQUIRE_MESSAGE(faces.exit_code == 0, faces.err);
+  const auto without = provenance_by_path(report_items(tmp / "plain"), tree.string() + "/");
+  const auto with = provenance_by_path(report_items(tmp / "faces"), tree.string() + "/");
+  REQUIRE(with.size() == planted().size() + 2);
+  REQUIRE(without.size() == with.size());
+  for (const auto& [path, p] : with) {
+    CAPTURE(path);
+    const bool photo = path.ends_with("astronaut.png") || path.ends_with("WA0003.png");
+    CHECK(p["faces"] == (photo ? 1 : 0));
+    CHECK(p.contains("largest_face") == photo);  // absent without a face
+    if (photo) CHECK(p["largest_face"].get<double>() > 0.02);
+    CHECK_FALSE(without.at(path).contains("faces"));
+    json same = p;
+    same.erase("faces");
+    same.erase("largest_face");
+    CHECK(same == without.at(path));  // faces alone never change the indicator or anything else
+  }
+  // case.db and items.csv carry the counts; the run records the cascade and its SHA-256.
+  const auto rows = test::parse_csv(test::read_text(tmp / "faces" / "items.csv"));
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < rows[0].size(); ++i) column[rows[0][i]] = i;
+  int with_face = 0;
+  for (std::size_t r = 1; r < rows.size(); ++r) with_face += rows[r][column.at("provenance_faces")] == "1";
+  CHECK(with_face == 2);
+  const std::string report = test::read_text(tmp / "faces" / "report.html");
+  CHECK(report.find("haarcascade_frontalface_alt2.xml (SHA-256 ") != std::string::npos);
+  // report.json with the counts still validates against its schema.
+  const std::string validate = "python3 " + q(test::source_dir() / "tests/support/validate_json_schema.py") + " " +
+                               q(test::source_dir() / "formats/report/report.schema.json") + " " +
+                               q(tmp / "faces" / "report.json") + " > " + q(tmp / "schema.txt") + " 2>&1";
+  CHECK_MESSAGE(std::system(validate.c_str()) == 0, test::read_text(tmp / "schema.txt"));
+
+  // A model that is not a cascade, or --faces without provenance, is refused before anything runs.
+  test::write_text(tmp / "model.xml", "<opencv_storage></opencv_storage>");
+  const auto bad = test::run_cli({"scan", tree.string(), "--out", (tmp / "bad").string(), "--faces", "--face-model",
+                                  (tmp / "model.xml").string()});
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("not an OpenCV cascade") != std::string::npos);
+  const auto off = test::run_cli({"scan", tree.string(), "--out", (tmp / "off").string(), "--faces", "--no-provenance"});
+  CHECK(off.exit_code == 3);
+  CHECK(off.err.find("--no-provenance") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp / "off" / "case.db"));
+}
+
 }  // namespace triage

@@ -91,18 +91,32 @@ fs::path unpack_into(const fs::path& file, const fs::path& dir) {
 
 fs::path source_dir() { return fs::path(TRIAGE_SOURCE_DIR); }
 
+namespace {
+
+// What a test does when data it needs is absent: never a silent pass.
+void missing(const std::string& what, const std::string& hint) {
+  const char* ci = std::getenv("CI");
+  if (ci && std::string(ci) == "true") {
+    FAIL(what << " missing under CI");
+  } else {
+    MESSAGE("SKIPPED (loudly): " << what << " not found; " << hint);
+  }
+}
+
+}  // namespace
+
 std::optional<fs::path> require_corpus(const std::string& sub) {
   const char* env = std::getenv("TRIAGE_SHARED_DIR");
   fs::path shared = env ? fs::path(env) : source_dir().parent_path() / "shared";
   fs::path dir = shared / "corpus" / sub;
   if (fs::is_directory(dir)) return dir;
-  const char* ci = std::getenv("CI");
-  if (ci && std::string(ci) == "true") {
-    FAIL("shared corpus missing under CI: " << dir.string());
-  } else {
-    MESSAGE("SKIPPED (loudly): shared corpus not found at " << dir.string()
-            << "; this test needs ../shared/corpus/" << sub);
-  }
+  missing("shared corpus " + dir.string(), "this test needs ../shared/corpus/" + sub);
+  return std::nullopt;
+}
+
+std::optional<fs::path> require_package_file(const fs::path& file, const std::string& package) {
+  if (fs::is_regular_file(file)) return file;
+  missing(file.string(), "it comes with the Debian package " + package + " (tools/setup.sh --test installs it)");
   return std::nullopt;
 }
 

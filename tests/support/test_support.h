@@ -45,6 +45,11 @@ std::filesystem::path source_dir();
 // SKIPPED message. Returns nullopt in both cases, and the caller returns.
 std::optional<std::filesystem::path> require_corpus(const std::string& sub);
 
+// A file a Debian package installs (test data such as python3-imageio's public photographs, or
+// opencv-data's cascades), under the same rule: FAIL under CI, a loud SKIPPED elsewhere.
+std::optional<std::filesystem::path> require_package_file(const std::filesystem::path& file,
+                                                         const std::string& package);
+
 // Runs `command` with /bin/sh -c under /usr/bin/time and waits: its exit status (128 + signal
 // when killed), its peak resident set in KiB (as GNU time reports it) and its wall time.
 struct ChildRun {
