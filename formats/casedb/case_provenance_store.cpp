@@ -25,31 +25,37 @@ void CaseStore::for_each_provenance(
     list += ", " + std::string(c.name);
   }
   constexpr int kSlice = 4096;
+  struct Row {
+    std::uint64_t id;
+    std::uint32_t source_index;
+    std::string path, device_path;
+    Provenance provenance;
+  };
+  std::vector<Row> slice;
+  slice.reserve(kSlice);
+  ItemRecord r;  // one record read into, and one visited, again and again: an ItemRecord is large to make
+  ItemRecord located;
   std::int64_t after = -1;
   for (;;) {
-    struct Row {
-      std::uint64_t id;
-      std::uint32_t source_index;
-      ItemRecord located;  // path and device_path: what rule_location reads
-      Provenance provenance;
-    };
-    std::vector<Row> slice;
+    slice.clear();
     {
       sqlite::Statement q(db_.get(), fmt::format("SELECT {} FROM items WHERE prov_origin IS NOT NULL {} AND id > ? "
                                                  "ORDER BY id LIMIT {}",
                                                  list, with_camera_id ? "AND camera_id IS NOT NULL" : "", kSlice));
       q.bind(1, after);
-      ItemRecord r;  // one record read into again and again: an ItemRecord is large to make
       while (q.step()) {
         r.provenance.reset();
         for (std::size_t i = 0; i < columns.size(); ++i) columns[i]->read(q, static_cast<int>(i + 4), r);
-        Row row{static_cast<std::uint64_t>(q.int64(0)), static_cast<std::uint32_t>(q.int64(1)), {}, std::move(*r.provenance)};
-        row.located.path = q.text(2);
-        row.located.fs.device_path = q.optional_text(3).value_or("");
-        slice.push_back(std::move(row));
+        slice.push_back({static_cast<std::uint64_t>(q.int64(0)), static_cast<std::uint32_t>(q.int64(1)), q.text(2),
+                         q.optional_text(3).value_or(""), std::move(*r.provenance)});
       }
     }
-    for (const Row& row : slice) visit(row.id, row.source_index, row.located, row.provenance);
+    // Visited after the statement is done: the visitor may write to the items table.
+    for (Row& row : slice) {
+      located.path = std::move(row.path);  // what rule_location reads
+      located.fs.device_path = std::move(row.device_path);
+      visit(row.id, row.source_index, located, row.provenance);
+    }
     if (slice.size() < kSlice) return;
     after = static_cast<std::int64_t>(slice.back().id);
   }
