@@ -16,6 +16,7 @@
 
 #include "core/digest/digests.h"
 #include "formats/casedb/output_digests.h"
+#include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/report_html.h"
 #include "formats/report/report_json.h"
@@ -32,6 +33,7 @@ const char* case_output_name(CaseOutput output) {
     case CaseOutput::html: return "report.html";
     case CaseOutput::json: return "report.json";
     case CaseOutput::vics: return "export.vics.json";
+    case CaseOutput::jsonl: return "items.jsonl";
   }
   return "";
 }
@@ -51,6 +53,13 @@ void write(const CaseReport& report, CaseOutput output, OutputSink& sink) {
     case CaseOutput::html: return write_report_html(report, sink);
     case CaseOutput::json: return write_report_json(report, sink);
     case CaseOutput::vics: return write_vics_export(report, sink);
+    case CaseOutput::jsonl:
+      report.for_each_item([&](const ItemRecord& item) {
+        append_item_json_line(sink.buffer(), item);
+        sink.flush_if_large();
+      });
+      sink.flush();
+      return;
   }
 }
 

@@ -13,10 +13,12 @@
 
 namespace triage {
 
-enum class CaseOutput { csv, html, json, vics };
+// jsonl (the items as JSON Lines, the scan's --format jsonl with what was decided after the walk)
+// is rendered on request only: the case directory does not keep it.
+enum class CaseOutput { csv, html, json, vics, jsonl };
 
 // The file name of an output in the case directory ("items.csv", "report.html", "report.json",
-// "export.vics.json").
+// "export.vics.json"; "items.jsonl" for the one it does not keep).
 const char* case_output_name(CaseOutput output);
 
 // The output rendered from CASE_DIR/case.db, handed to `consume` piece by piece as it is

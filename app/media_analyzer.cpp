@@ -102,15 +102,13 @@ void MediaAnalyzer::read_device_database(WalkedItem& item) const {
 }
 
 std::vector<ItemMatch> MediaAnalyzer::hash_still(const GreyImage& grey, ItemRecord& record) const {
-  if (context_.pdq_matcher == nullptr || context_.pdq_matcher->empty()) {
-    const PdqResult pdq = pdq_of(grey);
-    record.pdq = pdq.hash.to_hex();
-    record.pdq_quality = pdq.quality;
-    return {};
-  }
+  // The dihedral set comes from the same DCT: the mirror image's hash joins mirrored copies into
+  // one cluster, the other variants match rotated and mirrored copies against the hash sets.
   const ImagePdqVariants pdq = pdq_variants_of(grey);
   record.pdq = pdq.pdq.hash.to_hex();
   record.pdq_quality = pdq.pdq.quality;
+  record.pdq_mirror = pdq.variants[static_cast<std::size_t>(PdqDihedral::flip_y)].to_hex();
+  if (context_.pdq_matcher == nullptr || context_.pdq_matcher->empty()) return {};
   return context_.pdq_matcher->match(pdq.variants, pdq.pdq.quality, context_.pdq_options);
 }
 

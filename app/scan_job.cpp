@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/case_clusters.h"
 #include "app/case_dir.h"
 #include "app/case_outputs.h"
 #include "app/case_provenance.h"
@@ -92,6 +93,8 @@ class ScanRun {
     verify_sources(stats.interrupted);
     if (!outcome_.interrupted && options_.provenance)
       decide_case_provenance(*store_, options_.own_cameras, source_roots());
+    if (!outcome_.interrupted)
+      decide_case_clusters(*store_, {options_.cluster_distance, options_.pdq_min_quality, options_.jobs});
     store_->end_run(outcome_.interrupted ? "interrupted" : "completed", now_utc());
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.

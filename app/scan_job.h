@@ -32,6 +32,7 @@ struct ScanJobOptions {
   bool perceptual = true;             // PDQ for still images (--no-pdq turns it off)
   int pdq_max_distance = 31;          // probable match: Hamming distance at most this
   int pdq_min_quality = 50;           // and the item's PDQ quality at least this
+  int cluster_distance = 31;          // --cluster-distance: near-duplicate clusters join hashes this close
   CaseDetails case_details;           // --case-ref, --exhibit-ref, --examiner, --organisation
   bool carve = true;                  // carve still images from disk images' unallocated space (--no-carve)
   bool source_hash = true;            // digest disk images before and after the walk (--no-source-hash)

@@ -37,6 +37,7 @@ std::string options_json(const ScanJobOptions& o) {
       .boolean("pdq", o.perceptual)
       .number("pdq_max_distance", static_cast<std::uint64_t>(o.pdq_max_distance))
       .number("pdq_min_quality", static_cast<std::uint64_t>(o.pdq_min_quality))
+      .number("cluster_distance", static_cast<std::uint64_t>(o.cluster_distance))
       .boolean("source_hash", o.source_hash)
       .boolean("carve", o.carve)
       .optional("video_fps", o.video_fps)
@@ -101,8 +102,12 @@ void replay_committed(const CaseStore& store, RecordSink& sink) {
   std::vector<WalkProblem> problems;
   store.for_each_walk_problem([&](const WalkProblem& p) { problems.push_back(p); });
   auto next = problems.begin();
-  store.for_each_item([&](const ItemRecord& item) {
-    for (; next != problems.end() && next->seq < item.seq; ++next) sink.on_problem(*next);
+  store.for_each_item([&](const ItemRecord& recorded) {
+    for (; next != problems.end() && next->seq < recorded.seq; ++next) sink.on_problem(*next);
+    // As the stream gave it: clusters are decided after the walk (triage report --format jsonl has them).
+    ItemRecord item = recorded;
+    item.cluster.reset();
+    item.cluster_size.reset();
     sink.on_item(item);
   });
   for (; next != problems.end(); ++next) sink.on_problem(*next);

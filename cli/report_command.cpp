@@ -1,4 +1,4 @@
-// triage report CASE_DIR [--format html|json|csv|vics] [--out FILE]
+// triage report CASE_DIR [--format html|json|csv|vics|jsonl] [--out FILE]
 //               [--case-ref R] [--exhibit-ref R] [--examiner NAME] [--organisation NAME]
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -31,6 +31,7 @@ int run_report(const ReportOptions& o, Io& io) {
   const CaseOutput output = o.format == "json"   ? CaseOutput::json
                             : o.format == "csv"  ? CaseOutput::csv
                             : o.format == "vics" ? CaseOutput::vics
+                            : o.format == "jsonl" ? CaseOutput::jsonl
                                                  : CaseOutput::html;
   const CaseDetails& d = o.details;
   if (!d.case_ref.empty() || !d.exhibit_ref.empty() || !d.examiner.empty() || !d.organisation.empty()) {
@@ -104,8 +105,10 @@ void setup_report(CLI::App& app, Io& io, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "report", "Render a case's report.html, report.json, items.csv or export.vics.json again from its case.db, byte for byte");
   cmd->add_option("CASE_DIR", opts->case_dir, "Case directory written by 'triage scan'")->required();
-  cmd->add_option("--format", opts->format, "html, json, csv or vics (export.vics.json)")
-      ->check(CLI::IsMember({"html", "json", "csv", "vics"}))
+  cmd->add_option("--format", opts->format,
+                  "html, json, csv, vics (export.vics.json) or jsonl (the items as JSON Lines, with what was decided "
+                  "after the walk: clusters, own cameras)")
+      ->check(CLI::IsMember({"html", "json", "csv", "vics", "jsonl"}))
       ->capture_default_str();
   cmd->add_option("--out,-o", opts->out, "File to write (mode 0600); default: standard output");
   cmd->add_option("--only", opts->only,

@@ -145,6 +145,11 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "Only images whose PDQ quality is at least this are matched perceptually (flat images hash poorly)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  cmd->add_option("--cluster-distance", opts->cluster_distance,
+                  "Near-duplicate clusters join still images and video frames whose PDQ hashes (or one's mirror "
+                  "image's) are within this many bits, and exact copies; hashes below --pdq-quality join by copy only")
+      ->check(CLI::Range(0, 128))
+      ->capture_default_str();
   cmd->add_flag_callback("--no-source-hash", [opts] { opts->source_hash = false; },
                 "Skip the MD5/SHA-1/SHA-256 of disk images before and after the scan (fast on-site triage; "
                 "the case records that it was skipped)");

@@ -161,6 +161,7 @@ struct ItemRecord {
   Digests digests;             // empty unless processed (media, or --all-files)
   std::string pdq;             // PDQ hash of a still image, 64 hex digits; empty when none
   std::optional<int> pdq_quality;  // 0..100
+  std::string pdq_mirror;      // PDQ hash of its mirror image (left and right swapped), for clustering
   ExifFields exif;
   std::optional<VideoFacts> video;         // video items whose metadata was read
   std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order (not read back from case.db)
@@ -168,6 +169,11 @@ struct ItemRecord {
   std::optional<ItemCategory> category;  // set for media and for any matched item
   std::optional<Provenance> provenance;  // still images and videos: where they came from (indicators)
   std::optional<DeviceMediaTable> device_media;  // a device's media database (Photos.sqlite, external.db) read
+  // Near-duplicate cluster (core/cluster), decided after the walk: the SHA-256 of the cluster's
+  // first member in walk order, and how many items it holds. Absent until then, and for items
+  // that are not still images or videos.
+  std::optional<std::string> cluster;
+  std::optional<std::uint64_t> cluster_size;
   std::vector<ItemProblem> problems;
 };
 

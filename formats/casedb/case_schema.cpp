@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <span>
 #include <string>
 #include <utility>
 
@@ -14,6 +15,10 @@ constexpr std::pair<const char*, const char*> kProvenanceColumns[] = {
     {"prov_origin", "TEXT"},  {"prov_app", "TEXT"},        {"prov_rule", "TEXT"},     {"camera_id", "TEXT"},
     {"own_camera", "INTEGER"}, {"front_camera", "INTEGER"}, {"exif_stripped", "INTEGER"}, {"faces", "INTEGER"},
     {"largest_face", "REAL"}, {"origin_indicator", "TEXT"}, {"prov_signals", "TEXT"}};
+
+// Near-duplicate clusters (core/cluster): the mirror image's PDQ hash, and each item's cluster.
+constexpr std::pair<const char*, const char*> kClusterColumns[] = {
+    {"pdq_mirror", "TEXT"}, {"cluster", "TEXT"}, {"cluster_size", "INTEGER"}};
 
 // The origin rules a run used (formats/rules): the built-in set's text and an examiner's file's.
 constexpr const char* kOriginRulesTable =
@@ -63,7 +68,8 @@ CREATE TABLE items (
   fn_mtime_ns INTEGER, fn_atime_ns INTEGER, fn_ctime_ns INTEGER, fn_btime_ns INTEGER, overwritten TEXT,
   device_path TEXT,
   prov_origin TEXT, prov_app TEXT, prov_rule TEXT, camera_id TEXT, own_camera INTEGER, front_camera INTEGER,
-  exif_stripped INTEGER, faces INTEGER, largest_face REAL, origin_indicator TEXT, prov_signals TEXT);
+  exif_stripped INTEGER, faces INTEGER, largest_face REAL, origin_indicator TEXT, prov_signals TEXT,
+  pdq_mirror TEXT, cluster TEXT, cluster_size INTEGER);
 CREATE INDEX items_md5 ON items(md5);
 CREATE INDEX items_sha1 ON items(sha1);
 CREATE INDEX items_sha256 ON items(sha256);
@@ -146,9 +152,11 @@ void upgrade_case_schema(sqlite3* db) {
   if (!has_column(db, "items", "device_path")) sqlite::exec(db, "ALTER TABLE items ADD COLUMN device_path TEXT");
   // Provenance of still images and videos (a case made before it has none), and the origin rules
   // each run used.
-  for (const auto& [column, type] : kProvenanceColumns)
-    if (!has_column(db, "items", column))
-      sqlite::exec(db, fmt::format("ALTER TABLE items ADD COLUMN {} {}", column, type).c_str());
+  using Columns = std::span<const std::pair<const char*, const char*>>;
+  for (const Columns columns : {Columns(kProvenanceColumns), Columns(kClusterColumns)})
+    for (const auto& [column, type] : columns)
+      if (!has_column(db, "items", column))
+        sqlite::exec(db, fmt::format("ALTER TABLE items ADD COLUMN {} {}", column, type).c_str());
   sqlite::exec(db, kOriginRulesTable);
   sqlite::exec(db, kDeviceMediaTable);
   // Reading an item looks up its problems: without this index (a case made before it was added

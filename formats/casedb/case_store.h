@@ -51,6 +51,15 @@ class CaseStore final : public CaseReader {
   // The rows of the device media databases the walk read (Photos.sqlite, external.db), in walk order.
   void for_each_device_media(const std::function<void(std::uint32_t source_index, DeviceDatabase kind,
                                                       const std::string& media_root, const DeviceMediaRow& row)>& visit) const;
+  // Near-duplicate clusters decided after the walk (app/case_clusters): every still image and
+  // video in walk order with its digests and PDQ hashes (empty when none; a video's are its
+  // frames', visited before it by for_each_frame_pdq), then each item's cluster written.
+  void for_each_cluster_member(const std::function<void(std::uint64_t id, const std::string& sha1,
+                                                        const std::string& sha256, const std::string& pdq,
+                                                        std::optional<int> quality, const std::string& pdq_mirror)>&
+                                   visit) const;
+  void for_each_frame_pdq(const std::function<void(std::uint64_t item_id, const std::string& pdq, int quality)>& visit) const;
+  void set_cluster(std::uint64_t id, const std::string& cluster, std::uint64_t size);
   void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
   void add_problem(const WalkProblem& problem);
@@ -86,6 +95,7 @@ class CaseStore final : public CaseReader {
   bool in_batch_ = false;
   std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_;
   std::unique_ptr<sqlite::Statement> update_provenance_;  // made at the first update
+  std::unique_ptr<sqlite::Statement> update_cluster_;     // made at the first update
   std::unique_ptr<sqlite::Statement> insert_video_, insert_frame_;  // video items with --video-fps
 };
 

@@ -281,6 +281,20 @@ constexpr std::array kColumns = {
                [](const S& q, int c, ItemRecord& r) {
                  if (r.provenance) r.provenance->signals = signals_from_text(q.optional_text(c).value_or(""));
                }},
+    // Clustering (core/cluster): the mirror image's PDQ hash, read after the walk; the cluster decided then.
+    ItemColumn{"pdq_mirror", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, non_empty(r.pdq_mirror)); },
+               [](const S& q, int c, ItemRecord& r) { r.pdq_mirror = q.optional_text(c).value_or(""); }},
+    ItemColumn{"cluster", [](S& s, int i, const ItemRecord& r) { s.bind_optional(i, r.cluster); },
+               [](const S& q, int c, ItemRecord& r) { r.cluster = q.optional_text(c); }},
+    ItemColumn{"cluster_size",
+               [](S& s, int i, const ItemRecord& r) {
+                 s.bind_optional(i, r.cluster_size ? std::optional<std::int64_t>(static_cast<std::int64_t>(*r.cluster_size))
+                                                   : std::nullopt);
+               },
+               [](const S& q, int c, ItemRecord& r) {
+                 const auto size = q.optional_int64(c);
+                 r.cluster_size = size ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*size)) : std::nullopt;
+               }},
 };
 
 }  // namespace

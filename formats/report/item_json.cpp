@@ -126,6 +126,7 @@ void append_item_json_line(std::string& out, const ItemRecord& item) {
     o.raw("exif", exif_json(item.exif));
     if (item.video) o.raw("video", video_json(*item.video)).number("frames_hashed", item.video->hashed_frames);
     if (item.provenance) o.raw("provenance", provenance_json(*item.provenance));
+    if (item.cluster) o.string("cluster", *item.cluster).optional("cluster_size", item.cluster_size);
     if (item.category) {
       const ItemCategory& c = *item.category;
       o.string("category", c.label)

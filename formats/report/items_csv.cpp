@@ -21,7 +21,7 @@ constexpr const char* kColumns[] = {
     "fn_mtime", "fn_atime", "fn_ctime", "fn_btime", "overwritten", "device_path",
     "provenance_origin", "provenance_app", "provenance_rule", "provenance_camera_id", "provenance_own_camera",
     "provenance_front_camera", "provenance_stripped", "provenance_faces", "provenance_largest_face",
-    "provenance_indicator", "provenance_signals"};
+    "provenance_indicator", "provenance_signals", "cluster", "cluster_size"};
 
 class Row {
  public:
@@ -159,6 +159,8 @@ void append_item_csv_row(std::string& out, const ItemRecord& item) {
   row.plain(item.fs.overwritten ? to_string(*item.fs.overwritten) : "");
   row.text(item.fs.device_path);
   provenance_cells(row, item.provenance);
+  row.plain(item.cluster.value_or(""));
+  row.number(item.cluster_size);
   row.end();
 }
 
