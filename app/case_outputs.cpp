@@ -16,6 +16,7 @@
 
 #include "core/digest/digests.h"
 #include "formats/casedb/output_digests.h"
+#include "formats/report/hash_bank.h"
 #include "formats/report/item_json.h"
 #include "formats/report/items_csv.h"
 #include "formats/report/report_html.h"
@@ -78,6 +79,11 @@ void write_case_output(const fs::path& case_dir, CaseOutput output, const Output
 void write_graded_vics(const fs::path& case_dir, const OutputSink::Consumer& consume, StopToken stop) {
   OutputSink sink(consume);
   write_vics_export(load_case_report(case_dir / "case.db", stop), sink, VicsScope::graded_only);
+}
+
+void write_graded_hash_bank(const fs::path& case_dir, const OutputSink::Consumer& consume, StopToken stop) {
+  OutputSink sink(consume);
+  write_hash_bank(load_case_report(case_dir / "case.db", stop), sink);
 }
 
 PrivateFile::PrivateFile(const fs::path& file) : file_(file) {

@@ -31,6 +31,11 @@ void write_case_output(const std::filesystem::path& case_dir, CaseOutput output,
 void write_graded_vics(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume,
                        StopToken stop = {});
 
+// CASE_DIR's media graded into indecent (or pertinent) categories as a hash bank for removal
+// (report --format hash-bank --only graded; formats/report/hash_bank.h).
+void write_graded_hash_bank(const std::filesystem::path& case_dir, const OutputSink::Consumer& consume,
+                            StopToken stop = {});
+
 // A file written with mode 0600 (also when it existed), piece by piece; every failure throws
 // std::runtime_error naming the file. Destroyed without close() (an exception on its way), the
 // descriptor is closed and the partial file left for the caller to report.

@@ -1,4 +1,4 @@
-// triage report CASE_DIR [--format html|json|csv|vics|jsonl] [--out FILE]
+// triage report CASE_DIR [--format html|json|csv|vics|jsonl|hash-bank] [--out FILE]
 //               [--case-ref R] [--exhibit-ref R] [--examiner NAME] [--organisation NAME]
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -24,8 +24,12 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o, Io& io) {
-  if (!o.only.empty() && o.format != "vics") {
-    fmt::print(io.err, "triage: --only graded needs --format vics\n");
+  if (!o.only.empty() && o.format != "vics" && o.format != "hash-bank") {
+    fmt::print(io.err, "triage: --only graded needs --format vics or hash-bank\n");
+    return kExitUsage;
+  }
+  if (o.format == "hash-bank" && o.only != "graded") {  // never a bank of what no examiner graded
+    fmt::print(io.err, "triage: --format hash-bank needs --only graded\n");
     return kExitUsage;
   }
   const CaseOutput output = o.format == "json"   ? CaseOutput::json
@@ -66,7 +70,8 @@ int run_report(const ReportOptions& o, Io& io) {
   };
   try {
     const StopToken stop(io.interrupted);
-    if (o.only == "graded") write_graded_vics(o.case_dir, consume, stop);
+    if (o.format == "hash-bank") write_graded_hash_bank(o.case_dir, consume, stop);
+    else if (o.only == "graded") write_graded_vics(o.case_dir, consume, stop);
     else write_case_output(o.case_dir, output, consume, stop);
     if (to_stdout) io.out.flush();
     else {
@@ -106,13 +111,14 @@ void setup_report(CLI::App& app, Io& io, int& exit_code) {
       "report", "Render a case's report.html, report.json, items.csv or export.vics.json again from its case.db, byte for byte");
   cmd->add_option("CASE_DIR", opts->case_dir, "Case directory written by 'triage scan'")->required();
   cmd->add_option("--format", opts->format,
-                  "html, json, csv, vics (export.vics.json) or jsonl (the items as JSON Lines, with what was decided "
-                  "after the walk: clusters, own cameras)")
-      ->check(CLI::IsMember({"html", "json", "csv", "vics", "jsonl"}))
+                  "html, json, csv, vics (export.vics.json), jsonl (the items as JSON Lines, with what was decided "
+                  "after the walk: clusters, own cameras) or hash-bank (with --only graded: the graded indecent "
+                  "media as python-threatexchange's local file signals, pdq and video_md5, for removal)")
+      ->check(CLI::IsMember({"html", "json", "csv", "vics", "jsonl", "hash-bank"}))
       ->capture_default_str();
   cmd->add_option("--out,-o", opts->out, "File to write (mode 0600); default: standard output");
   cmd->add_option("--only", opts->only,
-                  "graded: with --format vics, only the media graded with 'triage grade', hashes only (no path)")
+                  "graded: with --format vics or hash-bank, only the media graded with 'triage grade', hashes only (no path)")
       ->check(CLI::IsMember({"graded"}));
   const char* later = "; sets it in case.db and rewrites the case's outputs and SHA256SUMS";
   cmd->add_option("--case-ref", opts->details.case_ref, std::string("Case reference") + later);

@@ -148,3 +148,49 @@ TEST_CASE("triage grade records analyst grades; reports, SHA256SUMS and the VICS
   CHECK(again["grades"][4]["superseded"] == false);
   CHECK(test::run_cli({"verify", case_dir.string()}).exit_code == 0);
 }
+
+TEST_CASE("report --format hash-bank --only graded: the graded indecent media as python-threatexchange signals") {
+  test::TempDir tmp;
+  const fs::path case_dir = tmp / "case";
+  // No hash set: every item is the examiner's to grade (the sample set already categorises the video).
+  REQUIRE(test::run_cli({"scan", test::sample_evidence().string(), "--out", case_dir.string()}).exit_code == 0);
+  const json before = json::parse(test::read_text(case_dir / "report.json"));
+  const json& twice = item_at(before, "DCIM/100TEST/IMG_0002.jpg");  // also found as Downloads/invoice.txt
+  const json& grid = item_at(before, "Pictures/grid.bmp");
+  const json& clip = item_at(before, "Videos/clip.mp4");
+  const fs::path grades = tmp / "grades.csv";
+  test::write_text(grades, "sha1,category,grader\n" + twice["sha1"].get<std::string>() + ",1,A. Analyst\n" +
+                               grid["sha1"].get<std::string>() + ",6,A. Analyst\n" +  // not indecent: never shared
+                               clip["sha1"].get<std::string>() + ",2,A. Analyst\n");
+  REQUIRE(test::run_cli({"grade", case_dir.string(), "--import", grades.string()}).exit_code == 0);
+
+  CHECK(test::run_cli({"report", case_dir.string(), "--format", "hash-bank"}).exit_code == 2);  // graded only
+  const fs::path bank = tmp / "bank.txt";
+  const auto written = test::run_cli({"report", case_dir.string(), "--format", "hash-bank", "--only", "graded", "--out",
+                                      bank.string()});
+  REQUIRE_MESSAGE(written.exit_code == 0, written.err);
+  CHECK(test::file_mode(bank) == 0600);
+  CHECK(test::read_text(bank) == "pdq " + twice["pdq"].get<std::string>() + "\nvideo_md5 " +
+                                     clip["md5"].get<std::string>() + "\n");
+
+  // Read as python-threatexchange's LocalFileSignalExchangeAPI.fetch_iter reads a file (each line
+  // stripped, split at the first space into signal type and signal), then each signal checked as
+  // its type's validate_signal_str checks it (PdqSignal: 64 hex digits; VideoMD5Signal: 32).
+  const fs::path reader = tmp / "reader.py";
+  test::write_text(reader, R"(import re, sys
+valid = {"pdq": "^[0-9a-f]{64}$", "video_md5": "^[0-9a-f]{32}$"}
+updates = {}
+with open(sys.argv[1], "r") as f:
+    for line in f.readlines():
+        signal_type, _, signal = line.strip().partition(" ")
+        if signal_type and signal:
+            updates[signal_type, signal] = True
+for signal_type, signal in updates:
+    assert signal_type in valid, signal_type
+    assert re.match(valid[signal_type], signal.strip().lower()), signal
+    print(signal_type, signal)
+)");
+  const std::string cmd = "python3 '" + reader.string() + "' '" + bank.string() + "' > '" + (tmp / "read.txt").string() + "' 2>&1";
+  CHECK_MESSAGE(std::system(cmd.c_str()) == 0, test::read_text(tmp / "read.txt"));
+  CHECK(test::read_text(tmp / "read.txt") == test::read_text(bank));
+}
