@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "app/thumbnail_store.h"
 #include "core/category/profile.h"
 #include "core/digest/digests.h"
 #include "core/evidence/evidence_path.h"
@@ -19,6 +20,7 @@
 #include "formats/filetype/magic_mime.h"
 #include "formats/image/face_counter.h"
 #include "formats/image/image_pdq.h"
+#include "formats/image/thumbnail.h"
 
 namespace triage {
 namespace {
@@ -130,6 +132,20 @@ std::optional<FaceCount> MediaAnalyzer::count_faces(const GreyImage& grey, const
   return counted.value();
 }
 
+void MediaAnalyzer::write_thumbnail(const GreyImage& grey, const MediaKind& kind, ItemRecord& record) const {
+  if (record.digests.sha256.empty() || !context_.thumbnails->claim(record.digests.sha256)) return;  // a copy's is made
+  auto jpeg = thumbnail_jpeg(grey, kind, record.exif.orientation);
+  if (!jpeg) {
+    record.problems.push_back({jpeg.error().stage, jpeg.error().message});
+    return;
+  }
+  try {
+    context_.thumbnails->write(record.digests.sha256, jpeg.value());
+  } catch (const std::exception& e) {
+    record.problems.push_back({"thumbnail", e.what()});
+  }
+}
+
 void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
   record.provenance = assess_item(context_.origin_rules, location_of(record), record.exif, record.mime);
   static const OwnCameras none{};
@@ -215,7 +231,8 @@ void MediaAnalyzer::process(WalkedItem& item) {
                                                      "PDQ hash: not decoded, no PDQ hash",
                                                      record.size)});
   std::optional<FaceCount> faces;
-  if (kind.type == MediaType::image && content.complete && (context_.perceptual || context_.faces) &&
+  if (kind.type == MediaType::image && content.complete &&
+      (context_.perceptual || context_.faces || context_.thumbnails != nullptr) &&
       !budget.spent("PDQ")) {
     auto grey = decode_for_pdq(kind, content.bytes, context_.max_pixels);
     if (!grey) {
@@ -223,6 +240,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
     } else {
       if (context_.perceptual) probable = hash_still(grey.value(), record);
       if (context_.faces && !budget.spent("faces")) faces = count_faces(grey.value(), kind, record);
+      if (context_.thumbnails != nullptr && !budget.spent("thumbnail")) write_thumbnail(grey.value(), kind, record);
     }
   }
 

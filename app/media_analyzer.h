@@ -25,6 +25,7 @@ class OriginRuleSet;
 class OwnCameras;
 class DigestMatcher;
 class PdqMatcher;
+class ThumbnailStore;
 class ParallelMultiDigest;
 struct CategoryProfile;
 
@@ -56,6 +57,8 @@ struct AnalysisContext {
   // Frontal faces of still images (--faces), with this OpenCV cascade; recorded in provenance.
   bool faces = false;
   std::filesystem::path face_model;
+  // Thumbnails of still images, one per distinct content (null: none).
+  ThumbnailStore* thumbnails = nullptr;
 };
 
 // The walkers' hook for videos too large to be handed over in memory (ContentPolicy::large_video):
@@ -72,6 +75,7 @@ class MediaAnalyzer final : public ItemProcessor {
   void hash_video(WalkedItem& item);
   std::vector<ItemMatch> hash_still(const GreyImage& grey, ItemRecord& record) const;  // probable matches
   std::optional<FaceCount> count_faces(const GreyImage& grey, const MediaKind& kind, ItemRecord& record);
+  void write_thumbnail(const GreyImage& grey, const MediaKind& kind, ItemRecord& record) const;
   std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
   void assess_provenance(ItemRecord& record) const;
   std::string location_of(const ItemRecord& record) const;  // what the origin rules read

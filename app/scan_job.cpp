@@ -21,6 +21,7 @@
 #include "app/scan_resume.h"
 #include "app/scan_sinks.h"
 #include "app/scan_sources.h"
+#include "app/thumbnail_store.h"
 #include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
@@ -266,6 +267,10 @@ class ScanRun {
     context.own_cameras = &own_cameras_;
     context.faces = options_.faces && options_.provenance;
     context.face_model = face_model_;
+    if (options_.thumbnails) {
+      thumbnails_ = std::make_unique<ThumbnailStore>(options_.case_dir / "thumbs");
+      context.thumbnails = thumbnails_.get();
+    }
     context.source_roots = source_roots();
     return context;
   }
@@ -403,6 +408,7 @@ class ScanRun {
   OriginRuleSet origin_rules_;
   OwnCameras own_cameras_;         // named by the examiner; none: decided after the walk
   fs::path face_model_;            // --faces: the cascade in use
+  std::unique_ptr<ThumbnailStore> thumbnails_;  // thumbs/, unless --no-thumbnails
   std::string face_model_version_;  // its path and SHA-256, as the run records it
   std::uint64_t next_seq_ = 0;
 };

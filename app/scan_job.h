@@ -56,6 +56,7 @@ struct ScanJobOptions {
   std::string origin_rules;           // --origin-rules: the examiner's origin rules file; empty: built-in only
   std::vector<std::string> own_cameras;  // --own-camera: the exhibit's own cameras; empty: from the camera roll
   bool faces = false;                 // --faces: count frontal faces in still images (a provenance signal)
+  bool thumbnails = true;             // thumbs/<sha256>.jpg for review (--no-thumbnails turns it off)
   std::string face_model;             // --face-model: the OpenCV cascade; empty: kDefaultFaceModel
   // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.
   std::vector<std::string> parents;

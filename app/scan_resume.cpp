@@ -58,6 +58,7 @@ std::string options_json(const ScanJobOptions& o) {
       .string("origin_rules", o.origin_rules)
       .raw("own_cameras", json_strings(o.own_cameras))
       .boolean("faces", o.faces)
+      .boolean("thumbnails", o.thumbnails)
       .string("face_model", o.face_model)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();

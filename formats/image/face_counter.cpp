@@ -9,6 +9,9 @@
 #include <opencv2/objdetect.hpp>
 #include <string_view>
 
+#include "formats/image/opencv_threads.h"
+#include "formats/image/upright.h"
+
 namespace triage {
 namespace {
 
@@ -22,30 +25,6 @@ constexpr int kDetectSide = 240;
 constexpr double kScaleStep = 1.1;
 constexpr int kNeighbours = 3;
 constexpr int kMinFace = 20;
-
-// EXIF orientation (TIFF/EP tag 0x0112; CIPA DC-008 4.6.4): how the stored rows map to the
-// displayed picture. 1 upright, 2 mirrored, 3 rotated 180, 4 flipped, 5 transposed, 6 rotated 90
-// clockwise to display, 7 transversed, 8 rotated 90 anticlockwise to display.
-cv::Mat upright(const cv::Mat& stored, int orientation) {
-  cv::Mat out;
-  switch (orientation) {
-    case 2: cv::flip(stored, out, 1); return out;
-    case 3: cv::rotate(stored, out, cv::ROTATE_180); return out;
-    case 4: cv::flip(stored, out, 0); return out;
-    case 5: cv::transpose(stored, out); return out;
-    case 6: cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE); return out;
-    case 7: {
-      cv::Mat transposed;
-      cv::transpose(stored, transposed);
-      cv::rotate(transposed, out, cv::ROTATE_180);
-      return out;
-    }
-    case 8: cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE); return out;
-    default: return stored;
-  }
-}
-
-bool decoder_rotates(const MediaKind& kind) { return kind.format == "heif" || kind.format == "avif"; }
 
 }  // namespace
 
@@ -74,13 +53,14 @@ Result<std::unique_ptr<FaceCounter>> FaceCounter::load(const std::filesystem::pa
 Result<FaceCount> FaceCounter::count(const GreyImage& grey, const MediaKind& kind,
                                      std::optional<int> exif_orientation) {
   if (grey.rows < kMinFace || grey.cols < kMinFace) return FaceCount{};
+  opencv_on_callers_thread();
   try {
     // OpenCV only reads through this header.
     const cv::Mat stored(grey.rows, grey.cols, CV_8UC1, const_cast<std::uint8_t*>(grey.grey.data()));
     cv::Mat small = stored;
     const double scale = static_cast<double>(kDetectSide) / std::max(grey.rows, grey.cols);
     if (scale < 1) cv::resize(stored, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    cv::Mat picture = decoder_rotates(kind) ? small : upright(small, exif_orientation.value_or(1));
+    cv::Mat picture = displayed(small, kind, exif_orientation);
     if (picture.data == grey.grey.data()) picture = picture.clone();  // equalised in place below
     cv::equalizeHist(picture, picture);
     std::vector<cv::Rect> faces;

@@ -13,7 +13,8 @@
 # fields, `exiftool -r -fast2 -Make -Model -LensModel -Software`, on the same tree.
 # The machine is shared: read the load averages printed.
 #   Environment: BENCH_DIR (default /var/tmp/triage-provenance-bench), TRIAGE (default the release
-#   build, made when missing), BENCH_JPEGS (5000), BENCH_PHOTOS (400), BENCH_ROUNDS (3).
+#   build, made when missing), BENCH_JPEGS (5000), BENCH_PHOTOS (400), BENCH_ROUNDS (3),
+#   BENCH_ONLY_TREES (set: make the trees and stop).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-provenance-bench}
@@ -82,6 +83,7 @@ if [[ ! -s $BENCH_DIR/made-photos-$photos ]]; then
   photos_sqlite "$ptree"
   touch "$BENCH_DIR/made-photos-$photos"
 fi
+[[ -z ${BENCH_ONLY_TREES:-} ]] || exit 0  # tests/bench/thumbnail_bench.sh scans the same trees
 seconds() { local start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
 scan() { local t=$1; shift; rm -rf "$BENCH_DIR/case"; "$TRIAGE" scan "$t" --out "$BENCH_DIR/case" "$@"; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
