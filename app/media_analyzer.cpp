@@ -60,6 +60,7 @@ void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemR
   }
   record.video = VideoFacts{hashes->info, hashes->decoded_frames, options.fps, hashes->frames.size()};
   record.frames = std::move(hashes->frames);
+  record.strip = std::move(hashes->strip);
   if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
 }
 
@@ -135,6 +136,22 @@ std::optional<FaceCount> MediaAnalyzer::count_faces(const GreyImage& grey, const
 void MediaAnalyzer::write_thumbnail(const GreyImage& grey, const MediaKind& kind, ItemRecord& record) const {
   if (record.digests.sha256.empty() || !context_.thumbnails->claim(record.digests.sha256)) return;  // a copy's is made
   auto jpeg = thumbnail_jpeg(grey, kind, record.exif.orientation);
+  if (!jpeg) {
+    record.problems.push_back({jpeg.error().stage, jpeg.error().message});
+    return;
+  }
+  try {
+    context_.thumbnails->write(record.digests.sha256, jpeg.value());
+  } catch (const std::exception& e) {
+    record.problems.push_back({"thumbnail", e.what()});
+  }
+}
+
+void MediaAnalyzer::write_video_strip(ItemRecord& record) const {
+  const std::vector<SmallFrame> strip = std::move(record.strip);
+  record.strip.clear();
+  if (record.digests.sha256.empty() || !context_.thumbnails->claim(record.digests.sha256)) return;
+  auto jpeg = video_strip_jpeg(strip, record.video ? record.video->info.rotation : 0);
   if (!jpeg) {
     record.problems.push_back({jpeg.error().stage, jpeg.error().message});
     return;
@@ -224,6 +241,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
   }
 
   if (kind.type == MediaType::video && context_.video && !budget.spent("video frames")) hash_video(item);
+  if (kind.type == MediaType::video && context_.thumbnails != nullptr && !record.strip.empty()) write_video_strip(record);
 
   std::vector<ItemMatch> probable;
   if (kind.type == MediaType::image && !content.complete && context_.perceptual && !content.bytes.empty())

@@ -76,6 +76,7 @@ class MediaAnalyzer final : public ItemProcessor {
   std::vector<ItemMatch> hash_still(const GreyImage& grey, ItemRecord& record) const;  // probable matches
   std::optional<FaceCount> count_faces(const GreyImage& grey, const MediaKind& kind, ItemRecord& record);
   void write_thumbnail(const GreyImage& grey, const MediaKind& kind, ItemRecord& record) const;
+  void write_video_strip(ItemRecord& record) const;
   std::vector<ItemMatch> match_frames(const ItemRecord& record) const;
   void assess_provenance(ItemRecord& record) const;
   std::string location_of(const ItemRecord& record) const;  // what the origin rules read

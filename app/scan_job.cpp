@@ -31,6 +31,7 @@
 #include "formats/casedb/case_store.h"
 #include "formats/image/face_counter.h"
 #include "formats/image/image_decoder.h"
+#include "formats/image/thumbnail.h"
 #include "formats/profile/profile_loader.h"
 #include "formats/rules/origin_rules_loader.h"
 #include "formats/source/source_kind.h"
@@ -58,6 +59,7 @@ VideoOptions video_options_of(const ScanJobOptions& options, const std::atomic<b
     video.fps = *options.video_fps;
     video.keyframes_only = options.video_keyframes;
   }
+  if (options.thumbnails) video.strip_frames = kVideoStripFrames;  // from the frames decoded for hashing
   return video;
 }
 

@@ -141,6 +141,12 @@ struct VideoFrameHash {
   PdqResult pdq;
 };
 
+// A small grey copy of a sampled video frame (stored orientation), for the review thumbnail strip.
+struct SmallFrame {
+  int rows = 0, cols = 0;
+  std::vector<std::uint8_t> grey;  // rows x cols bytes
+};
+
 // What frame hashing of a video item did.
 struct VideoFacts {
   VideoInfo info;
@@ -165,6 +171,7 @@ struct ItemRecord {
   ExifFields exif;
   std::optional<VideoFacts> video;         // video items whose metadata was read
   std::vector<VideoFrameHash> frames;      // sampled video frames, in frame order (not read back from case.db)
+  std::vector<SmallFrame> strip;           // a few evenly spaced sampled frames, for the thumbnail (not stored)
   std::vector<ItemMatch> matches;
   std::optional<ItemCategory> category;  // set for media and for any matched item
   std::optional<Provenance> provenance;  // still images and videos: where they came from (indicators)

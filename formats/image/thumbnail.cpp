@@ -58,4 +58,34 @@ Result<std::vector<std::uint8_t>> thumbnail_jpeg(const GreyImage& grey, const Me
   }
 }
 
+Result<std::vector<std::uint8_t>> video_strip_jpeg(const std::vector<SmallFrame>& frames, int rotation) {
+  try {
+    std::vector<cv::Mat> turned;
+    for (const SmallFrame& f : frames) {
+      if (f.rows <= 0 || f.cols <= 0 || f.grey.size() != static_cast<std::size_t>(f.rows) * static_cast<std::size_t>(f.cols))
+        continue;
+      const cv::Mat stored(f.rows, f.cols, CV_8UC1, const_cast<std::uint8_t*>(f.grey.data()));
+      cv::Mat shown;
+      switch (((rotation % 360) + 360) % 360) {
+        case 90: cv::rotate(stored, shown, cv::ROTATE_90_CLOCKWISE); break;
+        case 180: cv::rotate(stored, shown, cv::ROTATE_180); break;
+        case 270: cv::rotate(stored, shown, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+        default: shown = stored.clone();
+      }
+      if (!turned.empty() && shown.rows != turned.front().rows)  // a stream that changed size: one height
+        cv::resize(shown, shown, cv::Size(std::max(1, shown.cols * turned.front().rows / shown.rows), turned.front().rows));
+      turned.push_back(shown);
+    }
+    if (turned.empty()) return Error{"thumbnail", "no video frame to show"};
+    cv::Mat strip;
+    cv::hconcat(turned, strip);
+    std::vector<std::uint8_t> jpeg;
+    if (!cv::imencode(".jpg", strip, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality}))
+      return Error{"thumbnail", "the JPEG encoder refused the strip"};
+    return jpeg;
+  } catch (const cv::Exception& e) {
+    return Error{"thumbnail", fmt::format("thumbnail failed: {}", e.err)};
+  }
+}
+
 }  // namespace triage

@@ -297,6 +297,17 @@ class FrameHasher {
     if (!stopped_) send(nullptr);  // flush the decoder's delayed frames
   }
 
+  // The strip: options.strip_frames of the kept frames, evenly spaced from the first to the last.
+  void finish_strip() {
+    const auto want = static_cast<std::size_t>(std::max(options_.strip_frames, 0));
+    if (pool_.empty() || want == 0) return;
+    const std::size_t n = std::min(want, pool_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t at = n == 1 ? 0 : i * (pool_.size() - 1) / (n - 1);
+      out_.strip.push_back(pool_[at]);
+    }
+  }
+
  private:
   void stop(std::string why) {
     stopped_ = true;
@@ -375,7 +386,33 @@ class FrameHasher {
       hash.pdq = pdq_from_rgb(packed.data(), info.height, info.width);
     }
     out_.frames.push_back(hash);
+    if (options_.strip_frames > 0) keep_for_strip(f);
   }
+
+  // Every sampled frame is a candidate; the kept ones stay evenly spaced by halving them (and
+  // doubling the stride) whenever they reach kStripPool, so a long video holds no more than that.
+  static constexpr std::size_t kStripPool = 64;
+  void keep_for_strip(const AVFrame* f) {
+    if (candidates_++ % strip_stride_ != 0) return;
+    const VideoInfo& info = video_.info();
+    SmallFrame small;
+    small.rows = kStripFrameHeight;
+    small.cols = std::max(1, static_cast<int>(std::lround(static_cast<double>(info.width) * kStripFrameHeight / info.height)));
+    small_sws_.reset(sws_getCachedContext(small_sws_.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
+                                          small.cols, small.rows, AV_PIX_FMT_GRAY8, SWS_AREA, nullptr, nullptr, nullptr));
+    if (!small_sws_) return;  // no strip frame: the hashes are unaffected
+    small.grey.resize(static_cast<std::size_t>(small.rows) * static_cast<std::size_t>(small.cols));
+    std::uint8_t* planes[4] = {small.grey.data(), nullptr, nullptr, nullptr};
+    const int strides[4] = {small.cols, 0, 0, 0};
+    sws_scale(small_sws_.get(), f->data, f->linesize, 0, f->height, planes, strides);
+    pool_.push_back(std::move(small));
+    if (pool_.size() == kStripPool) {
+      for (std::size_t i = 0; i < kStripPool / 2; ++i) pool_[i] = std::move(pool_[2 * i]);
+      pool_.resize(kStripPool / 2);
+      strip_stride_ *= 2;
+    }
+  }
+
 
   // Seconds from the stream's start (key-frame mode numbers frames by it).
   double presentation_seconds(const AVFrame* f) const {
@@ -398,6 +435,10 @@ class FrameHasher {
   std::int64_t step_ = 1;
   FramePtr frame_;
   SwsPtr sws_;
+  SwsPtr small_sws_;                // strip frames
+  std::vector<SmallFrame> pool_;    // kept strip candidates, evenly spaced
+  std::uint64_t candidates_ = 0;    // sampled frames seen for the strip
+  std::uint64_t strip_stride_ = 1;
   bool stopped_ = false;
   std::uint64_t damaged_ = 0;
   std::string first_damage_;
@@ -424,6 +465,7 @@ Result<VideoHashes> hash(const VideoInput& input, const VideoOptions& options) {
   out.info = info;
   FrameHasher hasher(**video, codec->get(), options, deadline, out);
   hasher.run();
+  hasher.finish_strip();
   if (const auto& failed = (*video)->read_error()) {  // the frames before it are kept
     const std::string why = fmt::format("read error: {}", failed->message);
     out.incomplete = video_error(out.incomplete ? fmt::format("{}; {}", out.incomplete->message, why) : why);

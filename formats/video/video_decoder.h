@@ -39,11 +39,17 @@ struct VideoOptions {
   // When set (the scan was interrupted), opening and decoding stop at once, as when the time
   // budget is spent; the caller then drops the partial result.
   const std::atomic<bool>* cancel = nullptr;
+  // Also keep small grey copies of up to this many evenly spaced sampled frames (0: none), for a
+  // review thumbnail strip: made from the frames decoded for hashing, kStripFrameHeight high.
+  int strip_frames = 0;
 };
+
+inline constexpr int kStripFrameHeight = 72;
 
 struct VideoHashes {
   VideoInfo info;
   std::vector<VideoFrameHash> frames;  // in frame order
+  std::vector<SmallFrame> strip;       // options.strip_frames evenly spaced sampled frames (fewer if fewer)
   std::uint64_t decoded_frames = 0;
   // Set when decoding stopped early or skipped damaged data (budget exceeded, corrupt packets,
   // read error): the frames before it are kept. Stage "video".

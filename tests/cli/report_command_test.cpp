@@ -152,15 +152,17 @@ TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   CHECK(run.out.find("report.html, report.json") != std::string::npos);
 
-  // Owner-only: the directory 0700, every file 0600.
+  // Owner-only: every folder 0700, every file 0600.
   CHECK(test::file_mode(case_dir) == 0700);
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(case_dir)) {
+  int files = 0, thumbnails = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(case_dir)) {
     CAPTURE(entry.path());
-    CHECK(test::file_mode(entry.path()) == 0600);
-    ++files;
+    CHECK(test::file_mode(entry.path()) == (entry.is_directory() ? 0700 : 0600));
+    if (entry.path().parent_path() == case_dir && !entry.is_directory()) ++files;
+    if (entry.path().parent_path() == case_dir / "thumbs") ++thumbnails;
   }
   CHECK(files == 7);  // case.db, hashsets.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS
+  CHECK(thumbnails == 8);  // the sample's distinct still images
 
   const std::string sums = test::read_text(case_dir / "SHA256SUMS");
   for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json"})

@@ -77,4 +77,32 @@ TEST_CASE("thumbnails: one per distinct still image, at most 256 px, upright, gr
   CHECK_FALSE(fs::exists(tmp / "none" / "thumbs"));
 }
 
+TEST_CASE("thumbnails: a video's is a strip of four evenly spaced sampled frames, turned as displayed") {
+  if (!test::require_tools({"ffmpeg", "file"})) return;
+  test::TempDir tmp;
+  const fs::path tree = tmp / "tree";
+  fs::create_directories(tree);
+  sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc2=size=320x240:rate=10:duration=10' -c:v libx264 -pix_fmt yuv420p " +
+     q(tree / "plain.mp4"));
+  // Stored 320x240 and shown turned a quarter: FFmpeg 5.1 writes rotate=90 on a stream copy as a
+  // display matrix of 270 degrees clockwise (see tests/formats/video/video_decoder_test.cpp).
+  sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc2=size=320x240:rate=10:duration=6' -c:v libx264 -pix_fmt yuv420p " +
+     q(tmp / "upright.mp4"));
+  sh("ffmpeg -loglevel error -y -i " + q(tmp / "upright.mp4") + " -c copy -metadata:s:v:0 rotate=90 " + q(tree / "turned.mp4"));
+
+  const auto run = test::run_cli({"scan", tree.string(), "--out", (tmp / "case").string(), "--video-fps", "1"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json items = json::parse(test::read_text(tmp / "case" / "report.json"))["items"];
+  std::map<std::string, json> by_name;
+  for (const json& item : items) by_name[fs::path(item["path"].get<std::string>()).filename().string()] = item;
+  REQUIRE(by_name.at("turned.mp4")["video"]["rotation"] == 270);
+  // 240 / 72 = 3.33: each frame 96x72 stored, 72x96 turned; four of them side by side.
+  CHECK(jpeg_shape(tmp / "case" / "thumbs" / (by_name.at("plain.mp4")["sha256"].get<std::string>() + ".jpg")) == "384x72 1");
+  CHECK(jpeg_shape(tmp / "case" / "thumbs" / (by_name.at("turned.mp4")["sha256"].get<std::string>() + ".jpg")) == "288x96 1");
+
+  // Without --video-fps no frame is decoded: no strip (never a decode for the thumbnail alone).
+  REQUIRE(test::run_cli({"scan", tree.string(), "--out", (tmp / "nofps").string()}).exit_code == 0);
+  CHECK(fs::is_empty(tmp / "nofps" / "thumbs"));
+}
+
 }  // namespace triage

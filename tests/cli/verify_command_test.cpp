@@ -215,12 +215,17 @@ TEST_CASE("case files stay owner-only through scan, report and verify") {
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     CAPTURE(entry.path());
-    CHECK(test::file_mode(entry.path()) == 0600);
+    CHECK(test::file_mode(entry.path()) == (entry.is_directory() ? 0700 : 0600));
     names.insert(entry.path().filename().string());
   }
-  // Nothing left behind (no SQLite journal): the case is these seven files.
+  for (const auto& entry : fs::directory_iterator(case_dir / "thumbs")) {
+    CAPTURE(entry.path());
+    CHECK(test::file_mode(entry.path()) == 0600);
+    CHECK(entry.path().extension() == ".jpg");  // no temporary part left
+  }
+  // Nothing left behind (no SQLite journal): the case is these seven files and the thumbnails.
   CHECK(names == std::set<std::string>{"case.db", "hashsets.db", "items.csv", "report.html", "report.json",
-                                       "export.vics.json", "SHA256SUMS"});
+                                       "export.vics.json", "SHA256SUMS", "thumbs"});
 }
 
 TEST_CASE("triage verify re-reads files with hostile names and prints their names inert") {

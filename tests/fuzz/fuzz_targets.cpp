@@ -22,6 +22,7 @@
 #include "formats/hashset/vpdq_reader.h"
 #include "formats/image/image_decoder.h"
 #include "formats/image/image_pdq.h"
+#include "formats/image/thumbnail.h"
 #include "formats/source/carve_runs.h"
 #include "formats/source/tsk_source.h"
 #include "formats/video/video_decoder.h"
@@ -135,7 +136,10 @@ void image_pdq(const std::uint8_t* data, std::size_t size) {
   if (kind.type != MediaType::image) return;
   // A small pixel limit: bombs are refused before decoding, as in a scan with --max-pixels.
   (void)triage::image_pdq(kind, content, 4'000'000);
-  (void)image_pdq_variants(kind, content, 4'000'000);
+  if (auto grey = decode_for_pdq(kind, content, 4'000'000)) {
+    (void)pdq_variants_of(grey.value());
+    (void)thumbnail_jpeg(grey.value(), kind, static_cast<int>(size % 10));  // every orientation, and nonsense
+  }
 }
 
 void hashset_text(const std::uint8_t* data, std::size_t size) {
@@ -235,9 +239,11 @@ void video(const std::uint8_t* data, std::size_t size) {
   options.max_frames = 120;
   options.max_time = std::chrono::milliseconds(2000);
   options.max_pixels = 1'000'000;
+  options.strip_frames = 4;  // and the thumbnail strip's frames, as a scan keeps them
   (void)probe_video_buffer(content, options);
   SpanReader reader(content);
-  (void)hash_video_reader(reader, content.size(), options);
+  if (auto hashes = hash_video_reader(reader, content.size(), options))
+    (void)video_strip_jpeg(hashes.value().strip, hashes.value().info.rotation);
   options.keyframes_only = true;
   (void)hash_video_buffer(content, options);
 }

@@ -74,7 +74,8 @@ TEST_CASE("faces: a missing or foreign model is refused, naming the file and the
 TEST_CASE("faces: none in generated patterns of every size") {
   auto counter = default_counter();
   if (!counter) return;
-  for (const auto& [w, h] : {std::pair{8, 8}, {64, 64}, {320, 200}, {1200, 800}, {600, 2000}}) {
+  for (const auto& size : {std::pair{8, 8}, {64, 64}, {320, 200}, {1200, 800}, {600, 2000}}) {
+    const int w = size.first, h = size.second;  // clang cannot capture structured bindings
     for (unsigned seed = 0; seed < 4; ++seed) {
       const auto bmp = test::pattern_bmp(seed, w, h);
       auto grey = decode_for_pdq(sniff_media(bmp), bmp, 64'000'000);
