@@ -64,6 +64,23 @@ void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemR
   if (hashes->incomplete) record.problems.push_back({hashes->incomplete->stage, hashes->incomplete->message});
 }
 
+// The item's thumbnail, made by `make` only for the first item of its content, and stored; a
+// failure is the item's problem, never the scan's.
+template <typename Make>
+void store_thumbnail(ThumbnailStore& store, ItemRecord& record, Make&& make) {
+  if (record.digests.sha256.empty() || !store.claim(record.digests.sha256)) return;  // a copy's is made
+  auto jpeg = make();
+  if (!jpeg) {
+    record.problems.push_back({jpeg.error().stage, jpeg.error().message});
+    return;
+  }
+  try {
+    store.write(record.digests.sha256, jpeg.value());
+  } catch (const std::exception& e) {
+    record.problems.push_back({"thumbnail", e.what()});
+  }
+}
+
 }  // namespace
 
 std::function<void(RandomAccessReader&, ItemRecord&)> walker_video_hasher(const VideoOptions& options) {
@@ -134,33 +151,14 @@ std::optional<FaceCount> MediaAnalyzer::count_faces(const GreyImage& grey, const
 }
 
 void MediaAnalyzer::write_thumbnail(const GreyImage& grey, const MediaKind& kind, ItemRecord& record) const {
-  if (record.digests.sha256.empty() || !context_.thumbnails->claim(record.digests.sha256)) return;  // a copy's is made
-  auto jpeg = thumbnail_jpeg(grey, kind, record.exif.orientation);
-  if (!jpeg) {
-    record.problems.push_back({jpeg.error().stage, jpeg.error().message});
-    return;
-  }
-  try {
-    context_.thumbnails->write(record.digests.sha256, jpeg.value());
-  } catch (const std::exception& e) {
-    record.problems.push_back({"thumbnail", e.what()});
-  }
+  store_thumbnail(*context_.thumbnails, record, [&] { return thumbnail_jpeg(grey, kind, record.exif.orientation); });
 }
 
 void MediaAnalyzer::write_video_strip(ItemRecord& record) const {
   const std::vector<SmallFrame> strip = std::move(record.strip);
   record.strip.clear();
-  if (record.digests.sha256.empty() || !context_.thumbnails->claim(record.digests.sha256)) return;
-  auto jpeg = video_strip_jpeg(strip, record.video ? record.video->info.rotation : 0);
-  if (!jpeg) {
-    record.problems.push_back({jpeg.error().stage, jpeg.error().message});
-    return;
-  }
-  try {
-    context_.thumbnails->write(record.digests.sha256, jpeg.value());
-  } catch (const std::exception& e) {
-    record.problems.push_back({"thumbnail", e.what()});
-  }
+  store_thumbnail(*context_.thumbnails, record,
+                  [&] { return video_strip_jpeg(strip, record.video ? record.video->info.rotation : 0); });
 }
 
 void MediaAnalyzer::assess_provenance(ItemRecord& record) const {
