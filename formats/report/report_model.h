@@ -30,7 +30,8 @@ struct Tally {
   std::uint64_t unique = 0, instances = 0;
 };
 
-enum MediaKind : std::size_t { kStill = 0, kMoving = 1 };
+// Index of a tally pair: still images, videos (not core/media's MediaKind, a sniffed format).
+enum StillOrMoving : std::size_t { kStill = 0, kMoving = 1 };
 
 // The provenance indicators counted per category (OriginIndicator's five values).
 inline constexpr std::size_t kOriginIndicators = 5;

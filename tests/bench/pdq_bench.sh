@@ -28,10 +28,10 @@ echo "pdq-bench: load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 cmake --preset ci >/dev/null
 cmake --build --preset ci --target pdq_bench >/dev/null
 if [[ ! -f $corpus/.done ]]; then
-  build/ci/tests/pdq_bench generate "$corpus"
+  build/ci/tests/bench/pdq_bench generate "$corpus"
   touch "$corpus/.done"
 fi
 cat "$corpus"/*.jpg >/dev/null  # warm the page cache
-build/ci/tests/pdq_bench measure "$corpus" "$RUNS"
+build/ci/tests/bench/pdq_bench measure "$corpus" "$RUNS"
 tests/bench/mih_bench.sh --no-table 1000000 10000000
 echo "pdq-bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
