@@ -410,8 +410,8 @@ class ScanRun {
   OriginRuleSet origin_rules_;
   OwnCameras own_cameras_;         // named by the examiner; none: decided after the walk
   fs::path face_model_;            // --faces: the cascade in use
-  std::unique_ptr<ThumbnailStore> thumbnails_;  // thumbs/, unless --no-thumbnails
   std::string face_model_version_;  // its path and SHA-256, as the run records it
+  std::unique_ptr<ThumbnailStore> thumbnails_;  // thumbs/, unless --no-thumbnails
   std::uint64_t next_seq_ = 0;
 };
 

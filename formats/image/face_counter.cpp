@@ -52,6 +52,8 @@ Result<std::unique_ptr<FaceCounter>> FaceCounter::load(const std::filesystem::pa
 
 Result<FaceCount> FaceCounter::count(const GreyImage& grey, const MediaKind& kind,
                                      std::optional<int> exif_orientation) {
+  if (grey.grey.size() < static_cast<std::size_t>(grey.rows) * static_cast<std::size_t>(std::max(grey.cols, 0)))
+    return Error{"faces", "picture smaller than its size says"};
   if (grey.rows < kMinFace || grey.cols < kMinFace) return FaceCount{};
   opencv_on_callers_thread();
   try {
@@ -73,7 +75,7 @@ Result<FaceCount> FaceCounter::count(const GreyImage& grey, const MediaKind& kin
     out.largest_share = std::round(std::min(share, 1.0) * 10'000) / 10'000;
     return out;
   } catch (const cv::Exception& e) {
-    return Error{"faces", fmt::format("face detection failed: {}", e.what())};
+    return Error{"faces", fmt::format("face detection failed: {}", e.err)};
   }
 }
 

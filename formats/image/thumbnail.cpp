@@ -43,7 +43,9 @@ cv::Mat shrunk(const cv::Mat& stored) {
 
 Result<std::vector<std::uint8_t>> thumbnail_jpeg(const GreyImage& grey, const MediaKind& kind,
                                                  std::optional<int> exif_orientation) {
-  if (grey.rows <= 0 || grey.cols <= 0) return Error{"thumbnail", "empty picture"};
+  if (grey.rows <= 0 || grey.cols <= 0 ||
+      grey.grey.size() < static_cast<std::size_t>(grey.rows) * static_cast<std::size_t>(grey.cols))
+    return Error{"thumbnail", "empty picture, or smaller than its size says"};
   try {
     // OpenCV only reads through this header.
     const cv::Mat stored(grey.rows, grey.cols, CV_8UC1, const_cast<std::uint8_t*>(grey.grey.data()));
