@@ -15,7 +15,7 @@
 #   fix the bug, keep the file (the normal test suite replays every file there), commit both.
 #   Prints executions and corpus size per target. Needs clang and libclang-rt-14-dev.
 #   FUZZ_RUNS=N runs N inputs per target instead of a time (image_pdq, video and archive:
-#   FUZZ_RUNS_SLOW, default N/3; tsk_source: FUZZ_RUNS_SLOW, default N/5), with a fixed seed (FUZZ_SEED, default 1) and a fresh corpus:
+#   FUZZ_RUNS_SLOW, default N/3; tsk_source: FUZZ_RUNS_SLOW, default N/8), with a fixed seed (FUZZ_SEED, default 1) and a fresh corpus:
 #   the short deterministic form tools/test.sh runs in CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -184,7 +184,7 @@ run_target() {
   # its share of the 20 minutes.
   if [[ -n $FUZZ_RUNS && $t =~ ^(tsk_source|image_pdq|video|archive)$ ]]; then
     local slow=${FUZZ_RUNS_SLOW:-$((FUZZ_RUNS / 3))}
-    [[ $t == tsk_source && -z ${FUZZ_RUNS_SLOW:-} ]] && slow=$((FUZZ_RUNS / 5))
+    [[ $t == tsk_source && -z ${FUZZ_RUNS_SLOW:-} ]] && slow=$((FUZZ_RUNS / 8))
     run_limit=(-runs="$slow" -seed="${FUZZ_SEED:-1}")
   fi
   mkdir -p "$work" "$out"
