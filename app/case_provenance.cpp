@@ -58,18 +58,19 @@ OwnCameraDecision decide_case_provenance(CaseStore& store, const std::vector<std
   decision.own_cameras = own.ids();
   decision.named = own.is_named();
   // With the examiner's cameras and no device rows, the stream's decisions were already final.
-  if (own.is_named() && rows.empty()) {
-    decision.items = 0;
+  if (own.is_named() && rows.empty()) return decision;
+  if (rows.empty()) {  // only own cameras can change an item: one statement decides them all
+    decision.changed = store.redecide_camera_items([&](Provenance& p) { decide_indicator(p, own); });
+    store.commit();
     return decision;
   }
   store.for_each_provenance([&](std::uint64_t id, std::uint32_t source, const ItemRecord& located, const Provenance& stored) {
-    ++decision.items;
     Provenance decided = with_device_rows(source, located, stored);
     decide_indicator(decided, own);
     if (decided == stored) return;
     store.update_provenance(id, decided);
     ++decision.changed;
-  }, /*with_camera_id=*/rows.empty());  // without device rows, only own cameras can change an item
+  });
   store.commit();
   return decision;
 }

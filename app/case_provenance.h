@@ -17,8 +17,7 @@ class CaseStore;
 struct OwnCameraDecision {
   std::vector<std::string> own_cameras;  // the ids in force
   bool named = false;                    // given by the examiner
-  std::uint64_t items = 0;               // items with a provenance
-  std::uint64_t changed = 0;             // whose indicator or own_camera the decision changed
+  std::uint64_t changed = 0;             // items whose own_camera, indicator or signals it changed
 };
 
 // The device media databases' rows applied to the items they describe (matched by the location

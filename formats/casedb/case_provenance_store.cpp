@@ -1,6 +1,9 @@
 // The provenance parts of the case store: the origin rules in force, the device media databases
 // read during the walk, and the indicators decided after it (app/case_provenance).
 #include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <unordered_map>
 
 #include "core/provenance/provenance.h"
 #include "formats/casedb/case_schema.h"
@@ -89,6 +92,101 @@ void CaseStore::update_provenance(std::uint64_t id, const Provenance& p) {
       .bind_text(6, signals_text(p.signals))
       .bind(7, static_cast<std::int64_t>(id))
       .run();
+}
+
+namespace {
+
+// The SQL function behind redecide_camera_items: triage_redecided(which, prov_origin, camera_id,
+// front_camera, prov_signals) gives the decided own_camera (which 0), origin_indicator (1) or
+// prov_signals (2). The three calls for one row, and rows alike, share one decision.
+class Redecider {
+ public:
+  explicit Redecider(const std::function<void(Provenance&)>& decide) : decide_(decide) {}
+
+  static void call(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    try {
+      static_cast<Redecider*>(sqlite3_user_data(context))->answer(context, argc, argv);
+    } catch (const std::exception& e) {  // never through SQLite's C frames
+      sqlite3_result_error(context, e.what(), -1);
+    }
+  }
+
+ private:
+  struct Decided {
+    std::optional<bool> own_camera;
+    std::string indicator, signals;
+  };
+
+  static std::optional<std::string> text(sqlite3_value* v) {
+    if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+    const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return std::string(bytes, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+  }
+
+  void answer(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    if (argc != 5) throw std::invalid_argument("triage_redecided takes five arguments");
+    std::string key;
+    for (int i = 1; i < argc; ++i) {
+      const auto v = text(argv[i]);
+      key += v ? "+" + *v : "-";  // null apart from every text
+      key += '\x1f';
+    }
+    auto it = decided_.find(key);
+    if (it == decided_.end()) {
+      if (decided_.size() >= 4096) decided_.clear();  // bounded: signals may differ on every item
+      it = decided_.emplace(std::move(key), decide(argv)).first;
+    }
+    const Decided& d = it->second;
+    switch (sqlite3_value_int(argv[0])) {
+      case 0:
+        if (d.own_camera) sqlite3_result_int(context, *d.own_camera ? 1 : 0);
+        else sqlite3_result_null(context);
+        return;
+      case 1:
+        sqlite3_result_text(context, d.indicator.data(), static_cast<int>(d.indicator.size()), SQLITE_TRANSIENT);
+        return;
+      default:
+        sqlite3_result_text(context, d.signals.data(), static_cast<int>(d.signals.size()), SQLITE_TRANSIENT);
+    }
+  }
+
+  Decided decide(sqlite3_value** argv) const {
+    Provenance p;
+    p.origin = parse_origin(text(argv[1]).value_or("")).value_or(Origin::unknown);
+    p.camera_id = text(argv[2]);
+    if (sqlite3_value_type(argv[3]) != SQLITE_NULL) p.front_camera = sqlite3_value_int(argv[3]) != 0;
+    p.signals = signals_from_text(text(argv[4]).value_or(""));
+    decide_(p);
+    return {p.own_camera, to_string(p.indicator), signals_text(p.signals)};
+  }
+
+  const std::function<void(Provenance&)>& decide_;
+  std::unordered_map<std::string, Decided> decided_;
+};
+
+}  // namespace
+
+std::uint64_t CaseStore::redecide_camera_items(const std::function<void(Provenance&)>& decide) {
+  begin_batch();
+  Redecider redecider(decide);
+  constexpr const char* kName = "triage_redecided";
+  if (sqlite3_create_function_v2(db_.get(), kName, 5, SQLITE_UTF8 | SQLITE_DIRECTONLY, &redecider, &Redecider::call,
+                                 nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw sqlite::Error(fmt::format("cannot register {}: {}", kName, sqlite3_errmsg(db_.get())));
+  struct Unregister {
+    sqlite3* db;
+    ~Unregister() { sqlite3_create_function_v2(db, "triage_redecided", 5, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr); }
+  } unregister{db_.get()};
+  const std::string args = "prov_origin, camera_id, front_camera, prov_signals";
+  // Only the rows the decision changes are written.
+  sqlite::Statement update(
+      db_.get(), fmt::format("UPDATE items SET own_camera = {0}(0, {1}), origin_indicator = {0}(1, {1}), "
+                             "prov_signals = {0}(2, {1}) WHERE prov_origin IS NOT NULL AND camera_id IS NOT NULL AND "
+                             "(own_camera IS NOT {0}(0, {1}) OR origin_indicator IS NOT {0}(1, {1}) OR "
+                             "prov_signals IS NOT {0}(2, {1}))",
+                             kName, args));
+  update.run();
+  return static_cast<std::uint64_t>(sqlite3_changes64(db_.get()));
 }
 
 void CaseStore::add_device_media(const ItemRecord& item) {

@@ -46,6 +46,12 @@ class CaseStore final : public CaseReader {
                                                    const ItemRecord& located, const Provenance&)>& visit,
                            bool with_camera_id = false) const;
   void update_provenance(std::uint64_t id, const Provenance& provenance);
+  // Own camera, indicator and signals of every item with a provenance and a camera id decided
+  // again by `decide`, inside one UPDATE (no row goes out to C++ and back: a per-row round trip
+  // cost more than the rest of provenance on a tree of small pictures). `decide` reads origin,
+  // camera_id, front_camera and signals, and may change own_camera, indicator and signals only.
+  // Returns the number of items it changed.
+  std::uint64_t redecide_camera_items(const std::function<void(Provenance&)>& decide);
   // The camera ids of the camera-roll items (origin camera) as recorded, with their item counts.
   std::vector<std::pair<std::string, std::uint64_t>> camera_roll_counts() const;
   // The rows of the device media databases the walk read (Photos.sqlite, external.db), in walk order.
