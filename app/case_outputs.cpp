@@ -23,6 +23,7 @@
 #include "formats/report/report_json.h"
 #include "app/case_report.h"
 #include "formats/report/report_model.h"
+#include "formats/report/review_html.h"
 #include "formats/report/vics_export.h"
 
 namespace triage {
@@ -35,6 +36,7 @@ const char* case_output_name(CaseOutput output) {
     case CaseOutput::json: return "report.json";
     case CaseOutput::vics: return "export.vics.json";
     case CaseOutput::jsonl: return "items.jsonl";
+    case CaseOutput::review: return "review.html";
   }
   return "";
 }
@@ -54,6 +56,7 @@ void write(const CaseReport& report, CaseOutput output, OutputSink& sink) {
     case CaseOutput::html: return write_report_html(report, sink);
     case CaseOutput::json: return write_report_json(report, sink);
     case CaseOutput::vics: return write_vics_export(report, sink);
+    case CaseOutput::review: return write_review_html(report, sink);
     case CaseOutput::jsonl:
       report.for_each_item([&](const ItemRecord& item) {
         append_item_json_line(sink.buffer(), item);
@@ -119,14 +122,14 @@ namespace {
 
 // Everything SHA256SUMS lists, in its order; case.db first (it cannot be in its own outputs table).
 constexpr const char* kCaseDb = "case.db";
-constexpr std::array<const char*, 5> kDerivedOutputs = {"hashsets.db", "items.csv", "report.html", "report.json",
-                                                        "export.vics.json"};
+constexpr std::array<const char*, 6> kDerivedOutputs = {"hashsets.db", "items.csv", "report.html", "report.json",
+                                                        "export.vics.json", "review.html"};
 
 }  // namespace
 
 void write_case_outputs(const fs::path& case_dir, StopToken stop) {
   const CaseReport report = load_case_report(case_dir / kCaseDb, stop);
-  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics}) {
+  for (const CaseOutput o : {CaseOutput::csv, CaseOutput::html, CaseOutput::json, CaseOutput::vics, CaseOutput::review}) {
     PrivateFile file(case_dir / case_output_name(o));
     OutputSink sink([&](std::string_view piece) { file.write(piece); });
     write(report, o, sink);

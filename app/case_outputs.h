@@ -1,6 +1,6 @@
 #pragma once
 // The case directory's derived outputs, all rendered from case.db: items.csv, report.html,
-// report.json, export.vics.json, and SHA256SUMS over them (and over case.db and hashsets.db). Their
+// report.json, export.vics.json, review.html, and SHA256SUMS over them (and over case.db and hashsets.db). Their
 // SHA-256 and sizes are also recorded in case.db (formats/casedb/output_digests.h). Every file is
 // written owner-only (0600).
 #include <filesystem>
@@ -15,10 +15,10 @@ namespace triage {
 
 // jsonl (the items as JSON Lines, the scan's --format jsonl with what was decided after the walk)
 // is rendered on request only: the case directory does not keep it.
-enum class CaseOutput { csv, html, json, vics, jsonl };
+enum class CaseOutput { csv, html, json, vics, jsonl, review };
 
 // The file name of an output in the case directory ("items.csv", "report.html", "report.json",
-// "export.vics.json"; "items.jsonl" for the one it does not keep).
+// "export.vics.json", "review.html"; "items.jsonl" for the one it does not keep).
 const char* case_output_name(CaseOutput output);
 
 // The output rendered from CASE_DIR/case.db, handed to `consume` piece by piece as it is

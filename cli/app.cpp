@@ -20,13 +20,17 @@ std::string quote_command_line(int argc, const char* const* argv) {
     return second == std::string_view::npos ? std::string("(withheld)")
                                             : std::string(spec.substr(0, second + 1)) + "(withheld)";
   };
+  // "--option=value" (not with operator+: GCC 12's -Warray-bounds misfires on it in the unity build)
+  const auto given_with_equals = [](std::string_view arg, std::string_view option) {
+    return arg.size() > option.size() && arg.starts_with(option) && arg[option.size()] == '=';
+  };
   std::string line;
   for (int i = 0; i < argc; ++i) {
     std::string arg = argv[i];
     if (i > 0 && argv[i - 1] == kPassword) arg = "(withheld)";
-    else if (arg.starts_with(std::string(kPassword) + "=")) arg = std::string(kPassword) + "=(withheld)";
+    else if (given_with_equals(arg, kPassword)) arg.assign(kPassword).append("=(withheld)");
     else if (i > 0 && argv[i - 1] == kKey) arg = key_withheld(arg);
-    else if (arg.starts_with(std::string(kKey) + "=")) arg = std::string(kKey) + "=" + key_withheld(arg.substr(kKey.size() + 1));
+    else if (given_with_equals(arg, kKey)) arg = std::string(kKey) + "=" + key_withheld(arg.substr(kKey.size() + 1));
     if (i) line += ' ';
     const bool plain = !arg.empty() && arg.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==

@@ -1,4 +1,4 @@
-// triage report CASE_DIR [--format html|json|csv|vics|jsonl|hash-bank] [--out FILE]
+// triage report CASE_DIR [--format html|json|csv|vics|review|jsonl|hash-bank] [--out FILE]
 //               [--case-ref R] [--exhibit-ref R] [--examiner NAME] [--organisation NAME]
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -36,6 +36,7 @@ int run_report(const ReportOptions& o, Io& io) {
                             : o.format == "csv"  ? CaseOutput::csv
                             : o.format == "vics" ? CaseOutput::vics
                             : o.format == "jsonl" ? CaseOutput::jsonl
+                            : o.format == "review" ? CaseOutput::review
                                                  : CaseOutput::html;
   const CaseDetails& d = o.details;
   if (!d.case_ref.empty() || !d.exhibit_ref.empty() || !d.examiner.empty() || !d.organisation.empty()) {
@@ -108,13 +109,13 @@ int run_report(const ReportOptions& o, Io& io) {
 void setup_report(CLI::App& app, Io& io, int& exit_code) {
   auto opts = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "report", "Render a case's report.html, report.json, items.csv or export.vics.json again from its case.db, byte for byte");
+      "report", "Render a case's report.html, report.json, items.csv, export.vics.json or review.html again from its case.db, byte for byte");
   cmd->add_option("CASE_DIR", opts->case_dir, "Case directory written by 'triage scan'")->required();
   cmd->add_option("--format", opts->format,
-                  "html, json, csv, vics (export.vics.json), jsonl (the items as JSON Lines, with what was decided "
+                  "html, json, csv, vics (export.vics.json), review (review.html, the grading page), jsonl (the items as JSON Lines, with what was decided "
                   "after the walk: clusters, own cameras) or hash-bank (with --only graded: the graded indecent "
                   "media as python-threatexchange's local file signals, pdq and video_md5, for removal)")
-      ->check(CLI::IsMember({"html", "json", "csv", "vics", "jsonl", "hash-bank"}))
+      ->check(CLI::IsMember({"html", "json", "csv", "vics", "review", "jsonl", "hash-bank"}))
       ->capture_default_str();
   cmd->add_option("--out,-o", opts->out, "File to write (mode 0600); default: standard output");
   cmd->add_option("--only", opts->only,

@@ -25,6 +25,8 @@ struct CategoryProfile {
   std::string uncategorised_label = "Uncategorised";  // media that matched nothing: needs grading
   std::string known_good_label = "Known good";         // matched a known-good set only
   std::string ignored_label = "Ignored";               // matched an ignore set only
+  // The code review.html's "not indecent" key grades with (a category of the profile); empty: none.
+  std::string not_indecent_code;
 
   const CategoryDef* find(std::string_view code) const;
   // Severities for the three labels above come after every profile category.

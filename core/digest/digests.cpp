@@ -127,6 +127,17 @@ std::string sha256_of_file(const std::filesystem::path& file, const std::atomic<
   return digest.finish().sha256;
 }
 
+std::string sha256_base64(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL cannot compute SHA-256");
+  std::string out(4 * ((length + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest, static_cast<int>(length));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
 std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 }  // namespace triage

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "core/item.h"
 
@@ -31,6 +33,10 @@ class DigestSubset {
 
 // All three digests of one buffer.
 Digests digest_buffer(std::span<const std::byte> data);
+
+// SHA-256 of `bytes` in base64, as a Content-Security-Policy hash source ('sha256-...') names
+// the inline script or style it allows.
+std::string sha256_base64(std::string_view bytes);
 
 // The OpenSSL (libcrypto) in use, as it names itself ("OpenSSL 3.0.17 1 Jul 2025").
 std::string openssl_version();

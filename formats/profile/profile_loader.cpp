@@ -52,6 +52,9 @@ CategoryProfile parse_profile(const std::string& text, const std::string& origin
       def.definition = text_field(c, "definition", "");
       p.categories.push_back(std::move(def));
     }
+    p.not_indecent_code = text_field(j, "not_indecent_code", "");
+    if (!p.not_indecent_code.empty() && !codes.count(p.not_indecent_code))
+      throw std::runtime_error("'not_indecent_code' '" + p.not_indecent_code + "' is not a category code");
     return p;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error("profile '" + origin + "' is not valid JSON: " + e.what());

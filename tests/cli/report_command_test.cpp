@@ -161,11 +161,11 @@ TEST_CASE("the sample case: details, reports, checksums and owner-only files") {
     if (entry.path().parent_path() == case_dir && !entry.is_directory()) ++files;
     if (entry.path().parent_path() == case_dir / "thumbs") ++thumbnails;
   }
-  CHECK(files == 7);  // case.db, hashsets.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS
+  CHECK(files == 8);  // case.db, hashsets.db, items.csv, report.html, report.json, export.vics.json, review.html, SHA256SUMS
   CHECK(thumbnails == 8);  // the sample's distinct still images
 
   const std::string sums = test::read_text(case_dir / "SHA256SUMS");
-  for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json"})
+  for (const char* name : {"case.db", "hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json", "review.html"})
     CHECK(sums.find(std::string("  ") + name + "\n") != std::string::npos);
 
   const json report = json::parse(test::read_text(case_dir / "report.json"));
@@ -364,9 +364,11 @@ TEST_CASE("--jobs 1 and --jobs 4 give identical reports apart from the run metad
   CHECK(one == four);
   CHECK(test::read_text(tmp / "one" / "items.csv") == test::read_text(tmp / "four" / "items.csv"));
   CHECK(test::read_text(tmp / "one" / "export.vics.json") == test::read_text(tmp / "four" / "export.vics.json"));
+  CHECK(test::read_text(tmp / "one" / "review.html") == test::read_text(tmp / "four" / "review.html"));
 
   for (const auto& output : std::map<std::string, std::string>{
-           {"html", "report.html"}, {"json", "report.json"}, {"csv", "items.csv"}, {"vics", "export.vics.json"}}) {
+           {"html", "report.html"}, {"json", "report.json"}, {"csv", "items.csv"}, {"vics", "export.vics.json"},
+           {"review", "review.html"}}) {
     const std::string& format = output.first;
     const std::string& file = output.second;
     CAPTURE(format);

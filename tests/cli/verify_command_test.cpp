@@ -56,7 +56,7 @@ TEST_CASE("case.db records every output's SHA-256 and size, and SHA256SUMS cover
   const fs::path case_dir = tmp / "case";
   REQUIRE(test::scan_sample(case_dir).exit_code == 0);
   std::set<std::string> expected;
-  for (const char* name : {"hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json"}) {
+  for (const char* name : {"hashsets.db", "items.csv", "report.html", "report.json", "export.vics.json", "review.html"}) {
     const auto bytes = test::read_bytes(case_dir / name);
     expected.insert(std::string(name) + " " + sha256_hex(bytes) + " " + std::to_string(bytes.size()));
   }
@@ -82,7 +82,7 @@ TEST_CASE("triage verify: an untouched case passes, outputs and sources both che
   CHECK(has(ok.out, "report.html: OK\n"));
   CHECK(has(ok.out, "source 0 (directory) "));
   CHECK(has(ok.out, ": OK: 12 files checked, "));  // samples/evidence holds 12 files
-  CHECK(has(ok.out, "verification passed: 6 case files checked, 0 differ or missing; 1 source re-read (12 files "
+  CHECK(has(ok.out, "verification passed: 7 case files checked, 0 differ or missing; 1 source re-read (12 files "
                     "checked), 0 files differ or missing\n"));
   // verify reads the case and changes nothing in it: a second run agrees.
   CHECK(test::run_cli({"verify", case_dir.string()}).exit_code == 0);
@@ -99,7 +99,7 @@ TEST_CASE("triage verify catches a report changed together with its line in SHA2
   CHECK(has(one.out, "report.html: DIFFERS\n"));
   CHECK(has(one.err, "report.html differs from the SHA-256 recorded in SHA256SUMS"));
   CHECK(has(one.err, "report.html differs from the SHA-256 and size recorded in case.db (table outputs)"));
-  CHECK(has(one.out, "verification FAILED: 6 case files checked, 1 differs or missing;"));
+  CHECK(has(one.out, "verification FAILED: 7 case files checked, 1 differs or missing;"));
 
   // Now SHA256SUMS is made to agree with the changed report: case.db still disagrees.
   std::string sums = test::read_text(case_dir / "SHA256SUMS");
@@ -225,7 +225,7 @@ TEST_CASE("case files stay owner-only through scan, report and verify") {
   }
   // Nothing left behind (no SQLite journal): the case is these seven files and the thumbnails.
   CHECK(names == std::set<std::string>{"case.db", "hashsets.db", "items.csv", "report.html", "report.json",
-                                       "export.vics.json", "SHA256SUMS", "thumbs"});
+                                       "export.vics.json", "review.html", "SHA256SUMS", "thumbs"});
 }
 
 TEST_CASE("triage verify re-reads files with hostile names and prints their names inert") {
