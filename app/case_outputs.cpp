@@ -122,6 +122,14 @@ namespace {
 
 // Everything SHA256SUMS lists, in its order; case.db first (it cannot be in its own outputs table).
 constexpr const char* kCaseDb = "case.db";
+constexpr const char* kExtracted = "extracted";  // the one folder whose files the outputs name
+
+// A name SHA256SUMS and the outputs table may hold: a plain file name of the case directory, or
+// of its extracted/ folder.
+bool output_name_allowed(std::string_view name) {
+  if (name.starts_with("extracted/")) name.remove_prefix(std::string_view("extracted/").size());
+  return !name.empty() && name.find('/') == std::string_view::npos && name != "." && name != "..";
+}
 constexpr std::array<const char*, 6> kDerivedOutputs = {"hashsets.db", "items.csv", "report.html", "report.json",
                                                         "export.vics.json", "review.html"};
 
@@ -144,6 +152,21 @@ void write_case_outputs(const fs::path& case_dir, StopToken stop) {
     o.sha256 = sha256_of_file(case_dir / name);
     o.size = fs::file_size(case_dir / name);
     outputs.push_back(std::move(o));
+  }
+  // Extracted media (triage extract) and their manifest, by their path in the case directory.
+  if (fs::is_directory(case_dir / kExtracted)) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(case_dir / kExtracted))
+      if (entry.is_regular_file() && entry.path().extension() != ".part") names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      stop.throw_if_requested();
+      OutputDigest o;
+      o.name = std::string(kExtracted) + "/" + name;
+      o.sha256 = sha256_of_file(case_dir / o.name);
+      o.size = fs::file_size(case_dir / o.name);
+      outputs.push_back(std::move(o));
+    }
   }
   record_output_digests(case_dir / kCaseDb, outputs);
   std::string sums = fmt::format("{}  {}\n", sha256_of_file(case_dir / kCaseDb), kCaseDb);
@@ -180,8 +203,8 @@ void check_sums_file(const fs::path& case_dir, std::vector<OutputCheck>& checks)
     ++number;
     // sha256sum(1) text format: 64 hex digits, two spaces, a plain file name of the case directory.
     const std::string name = line.size() > 66 ? line.substr(66) : std::string();
-    if (line.size() <= 66 || !is_hex64(std::string_view(line).substr(0, 64)) || line.compare(64, 2, "  ") != 0 || name.empty() ||
-        name.find('/') != std::string::npos || name == "." || name == "..")
+    if (line.size() <= 66 || !is_hex64(std::string_view(line).substr(0, 64)) || line.compare(64, 2, "  ") != 0 ||
+        !output_name_allowed(name))
       throw std::runtime_error(fmt::format("{} line {}: not \"SHA256  NAME\"", sums_file.string(), number));
     OutputCheck& check = check_of(checks, name);
     const fs::path file = case_dir / name;
@@ -215,7 +238,7 @@ void check_outputs_table(const fs::path& case_dir, std::vector<OutputCheck>& che
                                      [&](const OutputCheck& c) { return c.name == o.name; });
     OutputCheck& check = check_of(checks, o.name);
     const fs::path file = case_dir / o.name;
-    if (o.name.find('/') != std::string::npos || o.name == "." || o.name == "..")
+    if (!output_name_allowed(o.name))
       fail(check, OutputCheck::differs, "is not a plain file name of the case directory (outputs table of case.db)");
     else if (!fs::is_regular_file(file))
       fail(check, OutputCheck::missing, "is missing (named in the outputs table of case.db)");

@@ -102,6 +102,7 @@ class ScanRun {
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.
     write_case_outputs(options_.case_dir, stop_);
+    if (!options_.extract.empty() && !outcome_.interrupted) extract();
     outcome_.seconds = seconds_since_start();
     return outcome_;
   }
@@ -348,6 +349,20 @@ class ScanRun {
     outcome_.interrupted = stats.interrupted;
     next_seq_ = pipeline_.committed.size() + stats.items + stats.problems;
     return stats;
+  }
+
+  // --extract: the chosen media copied out once the case is complete (the sources read again).
+  void extract() {
+    ExtractOptions o;
+    o.case_dir = options_.case_dir;
+    o.which = options_.extract;
+    o.jobs = options_.jobs;
+    o.archive_passwords = options_.archive_passwords;
+    o.keys = options_.keys;
+    o.parents = options_.parents;
+    o.sources_just_verified = !outcome_.source_changed;  // the after-walk check found them unchanged
+    outcome_.extracted = extract_media(o, diagnostics_, interrupted_);
+    if (outcome_.extracted->interrupted) outcome_.interrupted = true;
   }
 
   // Every disk image read again after the walk; a difference is an error row of the case.

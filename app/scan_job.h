@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/extract_job.h"
 #include "formats/casedb/case_details.h"
 #include "formats/crypt/volume_key.h"
 
@@ -57,6 +58,8 @@ struct ScanJobOptions {
   std::vector<std::string> own_cameras;  // --own-camera: the exhibit's own cameras; empty: from the camera roll
   bool faces = false;                 // --faces: count frontal faces in still images (a provenance signal)
   bool thumbnails = true;             // thumbs/<sha256>.jpg for review (--no-thumbnails turns it off)
+  // --extract: media copied into extracted/ once the walk is over (app/extract_job.h); none: no extraction.
+  std::vector<ExtractWhich> extract;
   std::string face_model;             // --face-model: the OpenCV cascade; empty: kDefaultFaceModel
   // --parent: parent (backing) disks of differential QCOW2/VHD/VHDX sources, by the name the child records.
   std::vector<std::string> parents;
@@ -86,6 +89,7 @@ struct ScanOutcome {
   std::vector<std::string> integrity;     // one line per disk image: its digests and the verdict
   bool source_changed = false;            // a disk image's digests differ after the walk
   bool key_rejected = false;              // no key given opened an encrypted volume (volume_key_rejected)
+  std::optional<ExtractOutcome> extracted;  // --extract: what the extraction did
 };
 
 // A hash set or profile given to the scan cannot be used (named in the message).

@@ -28,6 +28,16 @@ std::string json_strings(const std::vector<std::string>& texts) {
 
 }  // namespace
 
+namespace {
+
+std::string extract_names(const std::vector<ExtractWhich>& which) {
+  std::vector<std::string> names;
+  for (const ExtractWhich w : which) names.emplace_back(to_string(w));
+  return json_strings(names);
+}
+
+}  // namespace
+
 std::string options_json(const ScanJobOptions& o) {
   std::string out;
   JsonObject j(out);
@@ -59,6 +69,7 @@ std::string options_json(const ScanJobOptions& o) {
       .raw("own_cameras", json_strings(o.own_cameras))
       .boolean("faces", o.faces)
       .boolean("thumbnails", o.thumbnails)
+      .raw("extract", extract_names(o.extract))
       .string("face_model", o.face_model)
       .number("jobs", static_cast<std::uint64_t>(o.jobs));
   j.close();

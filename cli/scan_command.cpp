@@ -18,6 +18,7 @@
 #include "formats/profile/profile_loader.h"
 #include "app/scan_job.h"
 #include "cli/scan_summary.h"
+#include "cli/source_access_options.h"
 #include "formats/source/source_kind.h"
 
 namespace triage::cli {
@@ -63,16 +64,6 @@ std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::st
   return {};
 }
 
-// One password per line (a final CR dropped, empty lines skipped).
-void read_password_file(const std::string& file, std::vector<std::string>& out) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw CLI::ValidationError("--archive-password-file", "cannot read " + file);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) out.push_back(std::move(line));
-  }
-}
-
 int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   for (const auto& s : job.sources) {
     if (auto problem = source_problem(s, job.parents); !problem.empty()) {
@@ -113,6 +104,7 @@ int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
   if (outcome.interrupted) return kExitInterrupted;
   if (outcome.source_changed) return kExitSourceChanged;
+  if (outcome.extracted && (outcome.extracted->changed || outcome.extracted->source_changed)) return kExitSourceChanged;
   if (outcome.key_rejected) return kExitSourceUnreadable;
   const auto& c = outcome.counts;
   return c.item_errors + c.walk_errors > 0 ? kExitItemErrors : kExitClean;
@@ -190,27 +182,12 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
   cmd->add_option("--max-expand", opts->max_expand,
                   "And to at most this many bytes in all (e.g. 500GB, 1TiB); default: no such cap")
       ->transform(CLI::AsSizeValue(false));
-  cmd->add_option("--archive-password", opts->archive_passwords,
-                  "A password tried on encrypted archive members (repeatable); never recorded in the case, "
-                  "shown in a report or written to a log. Prefer --archive-password-file: a command line is "
-                  "visible to other users of the machine")
-      ->allow_extra_args(false);
-  cmd->add_option_function<std::string>(
-         "--archive-password-file",
-         [opts](const std::string& file) { read_password_file(file, opts->archive_passwords); },
-         "A file holding one password per line, tried like --archive-password")
-      ->check(CLI::ExistingFile);
-  cmd->add_option_function<std::string>(
-         "--key",
-         [opts](const std::string& spec) {
-           auto key = parse_volume_key(spec);
-           if (!key) throw CLI::ValidationError("--key", key.error().message);
-           opts->keys.push_back(std::move(*key));
-         },
-         "SELECTOR:TYPE:VALUE, a key for encrypted volumes (repeatable): SELECTOR * (any volume), a partition "
-         "(p2) or the volume's UUID; TYPE password, key_file (VALUE its path) or recovery_password. LUKS1 and "
-         "LUKS2 volumes a key opens are walked decrypted. Never recorded, shown in a report or logged")
-      ->allow_extra_args(false);
+  add_source_access_options(*cmd, {&opts->archive_passwords, &opts->keys, &opts->parents});
+  add_extract_option(*cmd, "--extract", opts->extract,
+                     "Once the scan is complete, copy media into extracted/ (one file per content, named by its "
+                     "SHA-256; extracted/manifest.csv): matched (exact hash-set matches in a category), probable "
+                     "(PDQ or video matches only), uncategorised, graded or all-media; repeatable. The sources "
+                     "are read again");
   cmd->add_option("--extraction-root", opts->extraction_root,
                   "Where a phone's file system starts inside an archive given as a source (a member-path prefix "
                   "such as export/fs/), for a layout triage does not recognise; members below it get their path "
@@ -240,10 +217,6 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "every serial, or a whole id \"Make|Model|Serial\"); repeatable. Without it the cameras that "
                   "dominate the camera roll are taken as the device's own")
       ->allow_extra_args(false);
-  cmd->add_option("--parent", opts->parents,
-                  "The parent (backing) disk of a differential QCOW2, VHD or VHDX source, when it is not beside it "
-                  "under the name the source records (repeatable: a chain); matched by that name")
-      ->check(CLI::ExistingFile);
   cmd->add_flag("--resume", opts->resume,
                 "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
                 "it committed is not examined again. Starts the scan when --out holds none yet");

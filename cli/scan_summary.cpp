@@ -40,8 +40,19 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
   for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
   if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
-  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, SHA256SUMS{}\n",
+  fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, review.html, SHA256SUMS{}\n",
              fs::exists(options.case_dir / "hashsets.db") ? ", hashsets.db" : "");
+  if (outcome.extracted) print_extract_summary(out, *outcome.extracted);
+}
+
+void print_extract_summary(std::ostream& out, const ExtractOutcome& x) {
+  for (const std::string& why : x.refused) fmt::print(out, "  !!! EXTRACTION REFUSED: {}: nothing extracted\n", why);
+  if (!x.refused.empty()) return;
+  fmt::print(out, "  extracted           {} of {} chosen items, in {} files ({:.1f} MB) under extracted/ (manifest.csv)\n",
+             x.extracted, x.items, x.files, static_cast<double>(x.bytes) / 1e6);
+  if (x.changed) fmt::print(out, "  !!! {} items refused: their content changed since the scan\n", x.changed);
+  for (std::size_t i = 0; i < x.problems.size() && i < 10; ++i) fmt::print(out, "    ! {}\n", x.problems[i]);
+  if (x.problems.size() > 10) fmt::print(out, "    ! ... {} more in extracted/manifest.csv\n", x.problems.size() - 10);
 }
 
 }  // namespace triage::cli

@@ -8,5 +8,7 @@
 namespace triage::cli {
 
 void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome);
+// The extraction's lines (scan --extract and triage extract).
+void print_extract_summary(std::ostream& out, const ExtractOutcome& outcome);
 
 }  // namespace triage::cli

@@ -69,6 +69,7 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
     policy.large_video(reader, record);
     content.video_examined = true;
   }
+  if (kind.type != MediaType::other && policy.streamed_media) policy.streamed_media(reader, record);
   return content;
 }
 

@@ -38,6 +38,9 @@ struct ContentPolicy {
   // path to open again; a folder's file is not opened a second time, which could touch its
   // access time). It fills the record's video facts, frames and problems.
   std::function<void(RandomAccessReader&, ItemRecord&)> large_video;
+  // A streamed still image or video (above the whole-read limits) is handed to this after its
+  // digests, while the walker still has the file open: `triage extract` copies it from there.
+  std::function<void(RandomAccessReader&, const ItemRecord&)> streamed_media;
   // A stop request ends the read of a large file between chunks (an error: the item is dropped).
   StopToken stop;
   // Opens archives found among the items and walks their members (nullptr: none is opened).

@@ -207,7 +207,9 @@ class Expansion {
     head.resize(*got);
     const bool nested = opener_.opens(head);
     const MediaKind kind = sniff_media(head);
-    const bool large_video = kind.type == MediaType::video && policy_.large_video &&
+    // (Any large media when it is to be extracted: streamed_media reads it from the start again.)
+    const bool large_video = ((kind.type == MediaType::video && policy_.large_video) ||
+                              (kind.type != MediaType::other && policy_.streamed_media)) &&
                              e.size.value_or(UINT64_MAX) > policy_.whole_read_limit;
     if (nested && depth >= options_.max_depth) {
       problem(path, "archive_depth",
