@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,13 +14,12 @@
 
 #include "app/case_outputs.h"
 #include "app/case_report.h"
+#include "app/walk_settings.h"
 #include "core/digest/digests.h"
 #include "core/evidence/evidence_path.h"
 #include "core/media/sniff.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/text/text_input.h"
-#include "formats/archive/archive_opener.h"
-#include "formats/image/image_decoder.h"
 #include "formats/report/csv_text.h"
 #include "formats/source/source_integrity.h"
 #include "formats/source/source_kind.h"
@@ -236,40 +234,6 @@ class NoRecords final : public RecordSink {  // the case is not written while ex
   void flush() override {}
 };
 
-// The walk as the scan made it: its recorded options (what changes the items a walk finds).
-struct Walk {
-  ContentPolicy policy;
-  TskWalkOptions tsk;
-};
-
-Walk walk_of(const std::string& options_json, const ExtractOptions& o) {
-  Walk walk;
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(options_json);
-  } catch (const nlohmann::json::exception& e) {
-    throw ExtractError(std::string("the case's recorded scan options cannot be read: ") + e.what());
-  }
-  walk.policy.all_files = j.value("all_files", false);
-  if (j.value("provenance", true)) walk.policy.device_database_read_limit = std::size_t{1} << 30;
-  if (j.value("archives", true)) {
-    ArchiveOptions archive;
-    archive.max_depth = j.value("archive_depth", archive.max_depth);
-    archive.max_ratio = j.value("max_expand_ratio", archive.max_ratio);
-    archive.max_expand = j.value("max_expand", archive.max_expand);
-    archive.passwords = o.archive_passwords;
-    archive.spool_dir = o.case_dir;
-    archive.extraction_root = j.value("extraction_root", std::string());
-    walk.policy.containers = std::make_shared<ArchiveOpener>(std::move(archive));
-  }
-  walk.tsk.carve = j.value("carve", true);
-  walk.tsk.stage_budget = std::chrono::milliseconds(static_cast<std::int64_t>(j.value("stage_timeout", 30.0) * 1000));
-  walk.tsk.carved_image_decodes = image_decode_failure;
-  walk.tsk.parents.given = o.parents;
-  walk.tsk.keys = o.keys;
-  return walk;
-}
-
 void write_manifest(const fs::path& file, const std::vector<Wanted>& wanted) {
   std::string csv = "file,sha256,size,category,seq,source,path,note\r\n";
   for (const Wanted& w : wanted) {
@@ -354,7 +318,17 @@ ExtractOutcome extract_media(const ExtractOptions& o, std::ostream& diagnostics,
   fs::permissions(dir, fs::perms::owner_all, ec);
   if (ec || !fs::is_directory(dir)) throw ExtractError(fmt::format("cannot make {}", dir.string()));
   Extractor extractor(dir, wanted);
-  Walk walk = walk_of(options_json, o);
+  ScanJobOptions recorded;
+  try {
+    recorded = recorded_walk_options(options_json);
+  } catch (const std::runtime_error& e) {
+    throw ExtractError(e.what());
+  }
+  recorded.case_dir = o.case_dir;  // where archives spool, as the scan did
+  recorded.archive_passwords = o.archive_passwords;
+  recorded.keys = o.keys;
+  recorded.parents = o.parents;
+  WalkSettings walk = walk_settings(recorded, StopToken(stop));
   walk.policy.streamed_media = [&extractor](RandomAccessReader& reader, const ItemRecord& r) {
     if (extractor.wants(r.path)) extractor.offer(r, reader);
   };

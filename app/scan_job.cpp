@@ -22,6 +22,7 @@
 #include "app/scan_sinks.h"
 #include "app/scan_sources.h"
 #include "app/thumbnail_store.h"
+#include "app/walk_settings.h"
 #include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
@@ -203,27 +204,10 @@ class ScanRun {
   // Each source's walker, and its record: a disk image hashed before the walk, or, resuming, the
   // record the interrupted run made of it.
   void open_sources(const VideoOptions& video) {
-    policy_.all_files = options_.all_files;
-    policy_.stop = stop_;
-    if (options_.provenance)  // a phone's Photos.sqlite is tens to hundreds of MB
-      policy_.device_database_read_limit = std::size_t{1} << 30;
+    WalkSettings settings = walk_settings(options_, stop_);
+    policy_ = std::move(settings.policy);
+    const TskWalkOptions& tsk = settings.tsk;
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
-    if (options_.archives) {
-      ArchiveOptions archive;
-      archive.max_depth = options_.archive_depth;
-      archive.max_ratio = options_.max_expand_ratio;
-      archive.max_expand = options_.max_expand;
-      archive.passwords = options_.archive_passwords;
-      archive.spool_dir = options_.case_dir;
-      archive.extraction_root = options_.extraction_root;
-      policy_.containers = std::make_shared<ArchiveOpener>(std::move(archive));
-    }
-    TskWalkOptions tsk;
-    tsk.carve = options_.carve;
-    tsk.stage_budget = std::chrono::milliseconds(static_cast<std::int64_t>(options_.stage_timeout * 1000));
-    tsk.carved_image_decodes = image_decode_failure;
-    tsk.parents.given = options_.parents;
-    tsk.keys = options_.keys;
     const std::vector<SourceInfo> recorded = previous_ ? store_->sources() : std::vector<SourceInfo>{};
     for (std::size_t i = 0; i < options_.sources.size(); ++i) {
       const auto& path = options_.sources[i];
