@@ -1,7 +1,7 @@
 #pragma once
 // CASE_DIR/thumbs/<sha256>.jpg, shared by the scan's workers: each distinct content's thumbnail
-// is made once (the first worker to claim its SHA-256), written under a temporary name and
-// renamed, so that a reader never sees half of one.
+// is made once (the first worker to claim its SHA-256), written as an unnamed file and named once
+// whole (or under a temporary name, renamed), so that a reader never sees half of one.
 #include <cstdint>
 #include <filesystem>
 #include <mutex>

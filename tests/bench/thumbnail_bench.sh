@@ -16,7 +16,12 @@ if [[ ! -x $TRIAGE ]]; then cmake --preset release >&2 && cmake --build --preset
 BENCH_ONLY_TREES=1 TRIAGE=$TRIAGE tests/bench/provenance_bench.sh
 rounds=${BENCH_ROUNDS:-3}
 seconds() { local start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
-scan() { local t=$1; shift; rm -rf "$BENCH_DIR/case"; "$TRIAGE" scan "$t" --out "$BENCH_DIR/case" "$@"; }
+# Each run writes a case directory of its own, all removed at the end: a file system that has just
+# deleted thousands of files (ext4 skips inodes freed in the last minute or so when it allocates)
+# would charge the next run's thumbnails for that deletion.
+trap 'rm -rf "$BENCH_DIR"/thumb-case-*' EXIT
+rm -rf "$BENCH_DIR"/thumb-case-*
+scan() { local t=$1; shift; "$TRIAGE" scan "$t" --out "$BENCH_DIR/thumb-case-$(date +%s%N)" "$@"; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 peer() {  # FFmpeg: one 256-pixel JPEG per file, on the first BENCH_PEER files of the tree
   local out=$BENCH_DIR/peer-thumbs n=0
