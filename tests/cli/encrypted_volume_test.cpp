@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "core/digest/digests.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/cli/image_listing.h"
 #include "tests/cli/image_tools.h"
@@ -86,6 +87,18 @@ TEST_CASE("LUKS1 and LUKS2: with the key the files are the plain image's; withou
     CHECK(tally.matched == tally.expected);
     // The report says the examiner's key opened it; the key itself is nowhere in the case.
     CHECK(test::read_text(case_dir / "report.html").find("opened with a key given by the examiner") != std::string::npos);
+    // Extraction reads the volume again: without the key given again nothing inside is found;
+    // with it, every picture, by its recorded SHA-256.
+    const auto keyless = test::run_cli({"extract", case_dir.string(), "--which", "all-media"});
+    CHECK(keyless.exit_code == 1);
+    CHECK(keyless.out.find("not found when the source was read again (a key or password not given again?)") !=
+          std::string::npos);
+    const auto keyed = test::run_cli({"extract", case_dir.string(), "--which", "all-media", "--key", key});
+    CHECK_MESSAGE(keyed.exit_code == 0, keyed.out << keyed.err);
+    CHECK(keyed.out.find(" chosen items, in ") != std::string::npos);
+    for (const auto& entry : fs::directory_iterator(case_dir / "extracted"))
+      if (entry.path().filename() != "manifest.csv")
+        CHECK(entry.path().filename().string().starts_with(sha256_of_file(entry.path())));
     for (const auto& entry : fs::recursive_directory_iterator(case_dir))
       if (entry.is_regular_file())
         CHECK_MESSAGE(test::read_text(entry.path()).find(kSecret) == std::string::npos, "key in " << entry.path());
