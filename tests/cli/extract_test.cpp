@@ -161,6 +161,14 @@ TEST_CASE("triage extract on the sample disk image: the items' content, matched 
   for (const auto& row : manifest(case_dir)) deleted = deleted || row.at("path").find("/_oliday.jpg") != std::string::npos;
   CHECK(deleted);
   CHECK(test::run_cli({"verify", case_dir.string()}).exit_code == 0);
+  // The scan's own --extract gives the same files and manifest.
+  const fs::path during = tmp / "during";
+  const auto scan_extract = test::run_cli({"scan", image.string(), "--out", during.string(), "--hashset",
+                                           (test::sample_hash_sets() / "sample-uk.vics.json").string(), "--extract",
+                                           "all-media"});
+  REQUIRE_MESSAGE(scan_extract.exit_code == 0, scan_extract.err);
+  CHECK(extracted_files(during) == extracted_files(case_dir));
+  CHECK(test::read_text(during / "extracted/manifest.csv") == test::read_text(case_dir / "extracted/manifest.csv"));
 
   // One byte of the image changed: the whole extraction is refused, extracted/ left as it was.
   const auto before = extracted_files(case_dir);
