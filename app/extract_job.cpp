@@ -46,7 +46,7 @@ struct Wanted {
 };
 
 bool chosen(const CaseReport& r, const ItemRecord& item, const std::vector<ExtractWhich>& which) {
-  if (item.media_type == MediaType::other || item.digests.sha256.empty()) return false;
+  if (item.media_type == MediaType::other) return false;
   const bool graded = r.graded.count(item.seq) > 0;  // its category is then the grade
   const bool probable = item.category && item.category->probable;
   const CategoryKind kind = item.category ? category_kind(r.profile, *item.category) : CategoryKind::uncategorised;
@@ -94,7 +94,8 @@ std::string real_extension(std::span<const std::byte> head, std::string_view pat
 class Extractor {
  public:
   Extractor(fs::path dir, std::vector<Wanted>& wanted) : dir_(std::move(dir)) {
-    for (Wanted& w : wanted) by_path_.emplace(w.path, &w);
+    for (Wanted& w : wanted)
+      if (!w.sha256.empty()) by_path_.emplace(w.path, &w);  // the rest cannot be checked (noted before)
   }
 
   bool wants(const std::string& path) const { return by_path_.count(path) > 0; }
@@ -282,6 +283,8 @@ ExtractOutcome extract_media(const ExtractOptions& o, std::ostream& diagnostics,
       if (!chosen(r, item, o.which)) return;
       wanted.push_back({item.seq, item.source_index, item.path, item.digests.sha256,
                         item.category ? item.category->label : std::string(), item.size, {}, {}});
+      if (item.digests.sha256.empty())  // no digest to check a copy against: never extracted unchecked
+        wanted.back().note = "not digested at the scan (read problem or size limit): not extracted";
     });
   }
   outcome.items = wanted.size();
