@@ -39,6 +39,13 @@ cv::Mat shrunk(const cv::Mat& stored) {
   return out;
 }
 
+Result<std::vector<std::uint8_t>> jpeg_of(const cv::Mat& picture) {
+  std::vector<std::uint8_t> jpeg;
+  if (!cv::imencode(".jpg", picture, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality}))
+    return Error{"thumbnail", "the JPEG encoder refused the picture"};
+  return jpeg;
+}
+
 }  // namespace
 
 Result<std::vector<std::uint8_t>> thumbnail_jpeg(const GreyImage& grey, const MediaKind& kind,
@@ -50,11 +57,7 @@ Result<std::vector<std::uint8_t>> thumbnail_jpeg(const GreyImage& grey, const Me
     // OpenCV only reads through this header.
     const cv::Mat stored(grey.rows, grey.cols, CV_8UC1, const_cast<std::uint8_t*>(grey.grey.data()));
     opencv_on_callers_thread();
-    const cv::Mat picture = displayed(shrunk(stored), kind, exif_orientation);
-    std::vector<std::uint8_t> jpeg;
-    if (!cv::imencode(".jpg", picture, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality}))
-      return Error{"thumbnail", "the JPEG encoder refused the picture"};
-    return jpeg;
+    return jpeg_of(displayed(shrunk(stored), kind, exif_orientation));
   } catch (const cv::Exception& e) {
     return Error{"thumbnail", fmt::format("thumbnail failed: {}", e.err)};
   }
@@ -81,10 +84,7 @@ Result<std::vector<std::uint8_t>> video_strip_jpeg(const std::vector<SmallFrame>
     if (turned.empty()) return Error{"thumbnail", "no video frame to show"};
     cv::Mat strip;
     cv::hconcat(turned, strip);
-    std::vector<std::uint8_t> jpeg;
-    if (!cv::imencode(".jpg", strip, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality}))
-      return Error{"thumbnail", "the JPEG encoder refused the strip"};
-    return jpeg;
+    return jpeg_of(strip);
   } catch (const cv::Exception& e) {
     return Error{"thumbnail", fmt::format("thumbnail failed: {}", e.err)};
   }

@@ -394,10 +394,10 @@ class FrameHasher {
   static constexpr std::size_t kStripPool = 64;
   void keep_for_strip(const AVFrame* f) {
     if (candidates_++ % strip_stride_ != 0) return;
-    const VideoInfo& info = video_.info();
-    SmallFrame small;
+    if (f->width <= 0 || f->height <= 0) return;
+    SmallFrame small;  // the decoded frame's own proportions (a stream's stated size may be absent)
     small.rows = kStripFrameHeight;
-    small.cols = std::max(1, static_cast<int>(std::lround(static_cast<double>(info.width) * kStripFrameHeight / info.height)));
+    small.cols = std::max(1, static_cast<int>(std::lround(static_cast<double>(f->width) * kStripFrameHeight / f->height)));
     small_sws_.reset(sws_getCachedContext(small_sws_.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
                                           small.cols, small.rows, AV_PIX_FMT_GRAY8, SWS_AREA, nullptr, nullptr, nullptr));
     if (!small_sws_) return;  // no strip frame: the hashes are unaffected
@@ -412,7 +412,6 @@ class FrameHasher {
       strip_stride_ *= 2;
     }
   }
-
 
   // Seconds from the stream's start (key-frame mode numbers frames by it).
   double presentation_seconds(const AVFrame* f) const {
