@@ -153,7 +153,10 @@ void write_case_outputs(const fs::path& case_dir, StopToken stop) {
     o.size = fs::file_size(case_dir / name);
     outputs.push_back(std::move(o));
   }
-  // Extracted media (triage extract) and their manifest, by their path in the case directory.
+  // Extracted media (triage extract) and their manifest, by their path in the case directory. An
+  // extracted copy is named by the SHA-256 the case records, checked when it was written: that is
+  // what SHA256SUMS states for it (not hashed again at every rewrite of the outputs, and never a
+  // copy altered since made to look right; triage verify re-hashes it).
   if (fs::is_directory(case_dir / kExtracted)) {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(case_dir / kExtracted))
@@ -163,7 +166,8 @@ void write_case_outputs(const fs::path& case_dir, StopToken stop) {
       stop.throw_if_requested();
       OutputDigest o;
       o.name = std::string(kExtracted) + "/" + name;
-      o.sha256 = sha256_of_file(case_dir / o.name);
+      const std::string_view stem = std::string_view(name).substr(0, name.find('.'));
+      o.sha256 = is_hex64(stem) ? std::string(stem) : sha256_of_file(case_dir / o.name);
       o.size = fs::file_size(case_dir / o.name);
       outputs.push_back(std::move(o));
     }

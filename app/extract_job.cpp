@@ -49,17 +49,18 @@ bool chosen(const CaseReport& r, const ItemRecord& item, const std::vector<Extra
   if (item.media_type == MediaType::other) return false;
   const bool graded = r.graded.count(item.seq) > 0;  // its category is then the grade
   const bool probable = item.category && item.category->probable;
-  const CategoryKind kind = item.category ? category_kind(r.profile, *item.category) : CategoryKind::uncategorised;
+  const bool by_sets = decided_by_hash_sets(r.profile, item.category);
   for (const ExtractWhich w : which) {
     switch (w) {
-      case ExtractWhich::matched:
-        if (!graded && !probable && kind == CategoryKind::profile_category) return true;
+      case ExtractWhich::matched:  // not known good or ignored
+        if (!graded && by_sets && category_kind(r.profile, *item.category) == CategoryKind::profile_category)
+          return true;
         break;
       case ExtractWhich::probable:
         if (!graded && probable) return true;
         break;
       case ExtractWhich::uncategorised:
-        if (!graded && !probable && kind == CategoryKind::uncategorised) return true;
+        if (!graded && !by_sets && !probable) return true;
         break;
       case ExtractWhich::graded:
         if (graded) return true;
@@ -69,23 +70,6 @@ bool chosen(const CaseReport& r, const ItemRecord& item, const std::vector<Extra
     }
   }
   return false;
-}
-
-// The file's own extension when its format has it (lower case), else the format's usual one.
-std::string real_extension(std::span<const std::byte> head, std::string_view path) {
-  const MediaKind kind = sniff_media(head.first(std::min(head.size(), kSniffBytes)));
-  const std::string name(file_name_of(path));
-  const auto dot = name.rfind('.');
-  const std::string own = dot == std::string::npos ? std::string() : lower_ascii(name.substr(dot + 1));
-  std::vector<std::string> usual;
-  for (std::size_t at = 0; at < kind.extensions.size();) {
-    const auto space = kind.extensions.find(' ', at);
-    usual.emplace_back(kind.extensions.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at));
-    if (space == std::string_view::npos) break;
-    at = space + 1;
-  }
-  if (!own.empty() && std::find(usual.begin(), usual.end(), own) != usual.end()) return own;
-  return usual.empty() ? "bin" : usual.front();
 }
 
 // Copies chosen items into extracted/ as the walk hands them over, from any worker or walker
@@ -101,27 +85,24 @@ class Extractor {
   bool wants(const std::string& path) const { return by_path_.count(path) > 0; }
 
   void offer(const ItemRecord& r, std::span<const std::byte> bytes) {
-    extract(r, bytes.first(std::min(bytes.size(), kSniffBytes)), [&](int fd, DigestSubset& digest) {
+    extract(r, bytes, [&](int fd, DigestSubset& digest) -> std::optional<std::string> {
       digest.update(bytes);
       write_all(fd, bytes);
-      return true;
+      return std::nullopt;
     });
   }
 
   void offer(const ItemRecord& r, RandomAccessReader& reader) {
     std::vector<std::byte> head(kSniffBytes);
     auto got = read_fully(reader, 0, head);
-    if (!got) return fail(r.path, "cannot be read again: " + got.error().message);
+    if (!got) return note(r.path, "cannot be read again: " + got.error().message);
     head.resize(*got);
-    extract(r, head, [&](int fd, DigestSubset& digest) {
+    extract(r, head, [&](int fd, DigestSubset& digest) -> std::optional<std::string> {
       std::vector<std::byte> chunk(8u << 20);
       for (std::uint64_t at = 0;;) {
         auto n = reader.read_at(at, chunk);
-        if (!n) {
-          fail(r.path, "cannot be read again: " + n.error().message);
-          return false;
-        }
-        if (*n == 0) return true;
+        if (!n) return "cannot be read again: " + n.error().message;
+        if (*n == 0) return std::nullopt;
         const auto piece = std::span<const std::byte>(chunk).first(*n);
         digest.update(piece);
         write_all(fd, piece);
@@ -148,6 +129,7 @@ class Extractor {
   std::uint64_t changed() const { return changed_; }
 
  private:
+  // `copy` writes the item's bytes to the file and the digest, and returns why it could not.
   template <typename Copy>
   void extract(const ItemRecord& r, std::span<const std::byte> head, Copy&& copy) {
     const auto it = by_path_.find(r.path);
@@ -155,19 +137,19 @@ class Extractor {
     Wanted& w = *it->second;
     std::lock_guard lock(mutex_);
     if (!w.file.empty()) return;
-    const std::string name = w.sha256 + "." + real_extension(head, r.path);
-    if (written_.count(name)) {  // another copy of the same content
-      w.file = "extracted/" + name;
+    if (const auto done = written_.find(w.sha256); done != written_.end()) {  // another copy of the same content
+      w.file = "extracted/" + done->second;
       return;
     }
+    const std::string name = w.sha256 + "." + std::string(usual_extension(sniff_media(head), file_name_of(r.path)));
     const fs::path part = dir_ / (name + ".part");
     fs::remove(part);
     const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw ExtractError(fmt::format("cannot write {}: {}", part.string(), std::strerror(errno)));
     DigestSubset digest(false, false, true);
-    bool whole = false;
+    std::optional<std::string> failed;
     try {
-      whole = copy(fd, digest);
+      failed = copy(fd, digest);
     } catch (...) {
       ::close(fd);
       fs::remove(part);
@@ -175,8 +157,9 @@ class Extractor {
     }
     if (::close(fd) != 0) throw ExtractError(fmt::format("cannot write {}: {}", part.string(), std::strerror(errno)));
     const std::string read = digest.finish().sha256;
-    if (!whole) {
+    if (failed) {
       fs::remove(part);
+      w.note = *failed;
       return;
     }
     if (read != w.sha256) {  // the evidence is not what the case recorded: never extracted
@@ -190,12 +173,12 @@ class Extractor {
       throw ExtractError(fmt::format("{} does not read back as written", part.string()));
     }
     fs::rename(part, dir_ / name);
-    written_.insert(name);
+    written_.emplace(w.sha256, name);
     bytes_ += w.size;
     w.file = "extracted/" + name;
   }
 
-  void fail(const std::string& path, const std::string& why) {
+  void note(const std::string& path, const std::string& why) {
     std::lock_guard lock(mutex_);
     if (auto it = by_path_.find(path); it != by_path_.end() && it->second->file.empty()) it->second->note = why;
   }
@@ -212,7 +195,7 @@ class Extractor {
   fs::path dir_;
   std::unordered_map<std::string, Wanted*> by_path_;
   std::mutex mutex_;
-  std::set<std::string> written_;
+  std::map<std::string, std::string> written_;  // SHA-256 -> its file's name: one file per content
   std::uint64_t bytes_ = 0, changed_ = 0;
 };
 
@@ -335,7 +318,6 @@ ExtractOutcome extract_media(const ExtractOptions& o, std::ostream& diagnostics,
   walk.policy.streamed_media = [&extractor](RandomAccessReader& reader, const ItemRecord& r) {
     if (extractor.wants(r.path)) extractor.offer(r, reader);
   };
-  walk.policy.stop = StopToken(stop);
   std::vector<std::unique_ptr<EvidenceSource>> owned;
   std::vector<EvidenceSource*> walked;
   for (const SourceInfo* s : to_walk) {

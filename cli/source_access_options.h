@@ -1,6 +1,6 @@
 #pragma once
-// The options that open what a source keeps closed, shared by `scan` and `extract` (which reads
-// the sources again and needs them again: the case never records a password or a key).
+// Options shared by `scan` and `extract`, which reads the sources again: what opens what a source
+// keeps closed (the case never records a password or a key), and which media to extract.
 #include <CLI/CLI.hpp>
 
 #include <string>

@@ -27,6 +27,10 @@ CategoryKind category_kind(const CategoryProfile& profile, const ItemCategory& c
   }
 }
 
+bool decided_by_hash_sets(const CategoryProfile& profile, const std::optional<ItemCategory>& category) {
+  return category && !category->probable && category_kind(profile, *category) != CategoryKind::uncategorised;
+}
+
 namespace {
 
 std::string reason_of(const ItemMatch& m) {

@@ -40,6 +40,10 @@ struct CategoryProfile {
 // a profile may word as it likes.
 enum class CategoryKind { profile_category, uncategorised, known_good, ignored };
 CategoryKind category_kind(const CategoryProfile& profile, const ItemCategory& category);
+// An exact hash-set match decided the category (a profile category, known good or ignored): an
+// analyst grade then only agrees or disagrees. Otherwise (none, uncategorised, or probable by a
+// PDQ match only) the item is one a grade applies to.
+bool decided_by_hash_sets(const CategoryProfile& profile, const std::optional<ItemCategory>& category);
 // Known good or ignored: left out of the categories and their counts.
 inline bool excluded_kind(CategoryKind kind) { return kind == CategoryKind::known_good || kind == CategoryKind::ignored; }
 

@@ -284,8 +284,11 @@ MediaKind sniff_media(std::span<const std::byte> head) {
   return MediaKind{};
 }
 
-bool extension_mismatch(const MediaKind& kind, std::string_view file_name) {
-  // The final path component; both separators, since evidence paths may be Windows paths.
+namespace {
+
+// The lower-case extension of a path's final component (both separators: evidence paths may be
+// Windows paths); empty when there is none.
+std::string extension_of(std::string_view file_name) {
   if (const auto slash = file_name.find_last_of("/\\"); slash != std::string_view::npos) {
     file_name.remove_prefix(slash + 1);
   }
@@ -296,6 +299,20 @@ bool extension_mismatch(const MediaKind& kind, std::string_view file_name) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
   }
+  return ext;
+}
+
+}  // namespace
+
+std::string usual_extension(const MediaKind& kind, std::string_view file_name) {
+  const std::string ext = extension_of(file_name);
+  if (!ext.empty() && in_list(kind.extensions, ext)) return ext;
+  const std::string_view first = kind.extensions.substr(0, kind.extensions.find(' '));
+  return first.empty() ? "bin" : std::string(first);
+}
+
+bool extension_mismatch(const MediaKind& kind, std::string_view file_name) {
+  const std::string ext = extension_of(file_name);
   if (kind.type != MediaType::other) {
     return ext.empty() || !in_list(kind.extensions, ext);
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "core/item.h"
@@ -28,6 +29,10 @@ MediaKind sniff_media(std::span<const std::byte> head);
 // True when the file name's extension contradicts the content: a media file whose extension
 // is not one of its format's, or a non-media file named like a media file.
 bool extension_mismatch(const MediaKind& kind, std::string_view file_name);
+
+// The extension a copy of the file should carry: its own (lower case) when the format lists it,
+// else the format's usual one (the first listed); "bin" for what is not a known media format.
+std::string usual_extension(const MediaKind& kind, std::string_view file_name);
 
 struct PixelSize {
   std::uint32_t width = 0, height = 0;

@@ -107,7 +107,7 @@ std::vector<std::pair<std::size_t, GradeOutcome::ItemOutcome>> apply_grades(cons
     const std::string by = fmt::format("{} (code {}) by {} at {}{}", o.label, g.code, g.grader, g.graded_utc,
                                        g.note.empty() ? "" : ": " + g.note);
     std::optional<ItemCategory>& c = item.category;
-    const bool from_sets = c && !c->probable && category_kind(p, *c) != CategoryKind::uncategorised && !graded;
+    const bool from_sets = decided_by_hash_sets(p, c) && !graded;
     if (from_sets) {
       const bool agrees = !is_excluded(p, *c) && c->code == g.code;
       io.outcome = agrees ? "agrees" : "disagrees";

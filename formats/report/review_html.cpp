@@ -58,9 +58,7 @@ using Tables = std::array<ValueTable, std::size(kTables)>;
 enum TableIndex : std::size_t { kDir, kKind, kCategory, kIndicator, kOrigin, kCamera };
 
 bool needs_grading(const CaseReport& r, const ItemRecord& item) {
-  if (r.graded.count(item.seq)) return false;
-  if (!item.category) return true;
-  return item.category->probable || category_kind(r.profile, *item.category) == CategoryKind::uncategorised;
+  return !r.graded.count(item.seq) && !decided_by_hash_sets(r.profile, item.category);
 }
 
 void append_row(std::string& out, Tables& tables, const CaseReport& r, const ItemRecord& item) {

@@ -116,6 +116,11 @@ TEST_CASE("scan --extract and triage extract on a folder: same files, every SHA-
   verify = test::run_cli({"verify", after.string(), "--no-sources"});
   CHECK(verify.exit_code == 5);
   CHECK(verify.err.find(victim + " differs from the SHA-256 recorded in SHA256SUMS") != std::string::npos);
+  // The outputs written again (new case details) do not make the altered copy look right.
+  REQUIRE(test::run_cli({"report", after.string(), "--case-ref", "OP-7"}).exit_code == 0);
+  verify = test::run_cli({"verify", after.string(), "--no-sources"});
+  CHECK(verify.exit_code == 5);
+  CHECK(verify.err.find(victim + " differs from the SHA-256 recorded in SHA256SUMS") != std::string::npos);
 
   // A file changed in the folder since the scan: refused (exit 6), named in the manifest, the
   // rest extracted.

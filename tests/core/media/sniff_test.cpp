@@ -529,3 +529,15 @@ TEST_CASE("corpus: exif-samples sniff and pixel size match exiftool") {
 }
 
 }  // namespace triage
+
+TEST_CASE("usual_extension: the file's own when its format lists it, else the format's first") {
+  using namespace triage;
+  const MediaKind kJpeg{MediaType::image, "jpeg", "image/jpeg", "jpg jpeg jpe jfif"};
+  const MediaKind kPng{MediaType::image, "png", "image/png", "png apng"};
+  CHECK(usual_extension(kJpeg, "DCIM/IMG_0001.JPEG") == "jpeg");
+  CHECK(usual_extension(kJpeg, "C:\\Users\\a\\photo.Jpg") == "jpg");
+  CHECK(usual_extension(kJpeg, "Downloads/invoice.txt") == "jpg");
+  CHECK(usual_extension(kJpeg, "no-extension") == "jpg");
+  CHECK(usual_extension(kPng, "a.dir/picture") == "png");
+  CHECK(usual_extension(MediaKind{}, "notes.txt") == "bin");
+}
