@@ -8,6 +8,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "app/alert_log.h"
+#include "app/content_memo.h"
 #include "app/thumbnail_store.h"
 #include "core/category/profile.h"
 #include "core/digest/digests.h"
@@ -23,9 +25,6 @@
 #include "formats/image/thumbnail.h"
 
 namespace triage {
-namespace {
-
-constexpr std::size_t kTwoThreadDigestBytes = 512u << 10;
 
 // The item's time budget: spent() records, once, which stage it stopped before.
 class ItemBudget {
@@ -51,6 +50,10 @@ class ItemBudget {
   std::chrono::steady_clock::time_point start_;
   bool stopped_ = false;
 };
+
+namespace {
+
+constexpr std::size_t kTwoThreadDigestBytes = 512u << 10;
 
 // What hashing a video's frames gave, into its record.
 void record_video(Result<VideoHashes> hashes, const VideoOptions& options, ItemRecord& record) {
@@ -86,6 +89,13 @@ void store_thumbnail(ThumbnailStore& store, ItemRecord& record, Make&& make) {
 std::function<void(RandomAccessReader&, ItemRecord&)> walker_video_hasher(const VideoOptions& options) {
   return [options](RandomAccessReader& reader, ItemRecord& record) {
     record_video(hash_video_reader(reader, record.size, options), options, record);
+  };
+}
+
+std::function<void(const ItemRecord&, const Digests&)> walker_alert_check(const DigestMatcher& matcher,
+                                                                           AlertLog& alerts) {
+  return [&matcher, &alerts](const ItemRecord& record, const Digests& digests) {
+    alerts.raise(record, matcher.match(digests));
   };
 }
 
@@ -197,6 +207,59 @@ std::vector<ItemMatch> MediaAnalyzer::match_frames(const ItemRecord& record) con
   return out;
 }
 
+bool MediaAnalyzer::memo_applies(const WalkedItem& item, const MediaKind& kind) const {
+  const ItemContent& content = item.content;
+  if (context_.memo == nullptr || item.record.digests.sha1.empty() || !content.complete) return false;
+  if (kind.type == MediaType::image) return context_.perceptual || context_.faces || context_.thumbnails != nullptr;
+  return kind.type == MediaType::video && context_.video && !content.video_examined;
+}
+
+void MediaAnalyzer::decode(WalkedItem& item, const MediaKind& kind, ItemBudget& budget,
+                           std::vector<ItemMatch>& probable, std::optional<FaceCount>& faces) {
+  ItemRecord& record = item.record;
+  const ItemContent& content = item.content;
+  const bool memo = memo_applies(item, kind);
+  if (memo) {
+    if (auto seen = context_.memo->find(record.size, record.digests.sha1)) {  // a copy: not decoded again
+      record.pdq = std::move(seen->pdq);
+      record.pdq_mirror = std::move(seen->pdq_mirror);
+      record.pdq_quality = seen->pdq_quality;
+      record.video = std::move(seen->video);
+      record.frames = std::move(seen->frames);
+      std::move(seen->problems.begin(), seen->problems.end(), std::back_inserter(record.problems));
+      probable = std::move(seen->probable);
+      faces = seen->faces;
+      return;
+    }
+  }
+  const std::size_t problems_before = record.problems.size();
+  std::optional<GreyImage> grey;
+  if (kind.type == MediaType::video && context_.video && !budget.spent("video frames")) hash_video(item);
+  if (kind.type == MediaType::image && content.complete &&
+      (context_.perceptual || context_.faces || context_.thumbnails != nullptr) && !budget.spent("PDQ")) {
+    auto decoded = decode_for_pdq(kind, content.bytes, context_.max_pixels);
+    if (!decoded) {
+      record.problems.push_back({decoded.error().stage, decoded.error().message});
+    } else {
+      grey = std::move(decoded.value());
+      if (context_.perceptual) probable = hash_still(*grey, record);
+      if (context_.faces && !budget.spent("faces")) faces = count_faces(*grey, kind, record);
+    }
+  }
+  if (kind.type == MediaType::video) probable = match_frames(record);
+  const bool whole = std::none_of(record.problems.begin() + static_cast<std::ptrdiff_t>(problems_before),
+                                  record.problems.end(), [](const ItemProblem& p) { return p.stage == "time_budget"; });
+  if (memo && whole)  // cut short by the item's time budget: decoding a copy may get further
+    context_.memo->keep(record.size, record.digests.sha1,
+                        DecodedContent{record.pdq, record.pdq_mirror, record.pdq_quality, probable, faces,
+                                       record.video, record.frames,
+                                       {record.problems.begin() + static_cast<std::ptrdiff_t>(problems_before),
+                                        record.problems.end()}});
+  // Thumbnails last: one per content (ThumbnailStore::claim), so a copy would make none anyway.
+  if (grey && context_.thumbnails != nullptr && !budget.spent("thumbnail")) write_thumbnail(*grey, kind, record);
+  if (kind.type == MediaType::video && context_.thumbnails != nullptr && !record.strip.empty()) write_video_strip(record);
+}
+
 void MediaAnalyzer::process(WalkedItem& item) {
   ItemRecord& record = item.record;
   const ItemContent& content = item.content;
@@ -222,6 +285,11 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
+  // Exact matches before any decoding: an alert is raised now, not when the item is finished.
+  std::vector<ItemMatch> exact;
+  if (context_.matcher != nullptr) exact = context_.matcher->match(record.digests);
+  if (context_.alerts != nullptr && !content.streamed_digests) context_.alerts->raise(record, exact);
+
   if (content.device_database && content.complete && !budget.spent("device database")) read_device_database(item);
 
   if (kind.type == MediaType::image && !content.bytes.empty() && !budget.spent("EXIF")) {
@@ -238,29 +306,22 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
-  if (kind.type == MediaType::video && context_.video && !budget.spent("video frames")) hash_video(item);
-  if (kind.type == MediaType::video && context_.thumbnails != nullptr && !record.strip.empty()) write_video_strip(record);
-
   std::vector<ItemMatch> probable;
+  std::optional<FaceCount> faces;
   if (kind.type == MediaType::image && !content.complete && context_.perceptual && !content.bytes.empty())
     record.problems.push_back({"decode", fmt::format("still image of {} bytes, above the size read whole for its "
                                                      "PDQ hash: not decoded, no PDQ hash",
                                                      record.size)});
-  std::optional<FaceCount> faces;
-  if (kind.type == MediaType::image && content.complete &&
-      (context_.perceptual || context_.faces || context_.thumbnails != nullptr) &&
-      !budget.spent("PDQ")) {
-    auto grey = decode_for_pdq(kind, content.bytes, context_.max_pixels);
-    if (!grey) {
-      record.problems.push_back({grey.error().stage, grey.error().message});
-    } else {
-      if (context_.perceptual) probable = hash_still(grey.value(), record);
-      if (context_.faces && !budget.spent("faces")) faces = count_faces(grey.value(), kind, record);
-      if (context_.thumbnails != nullptr && !budget.spent("thumbnail")) write_thumbnail(grey.value(), kind, record);
-    }
-  }
-
-  if (kind.type == MediaType::video) probable = match_frames(record);
+  // Known-good content (an exact match against known-good sets only) is not decoded at all.
+  const bool known_good_only = !exact.empty() && std::all_of(exact.begin(), exact.end(), [](const ItemMatch& m) {
+    return m.role != HashSetRole::alert;
+  });
+  if (!known_good_only) decode(item, kind, budget, probable, faces);
+  // A probable match of an item already raised by its exact digest would only repeat the alert.
+  const bool raised = std::any_of(exact.begin(), exact.end(), [](const ItemMatch& m) {
+    return m.role == HashSetRole::alert;
+  });
+  if (context_.alerts != nullptr && !raised) context_.alerts->raise(record, probable);
 
   if (kind.type != MediaType::other && context_.origin_rules != nullptr) {
     assess_provenance(record);
@@ -270,7 +331,7 @@ void MediaAnalyzer::process(WalkedItem& item) {
     }
   }
 
-  if (context_.matcher != nullptr) record.matches = context_.matcher->match(record.digests);
+  record.matches = std::move(exact);
   // Exact matches first, then the probable ones, each in load order.
   std::move(probable.begin(), probable.end(), std::back_inserter(record.matches));
   if (context_.profile != nullptr) record.category = categorise(*context_.profile, record.matches, record.media_type);

@@ -20,6 +20,9 @@
 
 namespace triage {
 
+class AlertLog;
+class ContentMemo;
+class ItemBudget;
 class MagicMime;
 class OriginRuleSet;
 class OwnCameras;
@@ -59,7 +62,17 @@ struct AnalysisContext {
   std::filesystem::path face_model;
   // Thumbnails of still images, one per distinct content (null: none).
   ThumbnailStore* thumbnails = nullptr;
+  // Matches against alert sets are raised here the moment they are found (null: not raised).
+  // Streamed files' exact matches are raised by the walker (ContentPolicy::streamed_digested).
+  AlertLog* alerts = nullptr;
+  // Decoded results of each content, for its other copies (null: every copy decoded).
+  ContentMemo* memo = nullptr;
 };
+
+// The walkers' hook for large files' digests (ContentPolicy::streamed_digested): their exact
+// matches against alert sets raised before anything of them is decoded.
+std::function<void(const ItemRecord&, const Digests&)> walker_alert_check(const DigestMatcher& matcher,
+                                                                           AlertLog& alerts);
 
 // The walkers' hook for videos too large to be handed over in memory (ContentPolicy::large_video):
 // their frames are hashed through the walker's reader, on the walker's thread.
@@ -72,6 +85,10 @@ class MediaAnalyzer final : public ItemProcessor {
   void process(WalkedItem& item) override;
 
  private:
+  // The decoding stages (PDQ, faces, video frames, thumbnails), or a copy's results reused.
+  void decode(WalkedItem& item, const MediaKind& kind, ItemBudget& budget, std::vector<ItemMatch>& probable,
+              std::optional<FaceCount>& faces);
+  bool memo_applies(const WalkedItem& item, const MediaKind& kind) const;
   void hash_video(WalkedItem& item);
   std::vector<ItemMatch> hash_still(const GreyImage& grey, ItemRecord& record) const;  // probable matches
   std::optional<FaceCount> count_faces(const GreyImage& grey, const MediaKind& kind, ItemRecord& record);

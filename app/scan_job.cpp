@@ -11,9 +11,11 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/alert_log.h"
 #include "app/case_clusters.h"
 #include "app/case_dir.h"
 #include "app/case_outputs.h"
+#include "app/content_memo.h"
 #include "app/case_provenance.h"
 #include "app/library_versions.h"
 #include "app/media_analyzer.h"
@@ -43,17 +45,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kPartialBudget = "partial (budget)";  // the run status --budget leaves
+
 // --item-timeout as the workers' per-item budget.
 std::chrono::microseconds item_budget_of(const ScanJobOptions& options) {
   return std::chrono::microseconds(static_cast<std::int64_t>(options.item_timeout.value_or(0) * 1e6));
 }
 
-// Video decoding as the options ask: sampling, pixel limit, time budget, and Ctrl-C stopping a
-// long decode (the item is left for --resume).
-VideoOptions video_options_of(const ScanJobOptions& options, const std::atomic<bool>& interrupted) {
+// Video decoding as the options ask: sampling, pixel limit, time budget, and a stop request
+// (Ctrl-C, --budget) ending a long decode (the item is left for --resume).
+VideoOptions video_options_of(const ScanJobOptions& options, const std::atomic<bool>& walk_stop) {
   VideoOptions video;
   video.max_pixels = options.max_pixels;
-  video.cancel = &interrupted;
+  video.cancel = &walk_stop;
   if (options.item_timeout)
     video.max_time = std::min(video.max_time, std::chrono::ceil<std::chrono::milliseconds>(item_budget_of(options)));
   if (options.video_fps) {
@@ -75,12 +79,14 @@ class ScanRun {
         progress_(progress),
         interrupted_(interrupted),
         stop_(interrupted),
+        walk_stop_token_(walk_stop_),
         start_(Clock::now()) {}
 
   ScanOutcome run() {
     const OwnerOnlyUmask owner_only;
     protect_case_dir();
     const CaseDirLock lock(options_.case_dir);
+    const std::jthread watch([this](std::stop_token done) { watch_stop_requests(done); });
     load_hash_sets();
     load_origin_rules();
     open_case();
@@ -88,27 +94,51 @@ class ScanRun {
       check_resumable(options_, *previous_, *store_, hash_sets_.get());
       if (previous_->status == "completed") return write_outputs_again();  // killed while writing them, or run twice
     }
-    const VideoOptions video = video_options_of(options_, interrupted_);
+    profile_ = load_profile(options_.profile);
+    open_alerts();
+    const VideoOptions video = video_options_of(options_, walk_stop_);
     open_sources(video);
-    const CategoryProfile profile = load_profile(options_.profile);
-    const AnalysisContext context = analysis_context(profile, video);
-    record_run(profile);
-    const PipelineStats stats = walk(context);
-    verify_sources(stats.interrupted);
-    if (!outcome_.interrupted && options_.provenance)
-      decide_case_provenance(*store_, options_.own_cameras, source_roots());
-    if (!outcome_.interrupted)
-      decide_case_clusters(*store_, {options_.cluster_distance, options_.pdq_min_quality, options_.jobs});
-    store_->end_run(outcome_.interrupted ? "interrupted" : "completed", now_utc());
+    const AnalysisContext context = analysis_context(profile_, video);
+    record_run(profile_);
+    walk(context);
+    const bool incomplete = outcome_.interrupted || outcome_.budget_spent;
+    verify_sources(incomplete);
+    if (!incomplete && options_.provenance) decide_case_provenance(*store_, options_.own_cameras, source_roots());
+    if (!incomplete) decide_case_clusters(*store_, {options_.cluster_distance, options_.pdq_min_quality, options_.jobs});
+    store_->end_run(outcome_.interrupted ? "interrupted" : outcome_.budget_spent ? kPartialBudget : "completed",
+                    now_utc());
     store_.reset();
     // Derived outputs are rendered from the database, never from the live pipeline.
     write_case_outputs(options_.case_dir, stop_);
-    if (!options_.extract.empty() && !outcome_.interrupted) extract();
+    if (!options_.extract.empty() && !incomplete) extract();
     outcome_.seconds = seconds_since_start();
     return outcome_;
   }
 
  private:
+  // The walk stops on Ctrl-C and, with --budget, once the budget is spent while it runs; the
+  // stages after it (outputs, the source re-read) stop on Ctrl-C only.
+  void watch_stop_requests(const std::stop_token& done) {
+    const auto deadline = options_.budget ? std::optional(start_ + *options_.budget) : std::nullopt;
+    while (!done.stop_requested()) {
+      if (interrupted_.load()) walk_stop_ = true;
+      if (deadline && walking_.load() && Clock::now() >= *deadline && !walk_stop_.load()) {
+        budget_spent_ = true;
+        walk_stop_ = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  // Alerts (stderr, and --alerts FILE) are raised by the workers as they find them.
+  void open_alerts() {
+    try {
+      alerts_ = std::make_unique<AlertLog>(diagnostics_, progress_, options_.alerts_file, start_, &profile_);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(e.what());
+    }
+  }
+
   double seconds_since_start() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // The case directory is owner-only (0700).
@@ -204,10 +234,11 @@ class ScanRun {
   // Each source's walker, and its record: a disk image hashed before the walk, or, resuming, the
   // record the interrupted run made of it.
   void open_sources(const VideoOptions& video) {
-    WalkSettings settings = walk_settings(options_, stop_);
+    WalkSettings settings = walk_settings(options_, walk_stop_token_);
     policy_ = std::move(settings.policy);
     const TskWalkOptions& tsk = settings.tsk;
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
+    if (hash_sets_) policy_.streamed_digested = walker_alert_check(hash_sets_->matcher, *alerts_);
     const std::vector<SourceInfo> recorded = previous_ ? store_->sources() : std::vector<SourceInfo>{};
     for (std::size_t i = 0; i < options_.sources.size(); ++i) {
       const auto& path = options_.sources[i];
@@ -259,6 +290,8 @@ class ScanRun {
       context.thumbnails = thumbnails_.get();
     }
     context.source_roots = source_roots();
+    context.alerts = alerts_.get();
+    context.memo = &memo_;
     return context;
   }
 
@@ -305,7 +338,7 @@ class ScanRun {
         totals.done = true;
       });
     }
-    CountingSink counting(outcome_, diagnostics_, progress_ ? &totals : nullptr);
+    CountingSink counting(outcome_, diagnostics_, progress_ ? &totals : nullptr, &alerts_->diagnostics_mutex());
     FanOutSink fan_out;
     fan_out.add(&store_sink);
     fan_out.add(&counting);
@@ -320,17 +353,24 @@ class ScanRun {
       replay_committed(*store_, replay);
     }
     PipelineStats stats;
+    walking_ = true;
     try {
       stats = run_pipeline(
           sources_, [&context] { return std::make_unique<MediaAnalyzer>(context); }, fan_out, pipeline_,
-          interrupted_);
+          walk_stop_);
     } catch (const ResumeError& e) {
       throw ScanResumeError(fmt::format("cannot resume the scan in '{}': {}", options_.case_dir.string(), e.what()));
     }
+    walking_ = false;
     counting.finish();
     stop_counting = true;
     if (counter.joinable()) counter.join();
-    outcome_.interrupted = stats.interrupted;
+    outcome_.budget_spent = stats.interrupted && budget_spent_.load() && !interrupted_.load();
+    outcome_.interrupted = stats.interrupted && !outcome_.budget_spent;
+    outcome_.alerts = alerts_->count();
+    outcome_.copies_not_decoded = memo_.reused();
+    outcome_.first_alert = alerts_->first_alert_seconds();
+    if (outcome_.first_alert) store_->record_first_alert(*outcome_.first_alert);
     next_seq_ = pipeline_.committed.size() + stats.items + stats.problems;
     return stats;
   }
@@ -393,8 +433,15 @@ class ScanRun {
   std::ostream& diagnostics_;
   bool progress_;
   const std::atomic<bool>& interrupted_;
-  StopToken stop_;
+  StopToken stop_;                     // Ctrl-C
+  std::atomic<bool> walk_stop_{false};  // Ctrl-C or --budget, while the walk runs
+  StopToken walk_stop_token_;
+  std::atomic<bool> walking_{false};
+  std::atomic<bool> budget_spent_{false};
   Clock::time_point start_;
+  CategoryProfile profile_;
+  std::unique_ptr<AlertLog> alerts_;
+  ContentMemo memo_;  // what decoding gave, for the copies of a content
   ScanOutcome outcome_;
   std::unique_ptr<ScanHashSets> hash_sets_;
   std::unique_ptr<CaseStore> store_;

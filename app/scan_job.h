@@ -2,6 +2,7 @@
 // One `triage scan`: sources -> pipeline -> case database (+ JSON Lines on a stream), then the
 // case directory's derived outputs (items.csv, SHA256SUMS). The CLI only parses and reports.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -65,6 +66,13 @@ struct ScanJobOptions {
   std::vector<std::string> parents;
   // --key: keys for encrypted volumes; never recorded (the case keeps their number).
   std::vector<VolumeKey> keys;
+  // --alerts: alerts appended here as JSON Lines the moment they are found (app/alert_log.h).
+  // Not among the recorded options: where alerts go changes no result.
+  std::filesystem::path alerts_file;
+  // --budget: the walk ends cleanly this long after the scan started; the run is then recorded
+  // as partial (budget) and --resume continues it. Not recorded either: a resumed run may have
+  // another budget or none.
+  std::optional<std::chrono::milliseconds> budget;
 };
 
 struct ScanCounts {
@@ -82,6 +90,10 @@ struct ScanCounts {
 struct ScanOutcome {
   ScanCounts counts;
   bool interrupted = false;
+  bool budget_spent = false;        // --budget ended the walk: the run is partial, --resume continues it
+  std::optional<double> first_alert;  // seconds from the start to this run's first alert
+  std::uint64_t alerts = 0;         // alerts raised by this run
+  std::uint64_t copies_not_decoded = 0;  // copies of a content decoded before: its results reused
   std::uint64_t resumed_from = 0;   // --resume: walk positions the interrupted run had committed
   bool already_complete = false;    // --resume of a case whose run had completed: outputs rewritten
   double seconds = 0;

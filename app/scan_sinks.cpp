@@ -33,8 +33,9 @@ void StreamSink::flush() {
   buffer_.clear();
 }
 
-CountingSink::CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, const WalkTotals* totals)
-    : outcome_(outcome), diag_(diagnostics), totals_(totals), start_(Clock::now()) {}
+CountingSink::CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, const WalkTotals* totals,
+                           std::mutex* diagnostics_mutex)
+    : outcome_(outcome), diag_(diagnostics), totals_(totals), diag_mutex_(diagnostics_mutex), start_(Clock::now()) {}
 
 void CountingSink::on_item(const ItemRecord& item) {
   ScanCounts& c = outcome_.counts;
@@ -74,7 +75,9 @@ void CountingSink::on_problem(const WalkProblem& problem) {
 }
 
 void CountingSink::finish() {
-  if (shown_) diag_ << "\r\033[K" << std::flush;
+  if (!shown_) return;
+  std::unique_lock lock = diag_mutex_ != nullptr ? std::unique_lock(*diag_mutex_) : std::unique_lock<std::mutex>();
+  diag_ << "\r\033[K" << std::flush;
 }
 
 void CountingSink::remember(const std::string& path, const std::string& what) {
@@ -95,6 +98,7 @@ void CountingSink::tick() {
     const double left = std::max(0.0, total - static_cast<double>(c.bytes));
     eta = fmt::format("of {:.1f} MB, ETA {:.0f} s", total / 1e6, left / (static_cast<double>(c.bytes) / secs));
   }
+  std::unique_lock lock = diag_mutex_ != nullptr ? std::unique_lock(*diag_mutex_) : std::unique_lock<std::mutex>();
   diag_ << fmt::format("\r\033[K{} items ({} images, {} videos)  {:.1f} MB {}  {:.1f} MB/s", c.items, c.images,
                        c.videos, mb, eta, secs > 0 ? mb / secs : 0.0)
         << std::flush;

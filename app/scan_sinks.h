@@ -3,6 +3,7 @@
 // the JSON Lines or CSV stream on stdout, the counts of the summary (and the progress line on a
 // terminal), several of them at once.
 #include <chrono>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -43,7 +44,10 @@ class StreamSink final : public RecordSink {
 // Counts for the summary, and the progress line on a terminal (when `totals` is given).
 class CountingSink final : public RecordSink {
  public:
-  CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, const WalkTotals* totals);
+  // `diagnostics_mutex`, when given, is held while the progress line is written (alerts are
+  // written to the same stream by the workers).
+  CountingSink(ScanOutcome& outcome, std::ostream& diagnostics, const WalkTotals* totals,
+               std::mutex* diagnostics_mutex = nullptr);
   void on_item(const ItemRecord& item) override;
   void on_problem(const WalkProblem& problem) override;
   void flush() override {}
@@ -57,6 +61,7 @@ class CountingSink final : public RecordSink {
   ScanOutcome& outcome_;
   std::ostream& diag_;
   const WalkTotals* totals_;
+  std::mutex* diag_mutex_;
   bool shown_ = false;
   Clock::time_point start_, last_{};
 };

@@ -8,5 +8,6 @@ inline constexpr int kExitSourceUnreadable = 3;
 inline constexpr int kExitCaseUnwritable = 4;
 inline constexpr int kExitVerifyFailed = 5;  // triage verify: an output differs from SHA256SUMS or case.db, or is missing
 inline constexpr int kExitSourceChanged = 6;  // a disk image's digests differ after the scan; verify: a source changed
+inline constexpr int kExitPartial = 7;  // scan --budget: the time was spent before the walk ended (--resume continues)
 inline constexpr int kExitInterrupted = 130;
 }  // namespace triage::cli

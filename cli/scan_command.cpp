@@ -11,6 +11,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <chrono>
+#include <stdexcept>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -64,6 +66,22 @@ std::string case_dir_problem(const fs::path& case_dir, const std::vector<std::st
   return {};
 }
 
+// --budget's duration: a number of seconds, minutes or hours ("90s", "10m", "2h", "1.5h"; "90").
+std::chrono::milliseconds parse_budget(const std::string& text) {
+  std::size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  const double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+  if (used == 0 || scale == 0 || !(value > 0) || value * scale > 366.0 * 86400)
+    throw std::invalid_argument(fmt::format("--budget '{}': a duration such as 90s, 10m or 2h", text));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(value * scale * 1000));
+}
+
 int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   for (const auto& s : job.sources) {
     if (auto problem = source_problem(s, job.parents); !problem.empty()) {
@@ -82,6 +100,12 @@ int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
     fmt::print(io.err, "triage: {}\n", problem);
     return kExitCaseUnwritable;
   }
+  for (const auto& s : job.sources)
+    if (!job.alerts_file.empty() && is_within(job.alerts_file, s)) {
+      fmt::print(io.err, "triage: alerts file '{}' lies inside source '{}': nothing may be written inside evidence\n",
+                 job.alerts_file.string(), s);
+      return kExitCaseUnwritable;
+    }
 
   ScanOutcome outcome;
   try {
@@ -103,6 +127,7 @@ int run_scan(ScanJobOptions job, Io& io, const std::string& command_line) {
   // The summary is the result when no stream format was asked for; otherwise a diagnostic.
   print_scan_summary(job.format == StreamFormat::summary ? io.out : io.err, job, outcome);
   if (outcome.interrupted) return kExitInterrupted;
+  if (outcome.budget_spent) return kExitPartial;
   if (outcome.source_changed) return kExitSourceChanged;
   if (outcome.extracted && (outcome.extracted->changed || outcome.extracted->source_changed)) return kExitSourceChanged;
   if (outcome.key_rejected) return kExitSourceUnreadable;
@@ -217,6 +242,21 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                   "every serial, or a whole id \"Make|Model|Serial\"); repeatable. Without it the cameras that "
                   "dominate the camera roll are taken as the device's own")
       ->allow_extra_args(false);
+  cmd->add_option("--alerts", opts->alerts_file,
+                  "Append each alert (a match against an alert set) to this file the moment it is found, one JSON "
+                  "object per line (t, path, category, set, hash_type, media_id); alerts also go to stderr");
+  cmd->add_option_function<std::string>(
+         "--budget", [opts](const std::string& text) { opts->budget = parse_budget(text); },
+         "End the walk cleanly this long after the scan started (90s, 10m, 2h; a bare number is seconds): the "
+         "run is recorded as partial (budget), exit status 7, and --resume continues it")
+      ->check([](const std::string& text) {
+        try {
+          (void)parse_budget(text);
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      });
   cmd->add_flag("--resume", opts->resume,
                 "Finish the interrupted scan (SIGINT, kill, power cut) of --out: same sources and options; what "
                 "it committed is not examined again. Starts the scan when --out holds none yet");

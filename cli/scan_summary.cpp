@@ -11,7 +11,10 @@ namespace fs = std::filesystem;
 
 void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const ScanOutcome& outcome) {
   const ScanCounts& c = outcome.counts;
-  fmt::print(out, "triage scan {}\n", outcome.interrupted ? "INTERRUPTED (finish it: the same command with --resume)" : "complete");
+  fmt::print(out, "triage scan {}\n", outcome.interrupted    ? "INTERRUPTED (finish it: the same command with --resume)"
+                                     : outcome.budget_spent ? "PARTIAL: the time budget was spent (continue it: the same "
+                                                              "command with --resume, with or without --budget)"
+                                                            : "complete");
   fmt::print(out, "  case directory      {}\n", options.case_dir.string());
   if (outcome.already_complete)
     fmt::print(out, "  resumed             nothing to do: the scan had completed (outputs written again)\n");
@@ -20,10 +23,17 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
                outcome.resumed_from);
   fmt::print(out, "  files examined      {} ({:.1f} MB) in {:.2f} s\n", c.items, static_cast<double>(c.bytes) / 1e6,
              outcome.seconds);
+  if (outcome.first_alert)
+    fmt::print(out, "  ALERTS              {} (the first {:.1f} s after the start)\n", outcome.alerts, *outcome.first_alert);
+  else
+    fmt::print(out, "  alerts              none\n");
   fmt::print(out, "  still images        {}\n", c.images);
   fmt::print(out, "  videos              {}\n", c.videos);
   fmt::print(out, "  other files         {}{}\n", c.others, options.all_files ? "" : " (identified, not digested)");
   fmt::print(out, "  digested            {} (MD5, SHA-1, SHA-256)\n", c.digested);
+  if (outcome.copies_not_decoded > 0)
+    fmt::print(out, "  copies              {} not decoded again (the same content decoded before: its results reused)\n",
+               outcome.copies_not_decoded);
   fmt::print(out, "  with camera EXIF    {} ({} with GPS position)\n", c.with_exif, c.with_gps);
   fmt::print(out, "  extension mismatch  {}\n", c.extension_mismatches);
   if (!c.categories.empty()) {

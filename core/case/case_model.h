@@ -89,6 +89,7 @@ struct RunSummary {
   std::string options_json;  // RunInfo::options_json as recorded
   std::int64_t jobs = 0;
   std::vector<LibraryVersion> libraries;  // empty for a case made before they were recorded
+  std::optional<double> first_alert_s;    // seconds from the start to the first alert; none: no alert
 };
 
 // The profile a run used, as its JSON text was kept.

@@ -65,6 +65,7 @@ Result<ItemContent> load_content(RandomAccessReader& reader, ItemRecord& record,
   if (streamed->size != record.size)
     return Error{"read", "file size changed while it was read"};
   content.streamed_digests = std::move(streamed->digests);
+  if (policy.streamed_digested) policy.streamed_digested(record, *content.streamed_digests);
   if (kind.type == MediaType::video && policy.large_video) {
     policy.large_video(reader, record);
     content.video_examined = true;

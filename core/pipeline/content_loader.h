@@ -38,6 +38,9 @@ struct ContentPolicy {
   // path to open again; a folder's file is not opened a second time, which could touch its
   // access time). It fills the record's video facts, frames and problems.
   std::function<void(RandomAccessReader&, ItemRecord&)> large_video;
+  // Called with a streamed file's digests as soon as they are known, before its frames are
+  // decoded: the scan checks them against its alert sets there (app/alert_log.h).
+  std::function<void(const ItemRecord&, const Digests&)> streamed_digested;
   // A streamed still image or video (above the whole-read limits) is handed to this after its
   // digests, while the walker still has the file open: `triage extract` copies it from there.
   std::function<void(RandomAccessReader&, const ItemRecord&)> streamed_media;

@@ -39,7 +39,7 @@ CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
   started_utc TEXT NOT NULL, ended_utc TEXT, status TEXT NOT NULL,
   command_line TEXT NOT NULL, options TEXT NOT NULL, jobs INTEGER NOT NULL,
-  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, libraries TEXT);
+  tool_version TEXT NOT NULL, git_commit TEXT NOT NULL, libraries TEXT, first_alert_s REAL);
 CREATE TABLE sources (
   id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
   source_index INTEGER NOT NULL, path BLOB NOT NULL, kind TEXT NOT NULL,
@@ -148,6 +148,7 @@ bool has_column(sqlite3* db, std::string_view table, std::string_view column) {
 void upgrade_case_schema(sqlite3* db) {
   // The libraries of each run (a case made before they were recorded reads them as none).
   if (!has_column(db, "runs", "libraries")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN libraries TEXT");
+  if (!has_column(db, "runs", "first_alert_s")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN first_alert_s REAL");
   // Paths on the device of a phone extraction's members (a case made before them has none).
   if (!has_column(db, "items", "device_path")) sqlite::exec(db, "ALTER TABLE items ADD COLUMN device_path TEXT");
   // Provenance of still images and videos (a case made before it has none), and the origin rules

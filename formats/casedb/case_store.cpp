@@ -368,6 +368,11 @@ void CaseStore::commit() {
   }
 }
 
+void CaseStore::record_first_alert(double seconds) {
+  sqlite::Statement update(db_.get(), "UPDATE runs SET first_alert_s = ? WHERE id = ? AND first_alert_s IS NULL");
+  update.bind(1, seconds).bind(2, run_id_).run();
+}
+
 void CaseStore::end_run(const std::string& status, const std::string& ended_utc) {
   commit();
   sqlite::Statement update(db_.get(), "UPDATE runs SET status = ?, ended_utc = ? WHERE id = ?");
@@ -534,12 +539,13 @@ void CaseStore::for_each_problem(const std::function<void(const WalkProblem&)>& 
 std::vector<RunSummary> CaseStore::runs() const {
   std::vector<RunSummary> out;
   const bool libraries = has_column(db_.get(), "runs", "libraries");  // a case made before them has none
+  const bool alerts = has_column(db_.get(), "runs", "first_alert_s");   // nor this
   sqlite::Statement q(db_.get(), fmt::format("SELECT id, started_utc, ended_utc, status, command_line, tool_version, "
-                                             "git_commit, options, jobs, {} FROM runs ORDER BY id",
-                                             libraries ? "libraries" : "NULL"));
+                                             "git_commit, options, jobs, {}, {} FROM runs ORDER BY id",
+                                             libraries ? "libraries" : "NULL", alerts ? "first_alert_s" : "NULL"));
   while (q.step())
     out.push_back({q.int64(0), q.text(1), q.optional_text(2).value_or(""), q.text(3), q.text(4), q.text(5), q.text(6),
-                   q.text(7), q.int64(8), libraries_from(q.optional_text(9).value_or(""))});
+                   q.text(7), q.int64(8), libraries_from(q.optional_text(9).value_or("")), q.optional_real(10)});
   return out;
 }
 

@@ -71,6 +71,9 @@ class CaseStore final : public CaseReader {
   void add_problem(const WalkProblem& problem);
   void commit();  // ends the open batch transaction, if any
   void end_run(const std::string& status, const std::string& ended_utc);
+  // Seconds from the run's start to its first alert (app/alert_log.h); a resumed run keeps the
+  // first run's figure when it had one.
+  void record_first_alert(double seconds);
   // The re-read after the walk: its digests and the verdict (see SourceInfo::integrity).
   void record_source_verification(std::uint32_t index, const Digests& after, Integrity integrity,
                                   const std::string& note);

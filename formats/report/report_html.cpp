@@ -66,6 +66,8 @@ void case_header(Html& h, const CaseReport& r) {
   h.kv("Scan started (UTC)", r.run.started_utc).kv("Scan ended (UTC)", r.run.ended_utc);
   h.kv("Run status", r.run.status).kv("Command line", r.run.command_line);
   h.kv("Worker threads", fmt::format("{}", r.run.jobs));
+  h.kv("Time to first alert", r.run.first_alert_s ? fmt::format("{:.1f} s after the scan started", *r.run.first_alert_s)
+                                                   : std::string("no alert"));
   h.raw(kRunMetadataEnd).raw("\n</table>\n</section>\n");
 }
 

@@ -82,6 +82,8 @@ std::string run_json(const RunSummary& run) {
       .string("command_line", run.command_line)
       .number("jobs", run.jobs)
       .string("options", run.options_json);  // as recorded, a JSON text
+  if (run.first_alert_s) o.number("first_alert_s", *run.first_alert_s);
+  else o.null("first_alert_s");
   o.close();
   return out;
 }

@@ -1,0 +1,176 @@
+// On-site triage (issue 22): alerts written the moment they are found, a time budget that ends
+// the walk cleanly and --resume continues, and content decoded once whatever its copies.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "tests/cli/cli_runner.h"
+#include "tests/cli/sample_case.h"
+#include "tests/support/test_support.h"
+
+using namespace triage;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kEvidence = test::source_dir() / "samples" / "evidence";
+
+std::string sample_vics() { return (test::sample_hash_sets() / "sample-uk.vics.json").string(); }
+
+// A file of `size` bytes that takes no disk space (a hole): reading and digesting it is what
+// makes a walk last, without writing a gigabyte.
+void sparse_file(const fs::path& file, std::uint64_t size) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::ftruncate(fd, static_cast<off_t>(size)) == 0);
+  ::close(fd);
+}
+
+// The sample's Category C picture walked first (name order), then `big` sparse files that take
+// seconds to digest with --all-files.
+fs::path slow_evidence(const fs::path& dir, int big, std::uint64_t size) {
+  fs::create_directories(dir);
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", dir / "a-pattern.png");
+  for (int i = 0; i < big; ++i) sparse_file(dir / ("z-big-" + std::to_string(i) + ".bin"), size);
+  return dir;
+}
+
+// items.csv without what differs between runs of the same evidence (none of its columns does).
+std::string items_csv(const fs::path& case_dir) { return test::read_text(case_dir / "items.csv"); }
+
+}  // namespace
+
+TEST_CASE("--alerts: each alert is a JSON line in the file while the scan still runs, and stderr says it") {
+  test::TempDir tmp;
+  const fs::path evidence = slow_evidence(tmp / "evidence", 1, 1ull << 30);
+  const fs::path alerts = tmp / "alerts.jsonl";
+  auto scan = std::async(std::launch::async, [&] {
+    return test::run_cli({"scan", evidence.string(), "--all-files", "--hashset", sample_vics(), "--alerts",
+                          alerts.string(), "--out", (tmp / "case").string()});
+  });
+  std::string seen;
+  bool running_when_seen = false;
+  while (true) {
+    const bool done = scan.wait_for(std::chrono::milliseconds(5)) == std::future_status::ready;
+    if (fs::exists(alerts)) seen = test::read_text(alerts);
+    if (!seen.empty()) {
+      running_when_seen = !done;
+      break;
+    }
+    if (done) break;
+  }
+  const auto run = scan.get();
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(running_when_seen);  // read before the scan ended (1 GiB was still to be digested)
+  const auto lines = test::parse_lines(test::read_text(alerts));
+  REQUIRE(lines.size() == 1);
+  const json& a = lines[0];
+  CHECK(a["path"] == (evidence / "a-pattern.png").string());
+  CHECK(a["category"] == "Category C");
+  CHECK(a["set"] == "sample-uk.vics");
+  CHECK(a["hash_type"] == "sha256");
+  CHECK(a["media_id"] == "1002");
+  CHECK(a["t"].is_number());
+  CHECK(run.err.find("ALERT") != std::string::npos);
+  CHECK(run.err.find("a-pattern.png") != std::string::npos);
+  CHECK(run.out.find("ALERTS              1") != std::string::npos);
+  const json report = json::parse(test::read_text(tmp / "case" / "report.json"));
+  CHECK(report["run"]["first_alert_s"].is_number());
+  CHECK(report["run"]["first_alert_s"].get<double>() <= a["t"].get<double>() + 0.001);
+  CHECK(test::read_text(tmp / "case" / "report.html").find("Time to first alert") != std::string::npos);
+}
+
+TEST_CASE("--alerts inside a source is refused; a scan without alert sets says none") {
+  test::TempDir tmp;
+  const fs::path evidence = slow_evidence(tmp / "evidence", 0, 0);
+  const auto inside = test::run_cli(
+      {"scan", evidence.string(), "--alerts", (evidence / "a.jsonl").string(), "--out", (tmp / "a").string()});
+  CHECK(inside.exit_code == 4);
+  CHECK(inside.err.find("inside source") != std::string::npos);
+  CHECK_FALSE(fs::exists(evidence / "a.jsonl"));
+  const auto plain = test::run_cli({"scan", evidence.string(), "--out", (tmp / "b").string()});
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find("alerts              none") != std::string::npos);
+  CHECK(json::parse(test::read_text(tmp / "b" / "report.json"))["run"]["first_alert_s"].is_null());
+}
+
+TEST_CASE("--budget ends the walk cleanly: partial (budget), exit 7; --resume with or without a budget ends equal") {
+  test::TempDir tmp;
+  const fs::path evidence = slow_evidence(tmp / "evidence", 2, 192ull << 20);
+  const std::string out = (tmp / "case").string();
+  const std::vector<std::string> scan{"scan", evidence.string(), "--all-files", "--hashset", sample_vics(), "--out", out};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = scan;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return test::run_cli(args);
+  };
+  const auto partial = with({"--budget", "0.3s"});
+  REQUIRE_MESSAGE(partial.exit_code == 7, partial.err);
+  CHECK(partial.out.find("PARTIAL: the time budget was spent") != std::string::npos);
+  const json report = json::parse(test::read_text(tmp / "case" / "report.json"));
+  CHECK(report["run"]["status"] == "partial (budget)");
+  CHECK(report["run"]["first_alert_s"].is_number());  // the alert came first, within the budget
+
+  const auto again = with({"--resume", "--budget", "0.3s"});
+  CHECK(again.exit_code == 7);
+  const auto finished = with({"--resume"});
+  REQUIRE_MESSAGE(finished.exit_code == 0, finished.err);
+  CHECK(json::parse(test::read_text(tmp / "case" / "report.json"))["run"]["status"] == "completed");
+
+  const auto whole = test::run_cli({"scan", evidence.string(), "--all-files", "--hashset", sample_vics(), "--out",
+                                    (tmp / "whole").string()});
+  REQUIRE(whole.exit_code == 0);
+  CHECK(items_csv(tmp / "case") == items_csv(tmp / "whole"));
+
+  CHECK(test::run_cli({"scan", evidence.string(), "--budget", "5x", "--out", (tmp / "bad").string()}).exit_code == 2);
+  CHECK(test::run_cli({"scan", evidence.string(), "--budget", "0", "--out", (tmp / "bad").string()}).exit_code == 2);
+}
+
+TEST_CASE("copies of a content are decoded once: each its own item with the same PDQ; known-good content not decoded") {
+  test::TempDir tmp;
+  const fs::path evidence = tmp / "evidence";
+  fs::create_directories(evidence);
+  for (const char* name : {"a.jpg", "b.jpg", "c.jpg"})
+    fs::copy_file(kEvidence / "Pictures" / "holiday-copy.jpg", evidence / name);
+  for (const char* name : {"d.png", "e.png"}) fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / name);
+  for (const char* jobs : {"1", "2"}) {
+    CAPTURE(jobs);
+    const fs::path case_dir = tmp / (std::string("case-") + jobs);
+    const auto run = test::run_cli({"scan", evidence.string(), "--hashset", sample_vics(), "--jobs", jobs, "--format",
+                                    "jsonl", "--out", case_dir.string()});
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    const auto items = test::parse_lines(run.out);
+    REQUIRE(items.size() == 5);
+    for (const auto& item : items) {
+      CAPTURE(item["path"]);
+      CHECK(item["pdq"].is_string());
+      const auto& first = items[item["path"].get<std::string>().ends_with(".png") ? 3 : 0];
+      CHECK(item["pdq"] == first["pdq"]);
+      CHECK(item["pdq_quality"] == first["pdq_quality"]);
+      CHECK(item["sha256"] == first["sha256"]);
+    }
+    if (std::string(jobs) == "1") CHECK(run.err.find("copies              3 not decoded again") != std::string::npos);
+  }
+  CHECK(items_csv(tmp / "case-1") == items_csv(tmp / "case-2"));
+
+  // The sample's known-good picture: digested and matched, never decoded (no PDQ, no thumbnail).
+  const auto known = test::run_cli({"scan", kEvidence.string(), "--hashset",
+                                    (test::sample_hash_sets() / "known-good.rds.db").string(), "--format", "jsonl",
+                                    "--out", (tmp / "known").string()});
+  REQUIRE(known.exit_code == 0);
+  int known_good = 0;
+  for (const auto& item : test::parse_lines(known.out)) {
+    if (item["known_good"] != true) continue;
+    ++known_good;
+    CHECK_FALSE(item.contains("pdq"));
+    CHECK(item["sha256"].is_string());
+    CHECK_FALSE(fs::exists(tmp / "known" / "thumbs" / (item["sha256"].get<std::string>() + ".jpg")));
+  }
+  CHECK(known_good == 1);
+}
