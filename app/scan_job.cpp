@@ -100,7 +100,9 @@ class ScanRun {
     open_sources(video);
     const AnalysisContext context = analysis_context(profile_, video);
     record_run(profile_);
+    if (!options_.budget) start_source_hashing();  // beside the walk: the first alert does not wait for it
     walk(context);
+    finish_source_hashing();
     const bool incomplete = outcome_.interrupted || outcome_.budget_spent;
     verify_sources(incomplete);
     if (!incomplete && options_.provenance) decide_case_provenance(*store_, options_.own_cameras, source_roots());
@@ -237,6 +239,7 @@ class ScanRun {
     WalkSettings settings = walk_settings(options_, walk_stop_token_);
     policy_ = std::move(settings.policy);
     const TskWalkOptions& tsk = settings.tsk;
+    parents_ = tsk.parents;
     if (options_.video_fps) policy_.large_video = walker_video_hasher(video);
     if (hash_sets_) policy_.streamed_digested = walker_alert_check(hash_sets_->matcher, *alerts_);
     const std::vector<SourceInfo> recorded = previous_ ? store_->sources() : std::vector<SourceInfo>{};
@@ -248,13 +251,18 @@ class ScanRun {
       sources_.push_back(owned_sources_.back().get());
       if (previous_) {
         infos_.push_back(recorded_source(recorded, static_cast<std::uint32_t>(i)));
+        if (infos_.back().integrity == Integrity::pending && infos_.back().media.empty()) to_hash_.push_back(i);
         continue;
       }
       SourceInfo info;
       info.index = static_cast<std::uint32_t>(i);
       info.path = path;
       info.kind = *kind;
-      if (!walked_as_files(*kind)) hash_before_walk(info, options_.source_hash, tsk.parents, diagnostics_, stop_);
+      if (!walked_as_files(*kind)) {
+        if (options_.source_hash) to_hash_.push_back(i);  // beside the walk, or after it (--budget)
+        else hash_before_walk(info, false, tsk.parents, diagnostics_, stop_);  // recorded as skipped
+        if (options_.source_hash) info.integrity = Integrity::pending;
+      }
       infos_.push_back(std::move(info));
     }
   }
@@ -389,6 +397,39 @@ class ScanRun {
     if (outcome_.extracted->interrupted) outcome_.interrupted = true;
   }
 
+  // The first read of each disk image (ACPO principle 1) runs on its own thread beside the walk:
+  // a large drive's digest no longer delays the first alert. Its messages wait for the end of it.
+  void start_source_hashing() {
+    if (to_hash_.empty()) return;
+    source_hasher_ = std::jthread([this] {
+      for (const std::size_t i : to_hash_) hash_source(i, "beside_walk", walk_stop_token_, hashing_messages_);
+    });
+  }
+
+  // Waits for the digests taken beside the walk, or (--budget) takes them now, after the
+  // triage work; records them.
+  void finish_source_hashing() {
+    if (source_hasher_.joinable()) {
+      source_hasher_.join();
+      diagnostics_ << hashing_messages_.str();
+    } else {
+      for (const std::size_t i : to_hash_) hash_source(i, "after_walk", stop_, diagnostics_);
+    }
+    for (const std::size_t i : to_hash_) store_->record_source_digests(infos_[i]);
+    to_hash_.clear();
+  }
+
+  void hash_source(std::size_t i, std::string_view when, StopToken stop, std::ostream& messages) {
+    SourceInfo& info = infos_[i];
+    try {
+      hash_before_walk(info, true, parents_, messages, stop, when);
+    } catch (const Interrupted&) {  // --resume reads it again
+      info.integrity = Integrity::pending;
+      info.integrity_note = "not hashed: the scan was stopped before the image had been read whole";
+      outcome_.interrupted = true;  // whatever the walk did, the case is not complete without it
+    }
+  }
+
   // Every disk image read again after the walk; a difference is an error row of the case.
   void verify_sources(bool interrupted) {
     for (const auto& info : infos_) {
@@ -441,6 +482,10 @@ class ScanRun {
   Clock::time_point start_;
   CategoryProfile profile_;
   std::unique_ptr<AlertLog> alerts_;
+  std::vector<std::size_t> to_hash_;  // disk images whose first digests are still to be taken
+  ParentSearch parents_;              // where differential disks' parents are looked for
+  std::ostringstream hashing_messages_;
+  std::jthread source_hasher_;
   ContentMemo memo_;  // what decoding gave, for the copies of a content
   ScanOutcome outcome_;
   std::unique_ptr<ScanHashSets> hash_sets_;

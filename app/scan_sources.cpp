@@ -17,16 +17,18 @@ void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint
 
 // Before the walk: the image's format, segments and whole-media digests (unless skipped).
 void hash_before_walk(SourceInfo& info, bool hash, const ParentSearch& parents, std::ostream& diagnostics,
-                      StopToken stop) {
+                      StopToken stop, std::string_view media_read) {
   if (!hash) {
     info.integrity = Integrity::skipped;
     info.integrity_note = "source hash skipped (--no-source-hash)";
     return;
   }
-  fmt::print(diagnostics, "triage: hashing {} before the scan...\n", info.path);
+  // "before_walk", "beside_walk", "after_walk": the word the messages use.
+  const std::string_view when = media_read.substr(0, media_read.find('_'));
+  fmt::print(diagnostics, "triage: hashing {} {} the scan...\n", info.path, when);
   const auto started = std::chrono::steady_clock::now();
   auto digest = digest_disk_image(info.path, MediaDigests::all, stop, parents);
-  if (digest) print_read_time(diagnostics, "before", digest->media_size, started);
+  if (digest) print_read_time(diagnostics, when, digest->media_size, started);
   if (!digest) {
     info.integrity = Integrity::unreadable;
     info.integrity_note = digest.error().message;
@@ -37,6 +39,7 @@ void hash_before_walk(SourceInfo& info, bool hash, const ParentSearch& parents, 
   info.media_size = digest->media_size;
   info.media = digest->media;
   info.stored_md5 = digest->stored_md5;
+  info.media_read = std::string(media_read);
   info.integrity = Integrity::pending;
 }
 
@@ -88,8 +91,8 @@ SourceInfo recorded_source(const std::vector<SourceInfo>& recorded, std::uint32_
     if (s.index != index) continue;
     SourceInfo info = s;
     if (walked_as_files(info.kind) || info.integrity == Integrity::skipped) return info;
-    if (!info.media.empty()) {
-      info.integrity = Integrity::pending;
+    if (!info.media.empty() || info.integrity != Integrity::unreadable) {
+      info.integrity = Integrity::pending;  // no digest yet: the run was stopped before it (read again)
     } else {
       info.integrity = Integrity::unreadable;
       info.integrity_note = "the image could not be hashed before the scan";

@@ -21,10 +21,11 @@ namespace triage {
 void print_read_time(std::ostream& diagnostics, std::string_view when, std::uint64_t bytes,
                      std::chrono::steady_clock::time_point started);
 
-// Before the walk: the image's format, segments and whole-media digests (unless `hash` is false).
-// Throws Interrupted when `stop` is requested.
+// The first read of a disk image: its format, segments and whole-media digests (unless `hash` is
+// false). `media_read` says when it is done: "before_walk", "beside_walk" or "after_walk"
+// (SourceInfo::media_read). Throws Interrupted when `stop` is requested.
 void hash_before_walk(SourceInfo& info, bool hash, const ParentSearch& parents, std::ostream& diagnostics,
-                      StopToken stop);
+                      StopToken stop, std::string_view media_read = "before_walk");
 
 // After the walk: the same digests again (a differential disk through the parents it was read
 // with before), recorded in `store`. A difference (or an E01 whose media

@@ -68,6 +68,9 @@ struct SourceInfo {
   std::vector<std::string> segments;   // every file the image was read from
   std::optional<std::uint64_t> media_size;
   Digests media;                       // whole-media digests before the walk (empty when not hashed)
+  // When `media` was read: "before_walk", "beside_walk" (the default: the walk did not wait for
+  // it) or "after_walk" (--budget: after the triage work); empty when not hashed.
+  std::string media_read;
   Digests verified;                    // the re-read after the walk (read back from case.db only)
   std::optional<std::string> stored_md5;  // E01: MD5 recorded at acquisition
   Integrity integrity = Integrity::not_applicable;

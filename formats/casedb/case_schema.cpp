@@ -46,7 +46,7 @@ CREATE TABLE sources (
   image_format TEXT, segments TEXT, media_size INTEGER,
   md5 TEXT, sha1 TEXT, sha256 TEXT, ewf_stored_md5 TEXT,
   verified_md5 TEXT, verified_sha1 TEXT, verified_sha256 TEXT,
-  integrity TEXT NOT NULL DEFAULT 'not_applicable', integrity_note TEXT);
+  integrity TEXT NOT NULL DEFAULT 'not_applicable', integrity_note TEXT, media_read TEXT);
 CREATE TABLE items (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -148,6 +148,7 @@ bool has_column(sqlite3* db, std::string_view table, std::string_view column) {
 void upgrade_case_schema(sqlite3* db) {
   // The libraries of each run (a case made before they were recorded reads them as none).
   if (!has_column(db, "runs", "libraries")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN libraries TEXT");
+  if (!has_column(db, "sources", "media_read")) sqlite::exec(db, "ALTER TABLE sources ADD COLUMN media_read TEXT");
   if (!has_column(db, "runs", "first_alert_s")) sqlite::exec(db, "ALTER TABLE runs ADD COLUMN first_alert_s REAL");
   // Paths on the device of a phone extraction's members (a case made before them has none).
   if (!has_column(db, "items", "device_path")) sqlite::exec(db, "ALTER TABLE items ADD COLUMN device_path TEXT");

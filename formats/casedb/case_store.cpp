@@ -32,6 +32,17 @@ std::optional<std::string> libraries_text(const std::vector<LibraryVersion>& lib
   return out;
 }
 
+// A disk image's segment files as the sources table keeps them: a JSON array; empty for none.
+std::string segments_json(const std::vector<std::string>& segments) {
+  if (segments.empty()) return {};
+  std::string out = "[";
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, segments[i]);
+  }
+  return out + ']';
+}
+
 std::vector<LibraryVersion> libraries_from(std::string_view text) {
   std::vector<LibraryVersion> out;
   while (!text.empty()) {
@@ -116,18 +127,10 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
   run_id_ = sqlite3_last_insert_rowid(db_.get());
   sqlite::Statement source(db_.get(),
                            "INSERT INTO sources(run_id, source_index, path, kind, image_format, segments, media_size, "
-                           "md5, sha1, sha256, ewf_stored_md5, integrity, integrity_note) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           "md5, sha1, sha256, ewf_stored_md5, integrity, integrity_note, media_read) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& s : sources) {
-    std::string segments;
-    if (!s.segments.empty()) {
-      segments = "[";
-      for (std::size_t i = 0; i < s.segments.size(); ++i) {
-        if (i) segments += ',';
-        append_json_string(segments, s.segments[i]);
-      }
-      segments += ']';
-    }
+    const std::string segments = segments_json(s.segments);
     source.bind(1, run_id_)
         .bind(2, static_cast<std::int64_t>(s.index))
         .bind_blob(3, s.path)
@@ -141,6 +144,7 @@ std::int64_t CaseStore::begin_run(const RunInfo& run, const std::vector<SourceIn
         .bind_optional(11, s.stored_md5)
         .bind_text(12, to_string(s.integrity))
         .bind_optional(13, non_empty(s.integrity_note))
+        .bind_optional(14, non_empty(s.media_read))
         .run();
   }
   sqlite::exec(db_.get(), "COMMIT");
@@ -383,6 +387,27 @@ void CaseStore::end_run(const std::string& status, const std::string& ended_utc)
   sqlite::exec(db_.get(), "PRAGMA journal_mode=DELETE");
 }
 
+void CaseStore::record_source_digests(const SourceInfo& s) {
+  commit();
+  sqlite::Statement update(db_.get(),
+                           "UPDATE sources SET image_format = ?, segments = ?, media_size = ?, md5 = ?, sha1 = ?, "
+                           "sha256 = ?, ewf_stored_md5 = ?, integrity = ?, integrity_note = ?, media_read = ? "
+                           "WHERE run_id = ? AND source_index = ?");
+  update.bind_optional(1, non_empty(s.image_format))
+      .bind_optional(2, non_empty(segments_json(s.segments)))
+      .bind_optional(3, s.media_size ? std::optional(static_cast<std::int64_t>(*s.media_size)) : std::nullopt)
+      .bind_optional(4, non_empty(s.media.md5))
+      .bind_optional(5, non_empty(s.media.sha1))
+      .bind_optional(6, non_empty(s.media.sha256))
+      .bind_optional(7, s.stored_md5)
+      .bind_text(8, to_string(s.integrity))
+      .bind_optional(9, non_empty(s.integrity_note))
+      .bind_optional(10, non_empty(s.media_read))
+      .bind(11, run_id_)
+      .bind(12, static_cast<std::int64_t>(s.index))
+      .run();
+}
+
 void CaseStore::record_source_verification(std::uint32_t index, const Digests& after, Integrity integrity,
                                            const std::string& note) {
   commit();
@@ -402,8 +427,10 @@ void CaseStore::record_source_verification(std::uint32_t index, const Digests& a
 std::vector<SourceInfo> CaseStore::sources() const {
   std::vector<SourceInfo> out;
   sqlite::Statement q(db_.get(),
-                      "SELECT source_index, path, kind, image_format, media_size, md5, sha1, sha256, ewf_stored_md5, "
-                      "integrity, integrity_note, verified_md5, verified_sha1, verified_sha256 FROM sources ORDER BY id");
+                      fmt::format("SELECT source_index, path, kind, image_format, media_size, md5, sha1, sha256, "
+                                  "ewf_stored_md5, integrity, integrity_note, verified_md5, verified_sha1, "
+                                  "verified_sha256, {} FROM sources ORDER BY id",
+                                  has_column(db_.get(), "sources", "media_read") ? "media_read" : "NULL"));
   while (q.step()) {
     SourceInfo s;
     s.index = static_cast<std::uint32_t>(q.int64(0));
@@ -420,6 +447,7 @@ std::vector<SourceInfo> CaseStore::sources() const {
     s.verified.md5 = q.optional_text(11).value_or("");
     s.verified.sha1 = q.optional_text(12).value_or("");
     s.verified.sha256 = q.optional_text(13).value_or("");
+    s.media_read = q.optional_text(14).value_or(s.media.empty() ? "" : "before_walk");  // older cases: before
     out.push_back(std::move(s));
   }
   return out;

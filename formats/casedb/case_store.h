@@ -75,6 +75,8 @@ class CaseStore final : public CaseReader {
   // first run's figure when it had one.
   void record_first_alert(double seconds);
   // The re-read after the walk: its digests and the verdict (see SourceInfo::integrity).
+  // A disk image's first media digests, read beside the walk or after it (SourceInfo::media_read).
+  void record_source_digests(const SourceInfo& source);
   void record_source_verification(std::uint32_t index, const Digests& after, Integrity integrity,
                                   const std::string& note);
 

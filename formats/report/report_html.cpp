@@ -317,7 +317,8 @@ void media_digests(Html& h, const SourceInfo& s, const Digests& d, bool after) {
 void integrity(Html& h, const CaseReport& r) {
   h.raw("<section id=\"integrity\">\n<h2>6. Evidence integrity</h2>\n");
   h.raw("<p>Sources were opened read-only and never written. The whole media of a disk image or device is digested "
-        "before the walk and read again after it; the two must agree, and an E01 image's own MD5 (recorded at "
+        "(beside the walk, or before or after it: the table says which) and read again after the walk; the two must "
+        "agree, and an E01 image's own MD5 (recorded at "
         "acquisition) must agree with the first. A folder has no media digest: each file in it is digested "
         "instead.</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Source</th><th>Kind</th>"
         "<th>Digests before</th><th>Digests after</th><th>Result</th></tr></thead>\n<tbody>\n");
@@ -327,6 +328,11 @@ void integrity(Html& h, const CaseReport& r) {
     if (s.media_size) h.raw("<br>").raw(counted(*s.media_size, "byte", "bytes"));
     h.raw("</td><td>");
     media_digests(h, s, s.media, false);
+    if (!s.media_read.empty() && !s.media.empty()) {
+      std::string when = s.media_read;  // "beside_walk" reads "read beside the walk"
+      std::replace(when.begin(), when.end(), '_', ' ');
+      h.raw("<br>read ").text(when.substr(0, when.find(' '))).raw(" the walk");
+    }
     h.raw("</td><td>");
     media_digests(h, s, s.verified, true);
     h.raw("</td><td>");

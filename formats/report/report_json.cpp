@@ -196,6 +196,7 @@ void write_report_json(const CaseReport& r, OutputSink& sink) {
                   .string_or_null("image_format", src.image_format)
                   .optional("media_size", src.media_size)
                   .raw("digests_before", digests_json(src.media))
+                  .string_or_null("digests_before_read", src.media_read)
                   .raw("digests_after", digests_json(src.verified))
                   .string_or_null("stored_md5", src.stored_md5.value_or(""))
                   .string("integrity", to_string(src.integrity))

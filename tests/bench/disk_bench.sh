@@ -212,10 +212,11 @@ for (( r = 1; r <= RUNS; r++ )); do
   note "round $r of $RUNS"
   cold; timed dd "$r" dd if="$image" of=/dev/null bs=4M
   cold; timed triage "$r" "$TRIAGE" scan "$image" --out "$out/case.$r"
-  # The image read alone: triage times its whole-media reads on stderr (before the walk: MD5,
-  # SHA-1 and SHA-256 from a cold cache; after it: SHA-256 alone).
+  # The image read alone: triage times its whole-media reads on stderr (the first beside the
+  # walk: MD5, SHA-1 and SHA-256 from a cold cache; after it: SHA-256 alone).
   for when in before after; do
-    v=$(sed -n "s/^triage: media read $when the scan: [0-9]* bytes in \([0-9.]*\) s.*/\1/p" "$out/triage.$r.err")
+    word='\(after\)'; [[ $when == before ]] && word='\(before\|beside\)'
+    v=$(sed -n "s/^triage: media read $word the scan: [0-9]* bytes in \([0-9.]*\) s.*/\2/p" "$out/triage.$r.err")
     [[ -n $v ]] || die "no 'media read $when the scan' line in $out/triage.$r.err"
     secs["read_$when $r"]=$v
     cpu["read_$when $r"]=0

@@ -174,3 +174,22 @@ TEST_CASE("copies of a content are decoded once: each its own item with the same
   }
   CHECK(known_good == 1);
 }
+
+TEST_CASE("a disk image's first digest is read beside the walk, or after it under --budget; both verified after") {
+  test::TempDir tmp;
+  const fs::path image = test::source_dir() / "samples" / "disk" / "sample-fat12.img";
+  for (const auto& [budget, read] : {std::pair<std::string, std::string>{"", "beside_walk"}, {"10m", "after_walk"}}) {
+    CAPTURE(read);
+    const fs::path case_dir = tmp / read;
+    std::vector<std::string> args{"scan", image.string(), "--out", case_dir.string()};
+    if (!budget.empty()) args.insert(args.end(), {"--budget", budget});
+    const auto run = test::run_cli(args);
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    const json source = json::parse(test::read_text(case_dir / "report.json"))["sources"][0];
+    CHECK(source["digests_before_read"] == read);
+    CHECK(source["integrity"] == "verified");
+    CHECK(source["digests_before"]["sha256"] == source["digests_after"]["sha256"]);
+    CHECK(test::read_text(case_dir / "report.html").find("read " + read.substr(0, read.find('_')) + " the walk") !=
+          std::string::npos);
+  }
+}
