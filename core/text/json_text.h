@@ -49,4 +49,23 @@ class JsonObject {
 // Shortest decimal that reads back as the same double (deterministic across runs).
 std::string json_number(double value);
 
+// A JSON array of pre-rendered values, closed when it goes out of scope.
+class JsonArray {
+ public:
+  explicit JsonArray(std::string& out) : out_(out) { out_ += '['; }
+  ~JsonArray() { out_ += ']'; }
+  JsonArray(const JsonArray&) = delete;
+  JsonArray& operator=(const JsonArray&) = delete;
+  // Where the next element goes (after its comma): append exactly one JSON value.
+  std::string& next() {
+    if (!first_) out_ += ',';
+    first_ = false;
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace triage

@@ -15,6 +15,9 @@
 
 namespace triage {
 
+struct LabItem;
+struct LabFrame;
+
 class CaseStore final : public CaseReader {
  public:
   // Creates a new case database; throws sqlite::Error if one with a run already exists.
@@ -46,6 +49,10 @@ class CaseStore final : public CaseReader {
                                                    const ItemRecord& located, const Provenance&)>& visit,
                            bool with_camera_id = false) const;
   void update_provenance(std::uint64_t id, const Provenance& provenance);
+  // The case as the lab index reads it (case_lab_rows.cpp): every item in walk order, and every
+  // sampled video frame's PDQ hash.
+  void for_each_lab_item(const std::function<void(const LabItem&)>& visit) const;
+  void for_each_frame(const std::function<void(const LabFrame&)>& visit) const;
   // Own camera, indicator and signals of every item with a provenance and a camera id decided
   // again by `decide`, inside one UPDATE (no row goes out to C++ and back: a per-row round trip
   // cost more than the rest of provenance on a tree of small pictures). `decide` reads origin,

@@ -11,24 +11,6 @@
 namespace triage {
 namespace {
 
-// A JSON array of pre-rendered values.
-class JsonArray {
- public:
-  explicit JsonArray(std::string& out) : out_(out) { out_ += '['; }
-  ~JsonArray() { out_ += ']'; }
-  JsonArray(const JsonArray&) = delete;
-  JsonArray& operator=(const JsonArray&) = delete;
-  std::string& next() {
-    if (!first_) out_ += ',';
-    first_ = false;
-    return out_;
-  }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
-
 template <typename Fn>
 std::string render(Fn&& fn) {
   std::string out;
