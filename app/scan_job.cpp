@@ -28,6 +28,7 @@
 #include "core/digest/digests.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
+#include "core/provenance/priority_areas.h"
 #include "core/provenance/provenance.h"
 #include "core/text/time_format.h"
 #include "formats/archive/archive_opener.h"
@@ -37,6 +38,7 @@
 #include "formats/image/thumbnail.h"
 #include "formats/profile/profile_loader.h"
 #include "formats/rules/origin_rules_loader.h"
+#include "formats/rules/priority_areas_loader.h"
 #include "formats/source/source_kind.h"
 
 namespace triage {
@@ -100,6 +102,7 @@ class ScanRun {
     open_sources(video);
     const AnalysisContext context = analysis_context(profile_, video);
     record_run(profile_);
+    schedule_work();
     if (!options_.budget) start_source_hashing();  // beside the walk: the first alert does not wait for it
     walk(context);
     finish_source_hashing();
@@ -315,9 +318,11 @@ class ScanRun {
     if (options_.faces) run.libraries.push_back({"Face model", face_model_version_});
     pipeline_.jobs = options_.jobs;
     if (previous_) {
-      // The walk is deterministic: what was committed is a prefix of it, known by its paths.
-      const std::uint64_t committed = store_->for_each_committed_position(
-          [&](const std::string& path) { pipeline_.committed.push_back(path_fingerprint(path)); });
+      // The walk is deterministic: what was committed is known by its walk keys and paths.
+      const std::uint64_t committed =
+          store_->for_each_committed_position([&](std::uint32_t source, WalkKey key, const std::string& path) {
+            pipeline_.committed.emplace(std::pair(source, key), path_fingerprint(path));
+          });
       store_->resume_run(run, committed);
       return;
     }
@@ -350,14 +355,16 @@ class ScanRun {
     FanOutSink fan_out;
     fan_out.add(&store_sink);
     fan_out.add(&counting);
+    // The stdout stream goes in walk order: live for a scan walked in order from its start; for a
+    // prioritised or resumed one, from case.db once the walk is over and put back in order.
+    const bool live_stream = !pipeline_.schedule && !previous_;
     if (options_.format != StreamFormat::summary) {
       stream_ = std::make_unique<StreamSink>(results_, options_.format);
-      fan_out.add(stream_.get());
+      if (live_stream) fan_out.add(stream_.get());
     }
-    if (previous_) {  // counts and the stdout stream cover the whole run, committed part first
+    if (previous_) {  // the counts cover the whole run, committed part first
       FanOutSink replay;
       replay.add(&counting);
-      if (stream_) replay.add(stream_.get());
       replay_committed(*store_, replay);
     }
     PipelineStats stats;
@@ -380,6 +387,9 @@ class ScanRun {
     outcome_.first_alert = alerts_->first_alert_seconds();
     if (outcome_.first_alert) store_->record_first_alert(*outcome_.first_alert);
     next_seq_ = pipeline_.committed.size() + stats.items + stats.problems;
+    store_->restore_walk_order();
+    if (stream_ && !live_stream) replay_committed(*store_, *stream_);
+    if (pipeline_.schedule) outcome_.coverage = stats.coverage;
     return stats;
   }
 
@@ -395,6 +405,24 @@ class ScanRun {
     o.sources_just_verified = !outcome_.source_changed;  // the after-walk check found them unchanged
     outcome_.extracted = extract_media(o, diagnostics_, interrupted_);
     if (outcome_.extracted->interrupted) outcome_.interrupted = true;
+  }
+
+  // Prioritised work: each source walked once per priority class, user media first. Not for an
+  // archive given as a source: it is read as a stream, and each walk would read it whole again.
+  void schedule_work() {
+    if (!options_.priorities) return;
+    for (const auto& info : infos_)
+      if (info.kind == SourceKind::archive) return;
+    areas_ = builtin_priority_areas();
+    roots_ = source_roots();
+    pipeline_.passes = 4;
+    pipeline_.schedule = [this](std::uint32_t source, const std::string& path, std::uint64_t) {
+      ItemRecord probe;
+      probe.path = path;
+      const SourceRoot& root = roots_.at(source);
+      const int priority = priority_class(areas_, &origin_rules_, rule_location(probe, root.path, root.folder));
+      return Placement{priority - 1, priority};
+    };
   }
 
   // The first read of each disk image (ACPO principle 1) runs on its own thread beside the walk:
@@ -482,6 +510,8 @@ class ScanRun {
   Clock::time_point start_;
   CategoryProfile profile_;
   std::unique_ptr<AlertLog> alerts_;
+  PriorityAreas areas_;              // prioritised work: the built-in priority areas
+  std::vector<SourceRoot> roots_;     // and each source's root, to read paths inside it
   std::vector<std::size_t> to_hash_;  // disk images whose first digests are still to be taken
   ParentSearch parents_;              // where differential disks' parents are looked for
   std::ostringstream hashing_messages_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/extract_job.h"
+#include "core/pipeline/scan_pipeline.h"
 #include "formats/casedb/case_details.h"
 #include "formats/crypt/volume_key.h"
 
@@ -73,6 +74,10 @@ struct ScanJobOptions {
   // as partial (budget) and --resume continues it. Not recorded either: a resumed run may have
   // another budget or none.
   std::optional<std::chrono::milliseconds> budget;
+  // Prioritised work (--no-priorities turns it off): user media first, system areas last
+  // (core/provenance/priority_areas.h); the outputs are those of a scan in walk order. Not
+  // recorded: it changes no result.
+  bool priorities = true;
 };
 
 struct ScanCounts {
@@ -94,6 +99,7 @@ struct ScanOutcome {
   std::optional<double> first_alert;  // seconds from the start to this run's first alert
   std::uint64_t alerts = 0;         // alerts raised by this run
   std::uint64_t copies_not_decoded = 0;  // copies of a content decoded before: its results reused
+  std::optional<Coverage> coverage;      // a prioritised scan: what it listed and examined, by class
   std::uint64_t resumed_from = 0;   // --resume: walk positions the interrupted run had committed
   bool already_complete = false;    // --resume of a case whose run had completed: outputs rewritten
   double seconds = 0;

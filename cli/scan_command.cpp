@@ -226,6 +226,9 @@ void setup_scan(CLI::App& app, Io& io, int& exit_code, const std::string& comman
                 "Count the frontal faces in each still image (provenance keys faces and largest_face; OpenCV's "
                 "cascade detector on the picture already decoded for PDQ). A signal for the examiner: it never "
                 "changes an indicator or a category. Off by default: it adds about a third to a scan of photographs");
+  cmd->add_flag_callback("--no-priorities", [opts] { opts->priorities = false; },
+                         "Examine entries in walk order instead of user media first and system areas last (the "
+                         "outputs are the same either way; only what is found first differs)");
   cmd->add_flag_callback("--no-thumbnails", [opts] { opts->thumbnails = false; },
                          "Do not write thumbs/<sha256>.jpg, the grey review thumbnails of still images (longest side "
                          "256 px, made from the picture already decoded for PDQ)");

@@ -48,6 +48,14 @@ void print_scan_summary(std::ostream& out, const ScanJobOptions& options, const 
   fmt::print(out, "  not examined        {} item errors, {} walk errors, {} notices (links not followed, deleted names only, unpartitioned space)\n",
              c.item_errors, c.walk_errors, c.notices);
   for (const auto& e : outcome.first_errors) fmt::print(out, "    ! {}\n", e);
+  if (outcome.coverage && (outcome.budget_spent || outcome.interrupted)) {
+    static constexpr const char* kClasses[] = {"", "user media", "user folders", "other", "system areas"};
+    const Coverage& k = *outcome.coverage;
+    fmt::print(out, "  coverage            by priority class: entries examined of those listed (bytes)\n");
+    for (std::size_t p = 1; p <= 4; ++p)
+      fmt::print(out, "    {}. {:<15} {} of {} ({:.1f} of {:.1f} MB)\n", p, kClasses[p], k.examined[p], k.listed[p],
+                 static_cast<double>(k.examined_bytes[p]) / 1e6, static_cast<double>(k.listed_bytes[p]) / 1e6);
+  }
   for (const auto& line : outcome.integrity) fmt::print(out, "  source integrity    {}\n", line);
   if (outcome.source_changed) fmt::print(out, "  !!! SOURCE INTEGRITY FAILED: the evidence changed or could not be re-read\n");
   fmt::print(out, "  outputs             case.db, items.csv, report.html, report.json, export.vics.json, review.html, SHA256SUMS{}\n",

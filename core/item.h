@@ -1,5 +1,6 @@
 #pragma once
 // The item model: one file (or walk error) found in a source, with everything the stages add.
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -155,8 +156,19 @@ struct VideoFacts {
   std::uint64_t hashed_frames = 0;   // sampled frames whose PDQ hash was taken (ItemRecord::frames)
 };
 
+// Where a walk position lies, whatever order it was examined in: its ordinal among its source's
+// top-level positions (a source walked several times in a prioritised scan gives every position
+// the same one), then its ordinal inside the scope it belongs to (a container's members, a carving
+// region's finds: 1, 2, ...; 0 for the top-level position itself). Source, then top, then sub is
+// walk order.
+struct WalkKey {
+  std::uint64_t top = 0, sub = 0;
+  friend auto operator<=>(const WalkKey&, const WalkKey&) = default;
+};
+
 struct ItemRecord {
   std::uint64_t seq = 0;       // walk order across all sources; the primary key of the run
+  WalkKey key;                 // its walk position (the source is source_index)
   std::uint32_t source_index = 0;
   std::string path;            // evidence path, raw bytes (may be invalid UTF-8)
   std::uint64_t size = 0;
@@ -188,6 +200,7 @@ struct ItemRecord {
 // directory, link not followed). It keeps its place in walk order.
 struct WalkProblem {
   std::uint64_t seq = 0;
+  WalkKey key;
   std::uint32_t source_index = 0;
   std::string path;
   std::string kind;     // "special_file", "unreadable", "symlink_not_followed", ...

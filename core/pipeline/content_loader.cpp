@@ -85,7 +85,9 @@ void walk_container_members(RandomAccessReader& reader, const ItemRecord& item, 
     reread.resize(*got);
     head = reread;
   }
-  if (policy.containers->opens(head)) policy.containers->walk_members(reader, item, policy, sink);
+  if (!policy.containers->opens(head)) return;
+  const WalkScope members(sink);  // they keep their place right after the container's own item
+  policy.containers->walk_members(reader, item, policy, sink);
 }
 
 Result<StreamedDigests> digest_reader(RandomAccessReader& reader, ParallelMultiDigest& digest,

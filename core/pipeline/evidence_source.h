@@ -27,21 +27,59 @@ struct WalkedItem {
   ItemContent content;
 };
 
+// What a walker does with the entry at the next walk position (WalkSink::take).
+enum class Take {
+  examine,    // read it and hand it to item()
+  committed,  // the resumed run committed it: the position is taken; a container is still opened
+              // for members it did not commit
+  elsewhere,  // another pass of a prioritised scan examines it: the position is taken, nothing of
+              // it is read or opened
+};
+
 class WalkSink {
  public:
   virtual ~WalkSink() = default;
-  // Both take the item's place in walk order; item() blocks while the queue is full.
+  // Both take the item's place in walk order; item() blocks while the queue is full. A position
+  // that is not this pass's, or was committed, is passed over here too.
   virtual void item(WalkedItem&& walked) = 0;
   virtual void problem(WalkProblem&& problem) = 0;
   // True once an interruption was requested: the walker stops at the next entry.
   virtual bool stopping() const = 0;
-  // Asked before an item's content is read: true when the item at the next walk position was
-  // committed by the interrupted run being resumed (--resume). The position is then taken and
-  // item() must not be called for it. A walker that never asks is still correct, only slower.
-  virtual bool skip_committed(const std::string& path) {
+  // Asked before an entry's content is read, with its path and size. For anything but examine
+  // the position is taken and item() must not be called for it; for examine, item() follows. A
+  // walker that never asks is still correct, only slower.
+  virtual Take take(const std::string& path, std::uint64_t size) {
     (void)path;
-    return false;
+    (void)size;
+    return Take::examine;
   }
+  bool skip_committed(const std::string& path) { return take(path, 0) != Take::examine; }
+  // Scopes: the positions walked between enter_scope() and leave_scope() (a container's members,
+  // right after its own item; a carving region's finds) are one unit, examined in the pass of
+  // what opened them, and keep their order after it. A region without an item of its own names
+  // itself (`region`): it takes a position, and false means it is not this pass's, not entered.
+  virtual bool enter_scope(const std::string* region = nullptr) {
+    (void)region;
+    return true;
+  }
+  virtual void leave_scope() {}
+};
+
+// enter_scope() ... leave_scope() around a block (leaves on every path out).
+class WalkScope {
+ public:
+  explicit WalkScope(WalkSink& sink, const std::string* region = nullptr)
+      : sink_(sink), entered_(sink.enter_scope(region)) {}
+  ~WalkScope() {
+    if (entered_) sink_.leave_scope();
+  }
+  WalkScope(const WalkScope&) = delete;
+  WalkScope& operator=(const WalkScope&) = delete;
+  bool entered() const { return entered_; }
+
+ private:
+  WalkSink& sink_;
+  bool entered_;
 };
 
 // Builds a WalkProblem and hands it to the sink (the walk order is the sink's to assign).

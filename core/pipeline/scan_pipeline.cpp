@@ -1,5 +1,7 @@
 #include "core/pipeline/scan_pipeline.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <map>
@@ -55,52 +57,143 @@ class ResultChannel {
 
 };
 
+// Hands the walkers' positions on, each with its walk key; passes over what the resumed run
+// committed and, in a prioritised scan, what another pass examines.
 class QueueingSink final : public WalkSink {
  public:
   QueueingSink(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, const std::atomic<bool>& stop,
-               const std::vector<std::uint64_t>& committed)
-      : queue_(queue), results_(results), stop_(stop), committed_(committed) {}
+               const PipelineOptions& options)
+      : queue_(queue), results_(results), stop_(stop), options_(options), seq_(options.committed.size()) {}
 
-  void set_source(std::uint32_t index) { source_index_ = index; }
+  // Before each walk of a source: its index and the pass it is walked in.
+  void begin(std::uint32_t source, int pass) {
+    source_ = source;
+    pass_ = pass;
+    top_ = 0;
+    sub_ = 0;
+    depth_ = 0;
+    pending_.reset();
+  }
+
+  Take take(const std::string& path, std::uint64_t size) override {
+    const Slot slot = next_slot(path, size, true);
+    if (slot.verdict == Take::examine) pending_ = slot;
+    return slot.verdict;
+  }
 
   void item(WalkedItem&& walked) override {
     if (stopping()) return;  // interrupted while it was read (a long video): left for --resume
-    if (pass_committed(walked.record.path)) return;
+    const Slot slot = claim(walked.record.path, walked.record.size, true);
+    if (slot.verdict != Take::examine) return;
     walked.record.seq = seq_++;
-    walked.record.source_index = source_index_;
+    walked.record.source_index = source_;
+    walked.record.key = slot.key;
+    if (options_.schedule) {
+      stats_.examined[static_cast<std::size_t>(slot.priority)] += 1;
+      stats_.examined_bytes[static_cast<std::size_t>(slot.priority)] += walked.record.size;
+    }
     const std::size_t bytes = walked.content.bytes.size() + sizeof(WalkedItem);
     (void)queue_.push(std::move(walked), bytes);  // never abandoned: the workers drain it
   }
+
   void problem(WalkProblem&& problem) override {
     if (stopping()) return;
-    if (pass_committed(problem.path)) return;
+    const Slot slot = claim(problem.path, 0, false);
+    if (slot.verdict != Take::examine) return;
     problem.seq = seq_++;
-    problem.source_index = source_index_;
+    problem.source_index = source_;
+    problem.key = slot.key;
     const auto seq = problem.seq;
     results_.put(seq, std::move(problem));
   }
+
+  bool enter_scope(const std::string* region) override {
+    if (region != nullptr && next_slot(*region, 0, false).verdict != Take::examine) return false;
+    ++depth_;
+    return true;
+  }
+  void leave_scope() override {
+    if (depth_ > 0) --depth_;
+  }
+
   bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
-  bool skip_committed(const std::string& path) override { return pass_committed(path); }
   std::uint64_t count() const { return seq_; }
+  std::uint64_t committed_met() const { return committed_met_; }
+  // Top-level positions the first pass placed in `pass`.
+  std::uint64_t placed_in(int pass) const {
+    const auto it = placed_.find(pass);
+    return it == placed_.end() ? 0 : it->second;
+  }
+  const Coverage& coverage() const { return stats_; }
 
  private:
-  // True (and the position taken) when the next position was committed by the resumed run.
-  bool pass_committed(const std::string& path) {
-    if (seq_ >= committed_.size()) return false;
-    if (path_fingerprint(path) != committed_[seq_])
-      throw ResumeError("walk position " + std::to_string(seq_) + " is now '" + path +
-                        "', not what the interrupted run recorded there: the source changed since; scan it into a "
-                        "new case directory");
-    ++seq_;
-    return true;
+  struct Slot {
+    WalkKey key;
+    Take verdict = Take::examine;
+    int priority = 3;
+  };
+
+  // The position take() announced, or the next one.
+  Slot claim(const std::string& path, std::uint64_t size, bool entry) {
+    if (!pending_) return next_slot(path, size, entry);
+    const Slot slot = *pending_;
+    pending_.reset();
+    return slot;
+  }
+
+  Slot next_slot(const std::string& path, std::uint64_t size, bool entry) {
+    Slot slot;
+    if (depth_ == 0) {
+      slot.key = {top_++, 0};
+      scope_top_ = slot.key.top;
+      sub_ = 0;
+    } else {
+      slot.key = {scope_top_, ++sub_};
+    }
+    const bool first_pass = pass_ == 0;
+    bool ours = true;
+    if (options_.schedule && depth_ == 0) {
+      const Placement at = options_.schedule(source_, path, size);
+      slot.priority = std::clamp(at.priority, 1, 4);
+      scope_priority_ = slot.priority;
+      ours = at.pass == pass_;
+      if (first_pass) {
+        placed_[at.pass] += 1;
+        if (entry) {
+          stats_.listed[static_cast<std::size_t>(slot.priority)] += 1;
+          stats_.listed_bytes[static_cast<std::size_t>(slot.priority)] += size;
+        }
+      }
+    } else if (options_.schedule) {
+      slot.priority = scope_priority_;  // a member: its container's pass and class
+    }
+    if (const auto it = options_.committed.find({source_, slot.key}); it != options_.committed.end()) {
+      if (path_fingerprint(path) != it->second)
+        throw ResumeError(fmt::format("walk position {}.{} of source {} is now '{}', not what the interrupted run "
+                                      "recorded there: the source changed since; scan it into a new case directory",
+                                      slot.key.top, slot.key.sub, source_, path));
+      if (depth_ > 0 || first_pass) ++committed_met_;  // a member is met in its opener's pass only
+      slot.verdict = ours ? Take::committed : Take::elsewhere;
+      return slot;
+    }
+    slot.verdict = ours ? Take::examine : Take::elsewhere;
+    return slot;
   }
 
   ByteBudgetQueue<WalkedItem>& queue_;
   ResultChannel& results_;
   const std::atomic<bool>& stop_;
-  const std::vector<std::uint64_t>& committed_;
-  std::uint32_t source_index_ = 0;
+  const PipelineOptions& options_;
+  std::uint32_t source_ = 0;
+  int pass_ = 0;
   std::uint64_t seq_ = 0;
+  std::uint64_t top_ = 0, sub_ = 0, scope_top_ = 0;
+  int depth_ = 0;
+  int scope_priority_ = 3;
+  std::optional<Slot> pending_;
+  std::uint64_t committed_met_ = 0;
+  std::map<int, std::uint64_t> placed_;
+  Coverage stats_;
 };
 
 // After a stop request, queued items are not examined and an item finished after it (a video
@@ -152,7 +245,7 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
                            RecordSink& sink, const PipelineOptions& options, const std::atomic<bool>& stop) {
   ByteBudgetQueue<WalkedItem> queue(options.queue_bytes);
   ResultChannel results(options.committed.size());
-  QueueingSink walk_sink(queue, results, stop, options.committed);
+  QueueingSink walk_sink(queue, results, stop, options);
 
   const unsigned jobs = options.jobs == 0 ? 1 : options.jobs;
   std::vector<std::unique_ptr<ItemProcessor>> processors;
@@ -194,14 +287,17 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
     workers.emplace_back([&, i] { worker_loop(queue, results, *processors[i], stop); });
 
   std::exception_ptr walk_failure;
-  for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {
-    walk_sink.set_source(i);
-    try {
-      sources[i]->walk(walk_sink);
-    } catch (...) {
-      walk_failure = std::current_exception();
-      break;
+  const int passes = options.schedule ? std::max(1, options.passes) : 1;
+  try {
+    for (int pass = 0; pass < passes && !stop.load(); ++pass) {
+      if (pass > 0 && walk_sink.placed_in(pass) == 0) continue;  // nothing there: no walk
+      for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {
+        walk_sink.begin(i, pass);
+        sources[i]->walk(walk_sink);
+      }
     }
+  } catch (...) {
+    walk_failure = std::current_exception();
   }
   queue.close();
   for (auto& w : workers) w.join();
@@ -209,11 +305,12 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
   writer.join();
 
   stats.interrupted = stop.load();
+  stats.coverage = walk_sink.coverage();
   if (walk_failure) std::rethrow_exception(walk_failure);
-  if (!stats.interrupted && walk_sink.count() < options.committed.size())
-    throw ResumeError("the walk now ends after " + std::to_string(walk_sink.count()) +
-                      " positions, but the interrupted run committed " + std::to_string(options.committed.size()) +
-                      ": the source changed since; scan it into a new case directory");
+  if (!stats.interrupted && walk_sink.committed_met() < options.committed.size())
+    throw ResumeError(fmt::format("the walk now meets {} of the {} positions the interrupted run committed: the "
+                                  "source changed since; scan it into a new case directory",
+                                  walk_sink.committed_met(), options.committed.size()));
   if (writer_failure) std::rethrow_exception(writer_failure);
   return stats;
 }

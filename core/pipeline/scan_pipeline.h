@@ -1,11 +1,13 @@
 #pragma once
 // walker thread -> queue bounded in bytes -> N workers -> one writer thread, which hands
 // records to the sink in walk order so results never depend on --jobs or thread timing.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -38,6 +40,14 @@ class RecordSink {
 // A walk position committed by an interrupted run: the path fingerprint recorded there.
 std::uint64_t path_fingerprint(std::string_view path);  // FNV-1a 64: stable across processes
 
+// Where a prioritised scan examines a top-level walk position: the pass (0 first) and the
+// priority class it is counted under in the coverage (1 user media ... 4 system areas).
+struct Placement {
+  int pass = 0;
+  int priority = 3;
+};
+using Schedule = std::function<Placement(std::uint32_t source, const std::string& path, std::uint64_t size)>;
+
 struct PipelineOptions {
   unsigned jobs = 1;
   std::size_t queue_bytes = 96u << 20;
@@ -45,11 +55,24 @@ struct PipelineOptions {
   // A commit at least this often: what a kill or power cut can lose. WAL with synchronous=NORMAL
   // does not sync on commit, so frequent commits cost little.
   std::chrono::milliseconds batch_interval{100};
-  // Resuming (--resume): positions [0, committed.size()) were written by the interrupted run.
-  // The walk passes over them without handing them on (each must still have the path recorded
-  // there: the walk is deterministic, so a difference means the source changed), and the sink
-  // receives positions from committed.size() on.
-  std::vector<std::uint64_t> committed;  // path_fingerprint of each committed position
+  // Resuming (--resume): the positions the interrupted run wrote, by source and walk key, with
+  // the path_fingerprint of the path recorded there. The walk passes over them without handing
+  // them on (each must still have that path: the walk is deterministic, so a difference means
+  // the source changed); new positions get seq numbers from committed.size() on.
+  std::map<std::pair<std::uint32_t, WalkKey>, std::uint64_t> committed;
+  // A prioritised scan: every source is walked once per pass (`passes` of them), each top-level
+  // position examined in the pass `schedule` places it in (a container's members and a carving
+  // region's finds in their opener's), so that what matters most is examined first. Records then
+  // arrive out of walk order: their keys give it back (CaseStore::restore_walk_order). Empty:
+  // one pass, in walk order.
+  Schedule schedule;
+  int passes = 1;
+};
+
+// Per priority class (index 1..4; 0 unused): what the walk listed (top-level entries, in the
+// first pass) and what it examined (items handed on, members included), entries and bytes.
+struct Coverage {
+  std::array<std::uint64_t, 5> listed{}, listed_bytes{}, examined{}, examined_bytes{};
 };
 
 // The walk no longer matches what the interrupted run committed: it cannot be resumed.
@@ -62,6 +85,7 @@ struct PipelineStats {
   std::uint64_t items = 0;
   std::uint64_t problems = 0;
   bool interrupted = false;
+  Coverage coverage;  // prioritised scans only
 };
 
 // Walks the sources one after another (walk order = seq order) and processes every item.

@@ -31,6 +31,14 @@ constexpr const char* kDeviceMediaTable =
     "kind TEXT NOT NULL, media_root TEXT NOT NULL, media_path TEXT NOT NULL, imported_by INTEGER, "
     "creator_bundle TEXT, owner_package TEXT)";
 
+// Where each walk position lies (core/item.h, WalkKey): a prioritised scan examines positions
+// out of walk order, and puts its items back in it (CaseStore::restore_walk_order) by these; a
+// resumed scan recognises what was committed by them. seq is items.id or a walk problem's
+// errors.seq.
+constexpr const char* kWalkPositionsTable =
+    "CREATE TABLE IF NOT EXISTS walk_positions (seq INTEGER PRIMARY KEY, source_index INTEGER NOT NULL, "
+    "walk_top INTEGER NOT NULL, walk_sub INTEGER NOT NULL)";
+
 // Schema version 3. Paths are BLOBs: evidence names are bytes, not necessarily UTF-8.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE db_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -117,6 +125,7 @@ void create_case_schema(sqlite3* db) {
   sqlite::exec(db, kSchema);
   sqlite::exec(db, kOriginRulesTable);
   sqlite::exec(db, kDeviceMediaTable);
+  sqlite::exec(db, kWalkPositionsTable);
   sqlite::Statement info(db, "INSERT INTO db_info(key, value) VALUES (?, ?)");
   info.bind_text(1, "schema_version").bind_text(2, std::to_string(kCaseSchemaVersion)).run();
   info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
@@ -161,6 +170,7 @@ void upgrade_case_schema(sqlite3* db) {
         sqlite::exec(db, fmt::format("ALTER TABLE items ADD COLUMN {} {}", column, type).c_str());
   sqlite::exec(db, kOriginRulesTable);
   sqlite::exec(db, kDeviceMediaTable);
+  sqlite::exec(db, kWalkPositionsTable);
   // Reading an item looks up its problems: without this index (a case made before it was added
   // to the schema) every item's read scans the whole errors table.
   sqlite::exec(db, "CREATE INDEX IF NOT EXISTS errors_item ON errors(item_id)");

@@ -183,23 +183,72 @@ void CaseStore::resume_run(const RunInfo& resumed, std::uint64_t committed) {
   prepare_writes();
 }
 
-std::uint64_t CaseStore::for_each_committed_position(const std::function<void(const std::string&)>& visit) const {
-  // Every walk position is an item (items.id) or a walk problem (errors.seq, no item): the
-  // writer commits them in walk order, so what a killed run left is a prefix [0, n).
+std::uint64_t CaseStore::for_each_committed_position(
+    const std::function<void(std::uint32_t, WalkKey, const std::string&)>& visit) const {
+  // Every walk position is an item (items.id) or a walk problem (errors.seq, no item).
   sqlite::Statement q(db_.get(),
-                      "SELECT id, path FROM items UNION ALL "
-                      "SELECT seq, path FROM errors WHERE item_id IS NULL AND stage != 'source_integrity' "
-                      "ORDER BY 1");
-  std::uint64_t next = 0;
+                      "SELECT p.source_index, p.walk_top, p.walk_sub, COALESCE(i.path, "
+                      "(SELECT e.path FROM errors e WHERE e.seq = p.seq AND e.item_id IS NULL LIMIT 1)) "
+                      "FROM walk_positions p LEFT JOIN items i ON i.id = p.seq ORDER BY p.seq");
+  std::uint64_t n = 0;
   while (q.step()) {
-    const auto seq = static_cast<std::uint64_t>(q.int64(0));
-    if (seq != next)
-      throw sqlite::Error(fmt::format("walk position {} is missing or repeated in the case: it cannot be resumed",
-                                      std::min(seq, next)));
-    visit(q.text(1));
-    ++next;
+    const auto source = static_cast<std::uint32_t>(q.int64(0));
+    const WalkKey key{static_cast<std::uint64_t>(q.int64(1)), static_cast<std::uint64_t>(q.int64(2))};
+    visit(source, key, q.optional_text(3).value_or(""));
+    ++n;
   }
-  return next;
+  sqlite::Statement items(db_.get(), "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM errors WHERE "
+                                     "item_id IS NULL AND stage != 'source_integrity')");
+  if (items.step() && static_cast<std::uint64_t>(items.int64(0)) != n)
+    throw sqlite::Error(fmt::format("the case holds {} walk positions but records the walk keys of {}: it cannot be "
+                                    "resumed",
+                                    items.int64(0), n));
+  return n;
+}
+
+bool CaseStore::restore_walk_order() {
+  commit();
+  sqlite3* db = db_.get();
+  sqlite::exec(db, "BEGIN");
+  try {
+    // Rows refer to items while both move: the references are checked at the commit, all moved.
+    sqlite::exec(db, "PRAGMA defer_foreign_keys = ON");
+    sqlite::exec(db, "DROP TABLE IF EXISTS temp.renumber");
+    sqlite::exec(db, "CREATE TEMP TABLE renumber (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)");
+    sqlite::exec(db, "INSERT INTO renumber SELECT seq, ROW_NUMBER() OVER (ORDER BY source_index, walk_top, walk_sub) - 1 "
+                     "FROM walk_positions");
+    std::int64_t moved = 0;
+    {
+      sqlite::Statement count(db, "SELECT count(*) FROM renumber WHERE old != new");
+      if (count.step()) moved = count.int64(0);
+    }  // finalized: the table is dropped below
+    if (moved == 0) {
+      sqlite::exec(db, "DROP TABLE temp.renumber");
+      sqlite::exec(db, "ROLLBACK");
+      return false;
+    }
+    // Keys first made negative: the new numbers would otherwise collide with rows not moved yet.
+    constexpr const char* kNew = "(SELECT new FROM renumber WHERE old = {})";
+    for (const auto& [table, column] : {std::pair{"items", "id"}, {"videos", "item_id"}, {"walk_positions", "seq"}}) {
+      sqlite::exec(db, fmt::format("UPDATE {0} SET {1} = -1 - {2}", table, column,
+                                   fmt::format(fmt::runtime(kNew), fmt::format("{}.{}", table, column)))
+                           .c_str());
+      sqlite::exec(db, fmt::format("UPDATE {0} SET {1} = -1 - {1}", table, column).c_str());
+    }
+    for (const auto& [table, column] :
+         {std::pair{"matches", "item_id"}, {"frames", "item_id"}, {"errors", "item_id"}, {"device_media", "db_item_id"}})
+      sqlite::exec(db, fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NOT NULL", table, column,
+                                   fmt::format(fmt::runtime(kNew), fmt::format("{}.{}", table, column)))
+                           .c_str());
+    sqlite::exec(db, "UPDATE errors SET seq = (SELECT new FROM renumber WHERE old = errors.seq) "
+                     "WHERE seq IN (SELECT old FROM renumber) AND stage != 'source_integrity'");
+    sqlite::exec(db, "DROP TABLE temp.renumber");
+    sqlite::exec(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return true;
 }
 
 void CaseStore::for_each_walk_problem(const std::function<void(const WalkProblem&)>& visit) const {
@@ -220,6 +269,8 @@ void CaseStore::prepare_writes() {
       "rotation, frames_decoded, sample_fps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert_frame_ = std::make_unique<sqlite::Statement>(
       db_.get(), "INSERT INTO frames(item_id, frame, timestamp, pdq, pdq_quality) VALUES (?, ?, ?, ?, ?)");
+  insert_position_ = std::make_unique<sqlite::Statement>(
+      db_.get(), "INSERT INTO walk_positions(seq, source_index, walk_top, walk_sub) VALUES (?, ?, ?, ?)");
   insert_error_ = std::make_unique<sqlite::Statement>(
       db_.get(),
       "INSERT INTO errors(run_id, seq, item_id, source_index, path, stage, message, is_error) "
@@ -292,8 +343,17 @@ void CaseStore::begin_batch() {
   }
 }
 
+void CaseStore::add_position(std::uint64_t seq, std::uint32_t source, WalkKey key) {
+  insert_position_->bind(1, static_cast<std::int64_t>(seq))
+      .bind(2, static_cast<std::int64_t>(source))
+      .bind(3, static_cast<std::int64_t>(key.top))
+      .bind(4, static_cast<std::int64_t>(key.sub))
+      .run();
+}
+
 void CaseStore::add_item(const ItemRecord& item) {
   begin_batch();
+  add_position(item.seq, item.source_index, item.key);
   if (item.device_media) add_device_media(item);
   auto& s = *insert_item_;
   s.bind(1, run_id_);
@@ -354,6 +414,7 @@ void CaseStore::add_item(const ItemRecord& item) {
 
 void CaseStore::add_problem(const WalkProblem& problem) {
   begin_batch();
+  if (problem.kind != "source_integrity") add_position(problem.seq, problem.source_index, problem.key);
   insert_error_->bind(1, run_id_)
       .bind(2, static_cast<std::int64_t>(problem.seq))
       .bind_null(3)

@@ -36,7 +36,14 @@ class CaseStore final : public CaseReader {
   std::optional<RunSummary> last_run() const;
   // Visits the path at each walk position committed so far, in walk order, and returns their
   // count; throws sqlite::Error when they are not a prefix [0, n) (no case a triage writer left).
-  std::uint64_t for_each_committed_position(const std::function<void(const std::string&)>& visit) const;
+  // Every walk position the case holds (items and walk problems), with its source, walk key and
+  // path; returns how many. Throws sqlite::Error for a case that records no walk keys.
+  std::uint64_t for_each_committed_position(
+      const std::function<void(std::uint32_t source, WalkKey key, const std::string& path)>& visit) const;
+  // Renumbers the positions (items.id, errors.seq and every reference to them) so that they
+  // follow the walk keys: what a prioritised scan examined out of order, back in walk order.
+  // Returns whether anything moved.
+  bool restore_walk_order();
   void add_hash_set(const CaseHashSet& set);                        // after begin_run
   void add_profile(const std::string& name, const std::string& json);  // the profile in force
   void add_origin_rules(const std::string& name, const std::string& json);  // origin rules in force
@@ -75,7 +82,7 @@ class CaseStore final : public CaseReader {
   void set_cluster(std::uint64_t id, const std::string& cluster, std::uint64_t size);
   void set_case_details(const CaseDetails& details);                   // case_info keys; empty ones skipped
   void add_item(const ItemRecord& item);
-  void add_problem(const WalkProblem& problem);
+  void add_problem(const WalkProblem& problem);  // a source_integrity row is no walk position
   void commit();  // ends the open batch transaction, if any
   void end_run(const std::string& status, const std::string& ended_utc);
   // Seconds from the run's start to its first alert (app/alert_log.h); a resumed run keeps the
@@ -111,7 +118,8 @@ class CaseStore final : public CaseReader {
   sqlite::Db db_;
   std::int64_t run_id_ = 0;
   bool in_batch_ = false;
-  std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_;
+  void add_position(std::uint64_t seq, std::uint32_t source, WalkKey key);
+  std::unique_ptr<sqlite::Statement> insert_item_, insert_match_, insert_error_, insert_position_;
   std::unique_ptr<sqlite::Statement> update_provenance_;  // made at the first update
   std::unique_ptr<sqlite::Statement> update_cluster_;     // made at the first update
   std::unique_ptr<sqlite::Statement> insert_video_, insert_frame_;  // video items with --video-fps

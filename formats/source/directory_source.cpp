@@ -117,8 +117,10 @@ class Walker {
       return;
     }
     // --resume: committed before the interruption, so not read again; an archive is still opened
-    // for its members that were not.
-    const bool committed = sink_.skip_committed(path);
+    // for its members that were not. Another pass's (a prioritised scan): not opened at all.
+    const Take take = sink_.take(path, st.stx_size);
+    if (take == Take::elsewhere) return;
+    const bool committed = take == Take::committed;
     if (committed && !policy_.containers) return;
     WalkedItem walked;
     walked.record.path = path;
@@ -141,9 +143,15 @@ class Walker {
       walked.record.problems.push_back({content.error().stage, content.error().message});
     }
     std::optional<ItemRecord> container;
-    if (policy_.containers && policy_.containers->opens(walked.content.bytes)) container = walked.record;
+    std::vector<std::byte> head;
+    if (policy_.containers && policy_.containers->opens(walked.content.bytes)) {
+      container = walked.record;
+      head.assign(walked.content.bytes.begin(),
+                  walked.content.bytes.begin() +
+                      static_cast<std::ptrdiff_t>(std::min(walked.content.bytes.size(), kContainerHeadBytes)));
+    }
     sink_.item(std::move(walked));
-    if (container) policy_.containers->walk_members(reader, *container, policy_, sink_);
+    if (container) walk_container_members(reader, *container, head, policy_, sink_);
   }
 
   void walk_directory(const std::string& path, const struct statx& st, int depth) {

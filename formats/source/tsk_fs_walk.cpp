@@ -312,14 +312,15 @@ class FileSystemWalker {
     TskAttributeReader reader(data);
     const bool deleted = r.fs.deleted;
     std::optional<ItemRecord> container;  // its members follow the item and its notices
-    if (!sink_.skip_committed(path)) {  // --resume: not read again when committed before
+    const Take take = sink_.take(path, full_size);
+    if (take == Take::examine) {
       auto content = load_content(reader, r, policy_);
       if (content) walked.content = std::move(*content);
       else r.problems.push_back({content.error().stage, content.error().message});
       if (policy_.containers && policy_.containers->opens(walked.content.bytes)) container = r;  // size: readable
       r.size = full_size;
       sink_.item(std::move(walked));
-    } else if (policy_.containers) {  // committed before: an archive is still opened for its members
+    } else if (take == Take::committed && policy_.containers) {  // --resume: an archive is still opened for its members
       container = r;
     }
     const std::uint64_t mapped = deleted ? mapped_size(data, full_size) : full_size;

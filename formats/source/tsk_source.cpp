@@ -160,9 +160,15 @@ class ImageWalker {
     walk_file_system(fs, file_system, policy_, sink_, watch_, totals_);
     if (watch_.budget_spent()) problem(file_system.file_system_root().to_string(), "stage_timeout", watch_.spent_message());
     if (carve_ && !sink_.stopping()) {
-      watch_.begin("carving");
-      carve_unallocated(fs, last_block, file_system, policy_, carved_image_decodes_, sink_, watch_);
-      if (watch_.budget_spent()) problem(file_system.to_string(), "stage_timeout", watch_.spent_message());
+      // The region's finds are one scope: carved in the pass that examines the region (a
+      // prioritised scan carves once, after the user's files), kept in walk order after it.
+      const std::string region = file_system.to_string() + "/unalloc";
+      const WalkScope scope(sink_, &region);
+      if (scope.entered()) {
+        watch_.begin("carving");
+        carve_unallocated(fs, last_block, file_system, policy_, carved_image_decodes_, sink_, watch_);
+        if (watch_.budget_spent()) problem(file_system.to_string(), "stage_timeout", watch_.spent_message());
+      }
     }
   }
 

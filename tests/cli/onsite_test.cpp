@@ -193,3 +193,106 @@ TEST_CASE("a disk image's first digest is read beside the walk, or after it unde
           std::string::npos);
   }
 }
+
+namespace {
+
+std::string masked_html(std::string html) {
+  const auto b = html.find("<!--run-metadata-->");
+  const auto e = html.find("<!--/run-metadata-->");
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  return html.erase(b, e - b);
+}
+
+}  // namespace
+
+TEST_CASE("prioritised work: user media first, and the case outputs byte-identical to a scan in walk order") {
+  test::TempDir tmp;
+  // Walk order: Documents/ (class 3, holding a TAR whose members are a phone's camera roll), then
+  // Pictures/ (class 1), then Windows/ (class 4); the sample's Category C picture in each.
+  const fs::path evidence = tmp / "evidence";
+  for (const char* dir : {"Documents", "Pictures", "Windows/System32", "phone/DCIM/Camera"})
+    fs::create_directories(evidence / dir);
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "Documents" / "a-pattern.png");
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "Pictures" / "z-pattern.png");
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "Windows" / "System32" / "pattern.png");
+  fs::copy_file(kEvidence / "DCIM" / "100TEST" / "IMG_0001.jpg", evidence / "phone" / "DCIM" / "Camera" / "a.jpg");
+  REQUIRE(test::run_child("tar -cf '" + (evidence / "Documents" / "phone.tar").string() + "' -C '" +
+                          (evidence / "phone").string() + "' DCIM")
+              .status == 0);
+  fs::remove_all(evidence / "phone");
+  const fs::path image = test::source_dir() / "samples" / "disk" / "sample-fat12.img";
+  const fs::path store = tmp / "sets.db";  // imported once: the reports name the import's time
+  REQUIRE(test::run_cli({"hashset", "import", sample_vics(), "--into", store.string()}).exit_code == 0);
+
+  auto scan = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args{"scan", evidence.string(), image.string(), "--hashset", store.string(), "--alerts",
+                                  (tmp / (name + ".alerts")).string(), "--format", "jsonl", "--out", (tmp / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = test::run_cli(args);
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    return run.out;
+  };
+  const std::string ordered = scan("ordered", {"--no-priorities", "--jobs", "1"});
+  const std::string first = scan("first", {"--jobs", "1"});
+  const std::string two = scan("two", {"--jobs", "2"});
+
+  // Alerts: in walk order Documents/ comes first; prioritised, Pictures/ (user media) does.
+  const auto ordered_alerts = test::parse_lines(test::read_text(tmp / "ordered.alerts"));
+  const auto first_alerts = test::parse_lines(test::read_text(tmp / "first.alerts"));
+  REQUIRE(ordered_alerts.size() == first_alerts.size());
+  REQUIRE(first_alerts.size() >= 3);
+  CHECK(ordered_alerts[0]["path"].get<std::string>().ends_with("Documents/a-pattern.png"));
+  CHECK(first_alerts[0]["path"].get<std::string>().ends_with("Pictures/z-pattern.png"));
+  CHECK(first_alerts[1]["path"].get<std::string>().find("sample-fat12.img") != std::string::npos);  // its Pictures/
+  CHECK(first_alerts.back()["path"].get<std::string>().ends_with("System32/pattern.png"));  // system areas last
+
+  // Every output in walk order and the same, whatever the order of the work and --jobs.
+  CHECK(first == ordered);
+  CHECK(two == ordered);
+  for (const char* name : {"first", "two"}) {
+    CAPTURE(name);
+    for (const char* file : {"items.csv", "export.vics.json", "review.html"})
+      CHECK(test::read_text(tmp / name / file) == test::read_text(tmp / "ordered" / file));
+    CHECK(masked_html(test::read_text(tmp / name / "report.html")) ==
+          masked_html(test::read_text(tmp / "ordered" / "report.html")));
+    json report = json::parse(test::read_text(tmp / name / "report.json"));
+    json expected = json::parse(test::read_text(tmp / "ordered" / "report.json"));
+    report.erase("run");
+    expected.erase("run");
+    CHECK(report == expected);
+  }
+  // The TAR's member (a phone's camera roll inside a class-3 folder) keeps its place after the TAR.
+  const auto items = test::parse_lines(first);
+  std::size_t tar = 0, member = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string path = items[i]["path"];
+    if (path.ends_with("phone.tar")) tar = i;
+    if (path.ends_with("phone.tar!/DCIM/Camera/a.jpg")) member = i;
+  }
+  CHECK(member == tar + 1);
+}
+
+TEST_CASE("prioritised --budget then --resume ends equal to a whole scan; the summary states coverage") {
+  test::TempDir tmp;
+  const fs::path evidence = tmp / "evidence";
+  fs::create_directories(evidence / "Pictures");
+  fs::create_directories(evidence / "Windows");
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "Pictures" / "pattern.png");
+  for (int i = 0; i < 2; ++i) sparse_file(evidence / "Windows" / ("big-" + std::to_string(i) + ".bin"), 192ull << 20);
+  const std::vector<std::string> scan{"scan", evidence.string(), "--all-files", "--hashset", sample_vics()};
+  auto run = [&](const std::string& out, std::vector<std::string> extra) {
+    auto args = scan;
+    args.insert(args.end(), {"--out", (tmp / out).string()});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return test::run_cli(args);
+  };
+  const auto partial = run("case", {"--budget", "0.3s"});
+  REQUIRE_MESSAGE(partial.exit_code == 7, partial.err);
+  CHECK(partial.out.find("coverage") != std::string::npos);
+  CHECK(partial.out.find("1. user media      1 of 1") != std::string::npos);  // examined first
+  CHECK(partial.out.find("4. system areas    0 of 2") != std::string::npos);
+  REQUIRE(run("case", {"--resume"}).exit_code == 0);
+  REQUIRE(run("whole", {"--no-priorities"}).exit_code == 0);
+  CHECK(items_csv(tmp / "case") == items_csv(tmp / "whole"));
+}

@@ -122,8 +122,11 @@ TEST_CASE("resuming passes over the committed positions and continues with the s
     CollectingSink sink;
     PipelineOptions options;
     options.jobs = 3;
-    for (std::size_t i = 0; i < committed; ++i)
-      options.committed.push_back(path_fingerprint((i < 200 ? "a/" : "b/") + std::to_string(i < 200 ? i : i - 200)));
+    for (std::size_t i = 0; i < committed; ++i) {
+      const std::size_t at = i < 200 ? i : i - 200;
+      options.committed.emplace(std::pair(i < 200 ? 0u : 1u, WalkKey{at, 0}),
+                                path_fingerprint((i < 200 ? "a/" : "b/") + std::to_string(at)));
+    }
     std::atomic<bool> stop{false};
     auto stats = run_pipeline({&a, &b}, [] { return std::make_unique<JitterProcessor>(); }, sink, options, stop);
     CHECK(stats.items + stats.problems == 250 - committed);
@@ -133,7 +136,8 @@ TEST_CASE("resuming passes over the committed positions and continues with the s
 
 TEST_CASE("resuming refuses a walk that differs from what was committed") {
   PipelineOptions options;
-  options.committed = {path_fingerprint("a/0"), path_fingerprint("a/1"), path_fingerprint("a/other")};
+  for (std::uint64_t i = 0; i < 3; ++i)
+    options.committed.emplace(std::pair(0u, WalkKey{i, 0}), path_fingerprint(i < 2 ? "a/" + std::to_string(i) : "a/other"));
   std::atomic<bool> stop{false};
   {
     FakeSource a("a/", 20);

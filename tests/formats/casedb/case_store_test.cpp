@@ -32,6 +32,7 @@ TEST_CASE("items and problems round-trip through the case database in walk order
     store->add_item(item);
     WalkProblem p;
     p.seq = 1;
+    p.key = {1, 0};
     p.path = "x/fifo";
     p.kind = "special_file";
     p.message = "named pipe not examined";
@@ -156,6 +157,7 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
   auto item_at = [](std::uint64_t seq, std::string path) {
     ItemRecord item;
     item.seq = seq;
+    item.key = {seq, 0};
     item.path = std::move(path);
     item.mime = "text/plain";
     return item;
@@ -170,6 +172,7 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
     store->add_item(item_at(0, "x/a"));
     WalkProblem p;
     p.seq = 1;
+    p.key = {1, 0};
     p.path = "x/fifo";
     p.kind = "special_file";
     store->add_problem(p);
@@ -182,9 +185,15 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
   REQUIRE(run);
   CHECK(run->status == "running");
   std::vector<std::string> paths;
-  const auto committed = store->for_each_committed_position([&](const std::string& p) { paths.push_back(p); });
+  std::vector<WalkKey> keys;
+  const auto committed = store->for_each_committed_position([&](std::uint32_t source, WalkKey key, const std::string& p) {
+    CHECK(source == 0);
+    keys.push_back(key);
+    paths.push_back(p);
+  });
   CHECK(committed == 3);
   CHECK(paths == std::vector<std::string>{"x/a", "x/fifo", "x/b"});
+  CHECK(keys == std::vector<WalkKey>{{0, 0}, {1, 0}, {2, 0}});
   store->resume_run({"2026-01-02T00:00:00Z", "triage scan x --out y --resume", "{}", 4, {}}, committed);
   store->add_item(item_at(3, "x/c"));
   store->end_run("completed", "2026-01-02T00:00:01Z");
@@ -204,12 +213,66 @@ TEST_CASE("a resumed run continues the same run after its committed walk positio
   CHECK_THROWS_AS(CaseStore::create(file), sqlite::Error);
 }
 
+TEST_CASE("restore_walk_order puts positions examined out of order back in walk order, references with them") {
+  test::TempDir dir;
+  const auto file = dir / "case.db";
+  {
+    auto store = CaseStore::create(file);
+    SourceInfo folder;
+    folder.path = "x";
+    store->begin_run({"2026-01-01T00:00:00Z", "triage scan x --out y", "{}", 2, {}}, {folder});
+    // Examined in the order c (a member of b's scope), b, fifo, a; walk order is a, fifo, b, c.
+    const std::vector<std::tuple<std::string, WalkKey, bool>> examined{
+        {"x/b!/c", {2, 1}, false}, {"x/b", {2, 0}, false}, {"x/fifo", {1, 0}, true}, {"x/a", {0, 0}, false}};
+    std::uint64_t seq = 0;
+    for (const auto& [path, key, problem] : examined) {
+      if (problem) {
+        WalkProblem p;
+        p.seq = seq++;
+        p.key = key;
+        p.path = path;
+        p.kind = "special_file";
+        store->add_problem(p);
+        continue;
+      }
+      ItemRecord item;
+      item.seq = seq++;
+      item.key = key;
+      item.path = path;
+      item.mime = "text/plain";
+      ItemMatch match;
+      match.set = "set";
+      match.media_id = path;
+      match.category = "1";
+      item.matches.push_back(match);
+      item.problems.push_back({"read", "problem of " + path});
+      store->add_item(item);
+    }
+    CHECK(store->restore_walk_order());
+    CHECK_FALSE(store->restore_walk_order());  // already in order
+    store->end_run("completed", "2026-01-01T00:00:01Z");
+  }
+  auto done = CaseStore::open_read_only(file);
+  std::vector<std::pair<std::uint64_t, std::string>> items;
+  done->for_each_item([&](const ItemRecord& r) {
+    items.emplace_back(r.seq, r.path);
+    REQUIRE(r.matches.size() == 1);
+    CHECK(r.matches[0].media_id == r.path);  // its match moved with it
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].message == "problem of " + r.path);
+  });
+  CHECK(items == std::vector<std::pair<std::uint64_t, std::string>>{{0, "x/a"}, {2, "x/b"}, {3, "x/b!/c"}});
+  std::vector<std::pair<std::uint64_t, std::string>> problems;
+  done->for_each_walk_problem([&](const WalkProblem& w) { problems.emplace_back(w.seq, w.path); });
+  CHECK(problems == std::vector<std::pair<std::uint64_t, std::string>>{{1, "x/fifo"}});
+}
+
 TEST_CASE("open_or_create makes the schema in an empty file and refuses a foreign database") {
   test::TempDir dir;
   {
     auto store = CaseStore::open_or_create(dir / "new.db");
     CHECK_FALSE(store->last_run());
-    CHECK(store->for_each_committed_position([](const std::string&) {}) == 0);
+    CHECK(store->for_each_committed_position([](std::uint32_t, WalkKey, const std::string&) {}) == 0);
   }
   CHECK_NOTHROW(CaseStore::open_or_create(dir / "new.db"));
   {
