@@ -164,13 +164,14 @@ std::vector<LabLink> lab_links(const LabIndex& lab, int pdq_distance, int min_qu
   for (auto& [sha1, members] : copies)
     if (const std::size_t spread = distinct_cases(members); spread >= 2)
       links.push_back({"content", sha1, std::move(members), spread});
-  for (auto& [first, members] : clusters) {
+  for (auto& cluster : clusters) {
+    std::vector<LabHit>& members = cluster.second;
     const std::size_t spread = distinct_cases(members);
-    const bool one_content = std::all_of(members.begin(), members.end(), [&](const LabHit& h) {
-      return !h.item.sha1.empty() && h.item.sha1 == members.front().item.sha1;
-    });
+    const std::string& sha1 = members.front().item.sha1;
+    const bool one_content = std::all_of(members.begin(), members.end(),
+                                         [&sha1](const LabHit& h) { return !sha1.empty() && h.item.sha1 == sha1; });
     if (spread < 2 || one_content) continue;
-    const LabItem& head = media[first].item;
+    const LabItem& head = media[cluster.first].item;
     links.push_back({"near_duplicate", head.sha256.empty() ? head.path : head.sha256, std::move(members), spread});
   }
   for (auto& [id, members] : cameras) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/bench/onsite_bench.sh: on-site triage (issue 22). Not part of the test suite.
-# Builds an ext4 disk image of at least 3 GB laid out like a Windows profile: a large
+# Builds a FAT32 disk image of at least 3 GB laid out like a Windows profile: a large
 # `Program Files/` tree walked before `Users/` in name order and a large `Windows/` after it
 # (20,000 other files, large ones among them), 5,000 JPEGs of 2 megapixels spread over the
 # user's folders, 3 alert pictures in Users/alex/Pictures/Camera Roll and 2 in WhatsApp Desktop's
@@ -10,11 +10,12 @@
 # alerts file's t), the whole scan's time, and the time with `--budget 20s` and what it found.
 # Targets: first alert within 5 s and within 10 % of the full scan; --budget 20s finds all 5;
 # three copies of every JPEG add less than 15 % to the full scan.
-# The comparison with priorities off (plain walk order) is printed once triage has them.
+# Each is also run with --no-priorities (plain walk order) for comparison.
 #   Environment: BENCH_DIR (default /var/tmp/triage-onsite-bench, about 12 GB), TRIAGE (default
 #   the release build, made when missing), BENCH_JPEGS (5000), BENCH_OTHERS (20000),
 #   BENCH_BIG_MB (MB of large program files, default 1800).
-# Needs e2fsprogs (mke2fs -d builds the file system from a folder, no mount, no root).
+# Needs dosfstools and mtools (mkfs.fat and mcopy build the file system from a folder: no mount,
+# no root; its directories list entries in the order they were added, top-level in name order).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-onsite-bench}
@@ -23,7 +24,7 @@ if [[ ! -x $TRIAGE ]]; then cmake --preset release >&2 && cmake --build --preset
 jpegs=${BENCH_JPEGS:-5000}
 others=${BENCH_OTHERS:-20000}
 big_mb=${BENCH_BIG_MB:-1800}
-mark=$BENCH_DIR/made-$jpegs-$others-$big_mb
+mark=$BENCH_DIR/made-fat-$jpegs-$others-$big_mb
 mkdir -p "$BENCH_DIR"
 
 make_tree() {  # make_tree DIR COPIES
@@ -74,11 +75,12 @@ for i in range(n_others):
     put(top + 'file%05d.%s' % (i, rnd.choice(['dll', 'exe', 'dat', 'mui', 'cat'])), rnd.randbytes(size))
 PY
 }
-make_image() {  # make_image TREE IMAGE
+make_image() {  # make_image TREE IMAGE: FAT32, top-level folders added in name order as NTFS would list them
   local kb
   kb=$(du -sk "$1" | cut -f1)
   rm -f "$2"
-  mke2fs -q -F -t ext4 -b 4096 -N $((jpegs * 4 + others + 20000)) -d "$1" "$2" "$((kb * 12 / 10 / 4 + 65536))"
+  mkfs.fat -C -F 32 -n WINDOWS "$2" "$((kb * 12 / 10 + 65536))" > /dev/null
+  (cd "$1" && mcopy -s -m -i "$2" "Program Files" Users Windows ::/)
 }
 if [[ ! -e $mark ]]; then
   rm -rf "$BENCH_DIR"/tree* "$BENCH_DIR"/*.img "$BENCH_DIR"/made-*
@@ -114,7 +116,9 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "image: $(du -h --apparent-size "$BENCH_DIR/windows.img" | cut -f1), $jpegs JPEGs, $others other files, 5 alerts"
 sync; cat "$BENCH_DIR/windows.img" > /dev/null  # warm once: the figures are CPU and pipeline work
 run "$BENCH_DIR/windows.img" "default"
+run "$BENCH_DIR/windows.img" "priorities off" --no-priorities
 run "$BENCH_DIR/windows.img" "no source hash" --no-source-hash
+run "$BENCH_DIR/windows.img" "no source hash, priorities off" --no-source-hash --no-priorities
 run "$BENCH_DIR/windows.img" "budget 20s" --budget 20s
 cat "$BENCH_DIR/windows3.img" > /dev/null
 run "$BENCH_DIR/windows3.img" "x3 default"
