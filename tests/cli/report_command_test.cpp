@@ -135,12 +135,10 @@ ParsedHtml parse_html(const std::string& html) {
   return p;
 }
 
-std::string mask(std::string html) {
-  const auto b = html.find("<!--run-metadata-->");
-  const auto e = html.find("<!--/run-metadata-->");
-  REQUIRE(b != std::string::npos);
-  REQUIRE(e != std::string::npos);
-  return html.erase(b, e - b);
+std::string mask(const std::string& html) {
+  std::string masked = test::without_run_metadata(html);
+  REQUIRE_FALSE(masked.empty());
+  return masked;
 }
 
 }  // namespace

@@ -31,4 +31,13 @@ inline CliRun scan_sample(const std::filesystem::path& case_dir, const std::stri
   return run_cli(args);
 }
 
+// report.html without its run-metadata block (times, command line, worker threads): what two
+// scans of the same evidence must have in common byte for byte. Empty when the block is missing.
+inline std::string without_run_metadata(std::string html) {
+  const auto b = html.find("<!--run-metadata-->");
+  const auto e = html.find("<!--/run-metadata-->");
+  if (b == std::string::npos || e == std::string::npos) return {};
+  return html.erase(b, e - b);
+}
+
 }  // namespace triage::test

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/bench/lab_bench.sh: the lab index (issue 23, SQLite). Not part of the test suite.
+# Makes a case directory of BENCH_ITEMS items (a real scan of the sample evidence, its items then
+# multiplied in case.db with random digests and PDQ hashes, as a scan of a large exhibit would
+# leave them), then times `triage lab add` into a new SQLite lab (target >= 100,000 items/s),
+# `triage lab search --sha1` (target < 10 ms; the figure includes the process's start) and
+# `triage lab search --pdq` at distance 31 (the index is built from every lab hash first: the
+# figure is load and one query; the query alone is measured by tests/bench/mih_bench.sh).
+# Peak memory from /usr/bin/time. PostgreSQL is not built yet.
+#   Environment: BENCH_DIR (default /var/tmp/triage-lab-bench), TRIAGE (default the release build,
+#   made when missing), BENCH_ITEMS (1000000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BENCH_DIR=${BENCH_DIR:-/var/tmp/triage-lab-bench}
+TRIAGE=${TRIAGE:-build/release/cli/triage}
+if [[ ! -x $TRIAGE ]]; then cmake --preset release >&2 && cmake --build --preset release -j2 --target triage >&2; fi
+items=${BENCH_ITEMS:-1000000}
+case_dir=$BENCH_DIR/case-$items
+mkdir -p "$BENCH_DIR"
+if [[ ! -s $case_dir/ready ]]; then
+  rm -rf "$case_dir"
+  "$TRIAGE" scan samples/evidence --out "$case_dir" > /dev/null
+  /usr/bin/python3 - "$case_dir/case.db" "$items" <<'PY'
+import os, random, sqlite3, sys
+db, n = sys.argv[1], int(sys.argv[2])
+c = sqlite3.connect(db)
+c.execute('PRAGMA journal_mode=OFF'); c.execute('PRAGMA synchronous=OFF')
+cols = [r[1] for r in c.execute('PRAGMA table_info(items)')]
+row = list(c.execute('SELECT * FROM items WHERE media_type = "image" ORDER BY id LIMIT 1').fetchone())
+start = c.execute('SELECT max(id) FROM items').fetchone()[0] + 1
+rnd = random.Random(23)
+at = {name: i for i, name in enumerate(cols)}
+def rows():
+    for k in range(n):
+        r = list(row)
+        r[at['id']] = start + k
+        r[at['path']] = ('/bench/DCIM/IMG_%07d.jpg' % k).encode()
+        r[at['md5']] = '%032x' % rnd.getrandbits(128)
+        r[at['sha1']] = '%040x' % rnd.getrandbits(160)
+        r[at['sha256']] = '%064x' % rnd.getrandbits(256)
+        r[at['pdq']] = '%064x' % rnd.getrandbits(256)
+        r[at['camera_id']] = 'Bench|Camera %d|SN%d' % (k % 50, k % 1000)
+        yield r
+c.executemany('INSERT INTO items VALUES (%s)' % ','.join('?' * len(cols)), rows())
+c.executemany('INSERT INTO walk_positions VALUES (?, 0, ?, 0)', ((start + k, start + k) for k in range(n)))
+c.commit()
+PY
+  echo ready > "$case_dir/ready"
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+lab=$BENCH_DIR/lab-$$.db
+rm -f "$lab"*
+timed() {  # timed COMMAND...: "wall-seconds peak-RSS-KiB"
+  /usr/bin/time -f '%e %M' -o "$BENCH_DIR/time" "$@" > /dev/null 2>&1 || true
+  cat "$BENCH_DIR/time"
+}
+read -r secs kib <<< "$(timed "$TRIAGE" lab add "$case_dir" --db "$lab")"
+total=$(sqlite3 "$lab" 'SELECT items FROM cases')
+printf 'lab add: %s items in %s s = %.0f items/s (target >= 100000), peak memory %.0f MB\n' "$total" "$secs" \
+  "$(echo "$total / $secs" | bc -l)" "$(echo "$kib / 1024" | bc -l)"
+sha1=$(sqlite3 "$lab" 'SELECT sha1 FROM items WHERE seq = 500000 OR seq = (SELECT max(seq) FROM items) LIMIT 1')
+best=999
+for r in 1 2 3 4 5; do
+  read -r secs kib <<< "$(timed "$TRIAGE" lab search --db "$lab" --sha1 "$sha1")"
+  best=$(echo "if ($secs < $best) $secs else $best" | bc -l)
+done
+printf 'lab search --sha1: best of 5 %.3f s, process start included (target < 10 ms for the search)\n' "$best"
+pdq=$(sqlite3 "$lab" 'SELECT pdq FROM items WHERE pdq IS NOT NULL LIMIT 1 OFFSET 1234')
+read -r secs kib <<< "$(timed "$TRIAGE" lab search --db "$lab" --pdq "$pdq" --pdq-quality 0)"
+printf 'lab search --pdq over %s hashes: %s s with the index built, peak memory %.0f MB\n' "$total" "$secs" \
+  "$(echo "$kib / 1024" | bc -l)"
+rm -f "$lab"*
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
