@@ -35,6 +35,11 @@ std::string AlertLog::label_of(const std::string& code) const {
 void AlertLog::raise(const ItemRecord& record, const std::vector<ItemMatch>& matches) {
   for (const ItemMatch& m : matches) {
     if (m.role != HashSetRole::alert) continue;
+    {
+      std::lock_guard lock(mutex_);
+      // Once per item and record, whichever digest found it (a scouting walk computes only one).
+      if (!raised_.insert(record.path + '\n' + m.set + '\n' + m.media_id).second) continue;
+    }
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start_).count();
     std::int64_t none = -1;
     first_us_.compare_exchange_strong(none, elapsed);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "core/item.h"
@@ -29,7 +30,8 @@ class AlertLog {
   AlertLog(const AlertLog&) = delete;
   AlertLog& operator=(const AlertLog&) = delete;
 
-  // Raises one alert per match of `record` against an alert set (others are passed over).
+  // Raises one alert per match of `record` against an alert set (others are passed over), once:
+  // an item a scouting walk raised is not raised again when its own pass examines it.
   // Thread-safe: called by the workers and the walker.
   void raise(const ItemRecord& record, const std::vector<ItemMatch>& matches);
 
@@ -50,6 +52,7 @@ class AlertLog {
   Clock::time_point start_;
   const CategoryProfile* profile_;
   std::mutex mutex_;
+  std::set<std::string> raised_;  // path, set and record of each alert raised: once each
   std::atomic<std::int64_t> first_us_{-1};
   std::atomic<std::uint64_t> count_{0};
 };

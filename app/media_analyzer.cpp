@@ -260,6 +260,23 @@ void MediaAnalyzer::decode(WalkedItem& item, const MediaKind& kind, ItemBudget& 
   if (kind.type == MediaType::video && context_.thumbnails != nullptr && !record.strip.empty()) write_video_strip(record);
 }
 
+void MediaAnalyzer::scout(WalkedItem& item) {
+  if (context_.matcher == nullptr || context_.alerts == nullptr || !item.content.complete) return;
+  const MediaKind kind = sniff_media(item.content.bytes);
+  if (!context_.all_files && kind.type == MediaType::other && !item.content.container) return;
+  // One digest, of the kind most alert records carry (MD5 on a tie: the fastest): a record known
+  // only by another kind is raised in its own pass, a little later.
+  const DigestMatcher& m = *context_.matcher;
+  const std::size_t md5 = m.digest_count(DigestKind::md5), sha1 = m.digest_count(DigestKind::sha1),
+                    sha256 = m.digest_count(DigestKind::sha256);
+  const bool use_md5 = md5 >= sha1 && md5 >= sha256, use_sha1 = !use_md5 && sha1 >= sha256;
+  DigestSubset digest(use_md5, use_sha1, !use_md5 && !use_sha1);
+  digest.update(item.content.bytes);
+  ItemRecord& record = item.record;
+  record.digests = digest.finish();
+  context_.alerts->raise(record, m.match(record.digests));
+}
+
 void MediaAnalyzer::process(WalkedItem& item) {
   ItemRecord& record = item.record;
   const ItemContent& content = item.content;

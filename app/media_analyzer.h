@@ -83,6 +83,7 @@ class MediaAnalyzer final : public ItemProcessor {
   explicit MediaAnalyzer(const AnalysisContext& context);
   ~MediaAnalyzer() override;
   void process(WalkedItem& item) override;
+  void scout(WalkedItem& item) override;  // digests, and the alerts their exact matches raise
 
  private:
   // The decoding stages (PDQ, faces, video frames, thumbnails), or a copy's results reused.

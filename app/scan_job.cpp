@@ -416,6 +416,8 @@ class ScanRun {
     areas_ = builtin_priority_areas();
     roots_ = source_roots();
     pipeline_.passes = 4;
+    // With alert sets, a scouting walk digests the user's files first: exact alerts in seconds.
+    if (hash_sets_) pipeline_.scout_classes = 2;
     pipeline_.schedule = [this](std::uint32_t source, const std::string& path, std::uint64_t) {
       ItemRecord probe;
       probe.path = path;

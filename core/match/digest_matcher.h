@@ -53,6 +53,7 @@ class DigestMatcher {
   // nothing when nothing matches.
   std::vector<ItemMatch> match(const Digests& digests) const;
   std::size_t record_count() const { return next_ref_; }
+  std::size_t digest_count(DigestKind kind) const { return index_.size(kind); }
   bool empty() const { return next_ref_ == 0; }
 
  private:

@@ -167,4 +167,13 @@ std::vector<std::uint32_t> ExactIndex::find(DigestKind kind, std::span<const std
 
 std::size_t ExactIndex::size() const { return md5_.entries.size() + sha1_.entries.size() + sha256_.entries.size(); }
 
+std::size_t ExactIndex::size(DigestKind kind) const {
+  switch (kind) {
+    case DigestKind::md5: return md5_.entries.size();
+    case DigestKind::sha1: return sha1_.entries.size();
+    case DigestKind::sha256: return sha256_.entries.size();
+  }
+  return 0;
+}
+
 }  // namespace triage

@@ -66,6 +66,7 @@ class ExactIndex {
     sha256_.find(d2, sha256, [&](std::uint32_t ref) { visit(DigestKind::sha256, ref); });
   }
   std::size_t size() const;
+  std::size_t size(DigestKind kind) const;
 
  private:
   static std::uint64_t top64(const std::uint8_t* p) {

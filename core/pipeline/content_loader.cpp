@@ -87,6 +87,7 @@ void walk_container_members(RandomAccessReader& reader, const ItemRecord& item, 
   }
   if (!policy.containers->opens(head)) return;
   const WalkScope members(sink);  // they keep their place right after the container's own item
+  if (!members.entered()) return;  // a scouting walk: the members wait for the container's pass
   policy.containers->walk_members(reader, item, policy, sink);
 }
 

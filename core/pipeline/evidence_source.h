@@ -25,6 +25,7 @@ struct ItemContent {
 struct WalkedItem {
   ItemRecord record;
   ItemContent content;
+  bool scout = false;  // read in a prioritised scan's scouting walk: digested for alerts, not recorded
 };
 
 // What a walker does with the entry at the next walk position (WalkSink::take).

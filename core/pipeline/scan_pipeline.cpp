@@ -16,6 +16,8 @@ namespace {
 
 using Result_ = std::variant<ItemRecord, WalkProblem>;
 
+constexpr int kScoutPass = -1;
+
 // Results arrive from the workers in any order; the writer restores walk order.
 class ResultChannel {
  public:
@@ -65,10 +67,12 @@ class QueueingSink final : public WalkSink {
                const PipelineOptions& options)
       : queue_(queue), results_(results), stop_(stop), options_(options), seq_(options.committed.size()) {}
 
-  // Before each walk of a source: its index and the pass it is walked in.
+  // Before each walk of a source: its index and the pass it is walked in (kScoutPass: the
+  // scouting walk, which comes first).
   void begin(std::uint32_t source, int pass) {
     source_ = source;
     pass_ = pass;
+    scouting_ = pass == kScoutPass;
     top_ = 0;
     sub_ = 0;
     depth_ = 0;
@@ -85,6 +89,12 @@ class QueueingSink final : public WalkSink {
     if (stopping()) return;  // interrupted while it was read (a long video): left for --resume
     const Slot slot = claim(walked.record.path, walked.record.size, true);
     if (slot.verdict != Take::examine) return;
+    if (scouting_) {  // digested for alerts by a worker, and forgotten
+      walked.scout = true;
+      const std::size_t bytes = walked.content.bytes.size() + sizeof(WalkedItem);
+      (void)queue_.push(std::move(walked), bytes);
+      return;
+    }
     walked.record.seq = seq_++;
     walked.record.source_index = source_;
     walked.record.key = slot.key;
@@ -99,7 +109,7 @@ class QueueingSink final : public WalkSink {
   void problem(WalkProblem&& problem) override {
     if (stopping()) return;
     const Slot slot = claim(problem.path, 0, false);
-    if (slot.verdict != Take::examine) return;
+    if (slot.verdict != Take::examine || scouting_) return;
     problem.seq = seq_++;
     problem.source_index = source_;
     problem.key = slot.key;
@@ -109,6 +119,7 @@ class QueueingSink final : public WalkSink {
 
   bool enter_scope(const std::string* region) override {
     if (region != nullptr && next_slot(*region, 0, false).verdict != Take::examine) return false;
+    if (scouting_) return false;  // a container's members and carving wait for their pass
     ++depth_;
     return true;
   }
@@ -156,7 +167,8 @@ class QueueingSink final : public WalkSink {
       const Placement at = options_.schedule(source_, path, size);
       slot.priority = std::clamp(at.priority, 1, 4);
       scope_priority_ = slot.priority;
-      ours = at.pass == pass_;
+      ours = scouting_ ? slot.priority <= options_.scout_classes && entry && size <= options_.scout_max_size
+                       : at.pass == pass_;
       if (first_pass) {
         placed_[at.pass] += 1;
         if (entry) {
@@ -172,6 +184,10 @@ class QueueingSink final : public WalkSink {
         throw ResumeError(fmt::format("walk position {}.{} of source {} is now '{}', not what the interrupted run "
                                       "recorded there: the source changed since; scan it into a new case directory",
                                       slot.key.top, slot.key.sub, source_, path));
+      if (scouting_) {  // committed: no alert to raise again
+        slot.verdict = Take::elsewhere;
+        return slot;
+      }
       if (depth_ > 0 || first_pass) ++committed_met_;  // a member is met in its opener's pass only
       slot.verdict = ours ? Take::committed : Take::elsewhere;
       return slot;
@@ -186,6 +202,7 @@ class QueueingSink final : public WalkSink {
   const PipelineOptions& options_;
   std::uint32_t source_ = 0;
   int pass_ = 0;
+  bool scouting_ = false;
   std::uint64_t seq_ = 0;
   std::uint64_t top_ = 0, sub_ = 0, scope_top_ = 0;
   int depth_ = 0;
@@ -204,6 +221,15 @@ void worker_loop(ByteBudgetQueue<WalkedItem>& queue, ResultChannel& results, Ite
   while (auto entry = queue.pop()) {
     WalkedItem& walked = entry->first;
     if (stop.load(std::memory_order_relaxed)) {
+      walked.content = {};
+      queue.release(entry->second);
+      continue;
+    }
+    if (walked.scout) {
+      try {
+        processor.scout(walked);
+      } catch (...) {  // its own pass examines it and records what goes wrong
+      }
       walked.content = {};
       queue.release(entry->second);
       continue;
@@ -289,7 +315,8 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
   std::exception_ptr walk_failure;
   const int passes = options.schedule ? std::max(1, options.passes) : 1;
   try {
-    for (int pass = 0; pass < passes && !stop.load(); ++pass) {
+    const int first = options.schedule && options.scout_classes > 0 ? kScoutPass : 0;
+    for (int pass = first; pass < passes && !stop.load(); ++pass) {
       if (pass > 0 && walk_sink.placed_in(pass) == 0) continue;  // nothing there: no walk
       for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {
         walk_sink.begin(i, pass);

@@ -24,6 +24,9 @@ class ItemProcessor {
  public:
   virtual ~ItemProcessor() = default;
   virtual void process(WalkedItem& item) = 0;
+  // A prioritised scan's scouting walk (PipelineOptions::scout): only what raises an alert before
+  // any decoding (the digests against the alert sets); nothing of it is recorded.
+  virtual void scout(WalkedItem& item) { (void)item; }
 };
 using ProcessorFactory = std::function<std::unique_ptr<ItemProcessor>()>;
 
@@ -67,6 +70,12 @@ struct PipelineOptions {
   // one pass, in walk order.
   Schedule schedule;
   int passes = 1;
+  // With a schedule: a scouting walk first, in which the top-level entries of priority class
+  // scout_classes or less, up to scout_max_size bytes, are read and handed to
+  // ItemProcessor::scout only (exact alerts in seconds, before the first picture is decoded);
+  // they are examined again in their own pass. 0: no scouting walk.
+  int scout_classes = 0;
+  std::uint64_t scout_max_size = 16u << 20;
 };
 
 // Per priority class (index 1..4; 0 unused): what the walk listed (top-level entries, in the

@@ -209,10 +209,16 @@ std::uint64_t CaseStore::for_each_committed_position(
 bool CaseStore::restore_walk_order() {
   commit();
   sqlite3* db = db_.get();
+  // Every reference moves with what it refers to, in one transaction. Foreign keys are not
+  // enforced meanwhile: with them each moved item would be looked for in items.parent_id, which
+  // has no index (a quadratic renumbering); they are on again for whatever follows.
+  sqlite::exec(db, "PRAGMA foreign_keys = OFF");
+  struct KeysOnAgain {
+    sqlite3* db;
+    ~KeysOnAgain() { sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+  } on_again{db};
   sqlite::exec(db, "BEGIN");
   try {
-    // Rows refer to items while both move: the references are checked at the commit, all moved.
-    sqlite::exec(db, "PRAGMA defer_foreign_keys = ON");
     sqlite::exec(db, "DROP TABLE IF EXISTS temp.renumber");
     sqlite::exec(db, "CREATE TEMP TABLE renumber (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)");
     sqlite::exec(db, "INSERT INTO renumber SELECT seq, ROW_NUMBER() OVER (ORDER BY source_index, walk_top, walk_sub) - 1 "
