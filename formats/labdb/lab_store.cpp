@@ -94,6 +94,9 @@ std::unique_ptr<SqliteLabStore> SqliteLabStore::open(const std::filesystem::path
   }
   sqlite::exec(db.get(), "PRAGMA foreign_keys = ON");
   sqlite::exec(db.get(), "PRAGMA journal_mode = WAL");
+  // A case's rows go into four digest and camera indexes at random places: with the default
+  // 2 MB page cache every insert reads index pages back from disk (measured 14,500 items/s).
+  sqlite::exec(db.get(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
   return std::unique_ptr<SqliteLabStore>(new SqliteLabStore(std::move(db)));
 }
 
