@@ -34,8 +34,6 @@ class CaseStore final : public CaseReader {
   // dropped to be made again); `resumed` is recorded in the resumes table.
   void resume_run(const RunInfo& resumed, std::uint64_t committed);
   std::optional<RunSummary> last_run() const;
-  // Visits the path at each walk position committed so far, in walk order, and returns their
-  // count; throws sqlite::Error when they are not a prefix [0, n) (no case a triage writer left).
   // Every walk position the case holds (items and walk problems), with its source, walk key and
   // path; returns how many. Throws sqlite::Error for a case that records no walk keys.
   std::uint64_t for_each_committed_position(

@@ -48,7 +48,7 @@ std::string items_csv(const fs::path& case_dir) { return test::read_text(case_di
 
 TEST_CASE("--alerts: each alert is a JSON line in the file while the scan still runs, and stderr says it") {
   test::TempDir tmp;
-  const fs::path evidence = slow_evidence(tmp / "evidence", 1, 1ull << 30);
+  const fs::path evidence = slow_evidence(tmp / "evidence", 1, 512ull << 20);
   const fs::path alerts = tmp / "alerts.jsonl";
   auto scan = std::async(std::launch::async, [&] {
     return test::run_cli({"scan", evidence.string(), "--all-files", "--hashset", sample_vics(), "--alerts",
@@ -67,7 +67,7 @@ TEST_CASE("--alerts: each alert is a JSON line in the file while the scan still 
   }
   const auto run = scan.get();
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
-  CHECK(running_when_seen);  // read before the scan ended (1 GiB was still to be digested)
+  CHECK(running_when_seen);  // read before the scan ended (512 MiB were still to be digested)
   const auto lines = test::parse_lines(test::read_text(alerts));
   REQUIRE(lines.size() == 1);
   const json& a = lines[0];
