@@ -137,11 +137,7 @@ class ScanRun {
 
   // Alerts (stderr, and --alerts FILE) are raised by the workers as they find them.
   void open_alerts() {
-    try {
-      alerts_ = std::make_unique<AlertLog>(diagnostics_, progress_, options_.alerts_file, start_, &profile_);
-    } catch (const std::exception& e) {
-      throw std::runtime_error(e.what());
-    }
+    alerts_ = std::make_unique<AlertLog>(diagnostics_, progress_, options_.alerts_file, start_, &profile_);
   }
 
   double seconds_since_start() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }

@@ -128,7 +128,6 @@ class QueueingSink final : public WalkSink {
   }
 
   bool stopping() const override { return stop_.load(std::memory_order_relaxed); }
-  std::uint64_t count() const { return seq_; }
   std::uint64_t committed_met() const { return committed_met_; }
   // Top-level positions the first pass placed in `pass`.
   std::uint64_t placed_in(int pass) const {
