@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <span>
@@ -37,6 +39,19 @@ class StoredSetRecords : public MatchRecordSource {
   std::int64_t set_id_;
 };
 
+// Adds a set's record sizes to `into`; either unknown makes the whole unknown.
+void merge_sizes(const std::optional<std::vector<std::uint64_t>>& sizes, std::optional<std::vector<std::uint64_t>>& into) {
+  if (!into) return;
+  if (!sizes) {
+    into.reset();
+    return;
+  }
+  std::vector<std::uint64_t> merged;
+  merged.reserve(into->size() + sizes->size());
+  std::set_union(into->begin(), into->end(), sizes->begin(), sizes->end(), std::back_inserter(merged));
+  *into = std::move(merged);
+}
+
 // Loads every set of the store at `file` into the matchers: its sorted MD5, SHA-1 and SHA-256
 // blocks as they are stored into the exact matcher, its PDQ hashes into the perceptual one.
 void add_store(const std::filesystem::path& file, ScanHashSets& out) {
@@ -47,6 +62,8 @@ void add_store(const std::filesystem::path& file, ScanHashSets& out) {
     pdq_set[info.id] = out.pdq.add_set({info.name, info.role});
     out.used.push_back({info.name, info.role, info.format, info.version, info.source_file, info.source_sha256,
                         info.record_count, info.imported_utc});
+    if (info.role == HashSetRole::alert && info.md5_count + info.sha1_count + info.sha256_count > 0)
+      merge_sizes(shared->store->exact_record_sizes(info.id), out.alert_sizes);
     auto records = std::make_shared<StoredSetRecords>(shared, info.id);
     out.record_sources.push_back(records);
     const auto set = out.matcher.add_stored_set({info.name, info.role}, info.record_count, *records);

@@ -4,6 +4,7 @@
 // the case record.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct ScanHashSets {
   PdqMatcher pdq;  // the records that carry a PDQ hash
   VideoMatcher videos;  // known videos' frame hashes (vPDQ files)
   std::vector<CaseHashSet> used;  // in load order
+  // The distinct file sizes of the alert sets' exact records (sorted), when every such record
+  // states one: an entry of any other size cannot be an exact alert. nullopt: not known.
+  std::optional<std::vector<std::uint64_t>> alert_sizes = std::vector<std::uint64_t>{};
 };
 
 // Each of `files` is a triage HASHSET.db (used as it is, every set with its own role), a vPDQ

@@ -26,6 +26,7 @@
 #include "app/thumbnail_store.h"
 #include "app/walk_settings.h"
 #include "core/digest/digests.h"
+#include "core/media/sniff.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
 #include "core/provenance/priority_areas.h"
@@ -403,23 +404,34 @@ class ScanRun {
     if (outcome_.extracted->interrupted) outcome_.interrupted = true;
   }
 
-  // Prioritised work: each source walked once per priority class, user media first. Not for an
-  // archive given as a source: it is read as a stream, and each walk would read it whole again.
+  // Prioritised work: each source walked once per priority class, user media first; within a
+  // class, the entries of an alert record's size first (a file of any other size cannot be an
+  // exact alert), then those named like media, then the rest: three passes per class (a pass
+  // with nothing placed in it is not walked). Not for an archive given as a source: it is read
+  // as a stream, and each walk would read it whole again.
   void schedule_work() {
     if (!options_.priorities) return;
     for (const auto& info : infos_)
       if (info.kind == SourceKind::archive) return;
     areas_ = builtin_priority_areas();
     roots_ = source_roots();
-    pipeline_.passes = 4;
-    // With alert sets, a scouting walk digests the user's files first: exact alerts in seconds.
-    if (hash_sets_) pipeline_.scout_classes = 2;
-    pipeline_.schedule = [this](std::uint32_t source, const std::string& path, std::uint64_t) {
+    const std::vector<std::uint64_t>* sizes =
+        hash_sets_ && hash_sets_->alert_sizes ? &*hash_sets_->alert_sizes : nullptr;
+    auto alert_sized = [sizes](std::uint64_t size) {
+      return sizes != nullptr && std::binary_search(sizes->begin(), sizes->end(), size);
+    };
+    // Alert sets that do not state their records' sizes: a scouting walk digests the user's files
+    // up to 16 MiB first, before any decoding, for the exact alerts among them.
+    if (hash_sets_ && sizes == nullptr)
+      pipeline_.scout = [](int priority, std::uint64_t size) { return priority <= 2 && size <= (16u << 20); };
+    pipeline_.passes = 12;
+    pipeline_.schedule = [this, alert_sized](std::uint32_t source, const std::string& path, std::uint64_t size) {
       ItemRecord probe;
       probe.path = path;
       const SourceRoot& root = roots_.at(source);
       const int priority = priority_class(areas_, &origin_rules_, rule_location(probe, root.path, root.folder));
-      return Placement{priority - 1, priority};
+      const int within = alert_sized(size) ? 0 : named_like_media(path) ? 1 : 2;
+      return Placement{(priority - 1) * 3 + within, priority};
     };
   }
 

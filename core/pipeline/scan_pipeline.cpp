@@ -166,8 +166,7 @@ class QueueingSink final : public WalkSink {
       const Placement at = options_.schedule(source_, path, size);
       slot.priority = std::clamp(at.priority, 1, 4);
       scope_priority_ = slot.priority;
-      ours = scouting_ ? slot.priority <= options_.scout_classes && entry && size <= options_.scout_max_size
-                       : at.pass == pass_;
+      ours = scouting_ ? entry && options_.scout(slot.priority, size) : at.pass == pass_;
       if (first_pass) {
         placed_[at.pass] += 1;
         if (entry) {
@@ -314,7 +313,7 @@ PipelineStats run_pipeline(const std::vector<EvidenceSource*>& sources, const Pr
   std::exception_ptr walk_failure;
   const int passes = options.schedule ? std::max(1, options.passes) : 1;
   try {
-    const int first = options.schedule && options.scout_classes > 0 ? kScoutPass : 0;
+    const int first = options.schedule && options.scout ? kScoutPass : 0;
     for (int pass = first; pass < passes && !stop.load(); ++pass) {
       if (pass > 0 && walk_sink.placed_in(pass) == 0) continue;  // nothing there: no walk
       for (std::uint32_t i = 0; i < sources.size() && !stop.load(); ++i) {

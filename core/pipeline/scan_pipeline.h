@@ -70,12 +70,11 @@ struct PipelineOptions {
   // one pass, in walk order.
   Schedule schedule;
   int passes = 1;
-  // With a schedule: a scouting walk first, in which the top-level entries of priority class
-  // scout_classes or less, up to scout_max_size bytes, are read and handed to
-  // ItemProcessor::scout only (exact alerts in seconds, before the first picture is decoded);
-  // they are examined again in their own pass. 0: no scouting walk.
-  int scout_classes = 0;
-  std::uint64_t scout_max_size = 16u << 20;
+  // With a schedule: a scouting walk first, in which the top-level entries `scout` chooses (by
+  // priority class and size) are read and handed to ItemProcessor::scout only (exact alerts in
+  // seconds, before the first picture is decoded); they are examined again in their own pass.
+  // Empty: no scouting walk.
+  std::function<bool(int priority, std::uint64_t size)> scout;
 };
 
 // Per priority class (index 1..4; 0 unused): what the walk listed (top-level entries, in the

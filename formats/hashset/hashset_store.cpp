@@ -132,6 +132,21 @@ std::vector<HashSetInfo> HashSetStore::sets() const {
   return out;
 }
 
+std::optional<std::vector<std::uint64_t>> HashSetStore::exact_record_sizes(std::int64_t set_id) const {
+  if (!sqlite::has_table(db_.get(), "set_sizes")) return std::nullopt;  // imported by an earlier triage
+  sqlite::Statement q(db_.get(), "SELECT unsized, sizes FROM set_sizes WHERE set_id = ?");
+  q.bind(1, set_id);
+  if (!q.step() || q.int64(0) != 0) return std::nullopt;
+  const auto bytes = q.blob(1);
+  if (bytes.size() % 8 != 0) throw sqlite::Error(fmt::format("hash-set store: set {}: a damaged size list", set_id));
+  std::vector<std::uint64_t> sizes(bytes.size() / 8);
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    for (int b = 7; b >= 0; --b) sizes[i] = sizes[i] << 8 | bytes[i * 8 + static_cast<std::size_t>(b)];
+  if (!std::is_sorted(sizes.begin(), sizes.end()))
+    throw sqlite::Error(fmt::format("hash-set store: set {}: a damaged size list", set_id));
+  return sizes;
+}
+
 void HashSetStore::for_each_record(const std::function<void(const HashSetRecord&)>& visit) const {
   for (const auto& set : sets())
     for_each_record_block(db_.get(), set.id, [&](std::uint64_t, RecordBlockReader& reader) {
@@ -281,6 +296,7 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
   std::vector<ImportReport> reports;
   sqlite::exec(db_.get(), "BEGIN IMMEDIATE");
   try {
+    hashset::add_set_sizes_table(db_.get());  // a store made by an earlier triage
     // --replace: drop the sets stored under these names before this command, except those that
     // are the very files being imported now (which stay, as "already imported").
     std::map<std::string, std::uint64_t> replaced;
@@ -289,6 +305,7 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
       sqlite::Statement drop_records(db_.get(), "DELETE FROM record_blocks WHERE set_id = ?");
       sqlite::Statement drop_set(db_.get(), "DELETE FROM sets WHERE id = ?");
       sqlite::Statement drop_blocks(db_.get(), "DELETE FROM digest_blocks WHERE set_id = ?");
+      sqlite::Statement drop_sizes(db_.get(), "DELETE FROM set_sizes WHERE set_id = ?");
       for (const auto& p : pending) {
         if (replaced.count(p.name)) continue;
         std::uint64_t& count = replaced[p.name];
@@ -304,6 +321,7 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
         for (auto id : ids) {
           drop_records.bind(1, id).run();
           drop_blocks.bind(1, id).run();
+          drop_sizes.bind(1, id).run();
           drop_set.bind(1, id).run();
         }
         count = ids.size();
@@ -377,6 +395,12 @@ ImportReport HashSetStore::import_one(const PendingImport& pending, const Import
       .bind(4, set_id)
       .run();
   build_digest_blocks(set_id, sink.digest_counts(), sink.histograms(), options.stop);
+  std::string sizes;
+  sizes.reserve(sink.exact_sizes().size() * 8);
+  for (const std::uint64_t v : sink.exact_sizes())
+    for (int b = 0; b < 8; ++b) sizes.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
+  sqlite::Statement put_sizes(db_.get(), "INSERT INTO set_sizes(set_id, unsized, sizes) VALUES (?, ?, ?)");
+  put_sizes.bind(1, set_id).bind(2, static_cast<std::int64_t>(sink.unsized_exact())).bind_blob(3, sizes).run();
   if (sha_later.valid()) {
     sqlite::Statement set_sha(db_.get(), "UPDATE sets SET source_sha256 = ? WHERE id = ?");
     set_sha.bind_text(1, sha_later.get()).bind(2, set_id).run();

@@ -92,6 +92,9 @@ class HashSetStore {
 
   std::vector<HashSetInfo> sets() const;
   void for_each_record(const std::function<void(const HashSetRecord&)>& visit) const;  // streaming, all sets
+  // The distinct file sizes (sorted) that the set's records with an exact digest state; nullopt
+  // when one of them states none, or the set was imported by a triage that did not keep them.
+  std::optional<std::vector<std::uint64_t>> exact_record_sizes(std::int64_t set_id) const;
   // Streams only the records that carry a PDQ hash, set by set (in set id order), each set's in
   // import order; costs nothing for sets without PDQ hashes (their pdq_count is 0).
   void for_each_pdq_record(const std::function<void(const HashSetRecord&)>& visit) const;

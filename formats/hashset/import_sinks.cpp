@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace triage::hashset {
@@ -58,6 +59,14 @@ void StoreSink::add(ImportRecord& r, SourcePosition where) {
   view.tags = r.detail.tags;
   view.photodna = r.detail.photodna;
   view.size = r.detail.size;
+  if (digests_.present[0] || digests_.present[1] || digests_.present[2]) {
+    if (!r.detail.size) {
+      ++unsized_;
+    } else {
+      sizes_.push_back(*r.detail.size);
+      if (sizes_.size() >= 2 * sizes_sorted_ + 65536) distinct_sizes();
+    }
+  }
   view.flags = encode_flags(r.detail);
   append_record(block_, view);
   ++accepted_;
@@ -76,7 +85,14 @@ void StoreSink::push_block() {
   }
 }
 
+void StoreSink::distinct_sizes() {
+  std::sort(sizes_.begin(), sizes_.end());
+  sizes_.erase(std::unique(sizes_.begin(), sizes_.end()), sizes_.end());
+  sizes_sorted_ = sizes_.size();
+}
+
 void StoreSink::finish() {
+  distinct_sizes();
   if (block_records_ > 0) push_block();
   queue_.close();
   writer_.join();

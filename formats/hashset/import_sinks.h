@@ -66,6 +66,10 @@ class StoreSink final : public ImportSink {
   // Accepted records with an MD5, SHA-1, SHA-256, PDQ hash, and those digests by top 16 bits.
   const std::array<std::uint64_t, 4>& digest_counts() const { return digest_counts_; }
   const std::array<std::vector<std::uint32_t>, 4>& histograms() const { return histogram_; }
+  // The distinct sizes stated by accepted records with an exact digest (MD5, SHA-1 or SHA-256),
+  // sorted, and how many such records state none (after finish()).
+  const std::vector<std::uint64_t>& exact_sizes() const { return sizes_; }
+  std::uint64_t unsized_exact() const { return unsized_; }
 
  private:
   struct Block {
@@ -75,6 +79,7 @@ class StoreSink final : public ImportSink {
   };
   void push_block();
   void write_loop();
+  void distinct_sizes();
 
   StopToken stop_;
   std::uint64_t seen_ = 0;  // records offered, for the stop check
@@ -86,6 +91,9 @@ class StoreSink final : public ImportSink {
   CheckedDigests digests_;
   std::array<std::uint64_t, 4> digest_counts_{};
   std::array<std::vector<std::uint32_t>, 4> histogram_;
+  std::vector<std::uint64_t> sizes_;  // kept sorted and distinct from time to time (bounded memory)
+  std::size_t sizes_sorted_ = 0;
+  std::uint64_t unsized_ = 0;
   std::string block_;
   std::size_t block_records_ = 0;
   ByteBudgetQueue<Block> queue_;

@@ -34,16 +34,28 @@ CREATE TABLE digest_blocks (
 CREATE UNIQUE INDEX digest_blocks_first ON digest_blocks(set_id, kind, first_digest);
 )sql";
 
+// Added within schema version 2 (a store imported by an earlier triage lacks it, and is read as
+// one whose record sizes are unknown): per set, the distinct file sizes its records with an exact
+// digest state (VICS MediaSize, NSRL file_size, hashdeep size), sorted, 8 bytes little-endian
+// each, and how many such records state none. A prioritised scan examines the entries of an alert
+// size first (a file of any other size cannot be an exact alert).
+constexpr const char* kSetSizes =
+    "CREATE TABLE IF NOT EXISTS set_sizes (set_id INTEGER PRIMARY KEY, unsized INTEGER NOT NULL, "
+    "sizes BLOB NOT NULL)";
+
 
 }  // namespace
 
 void create_store_schema(sqlite3* db) {
   sqlite::exec(db, kSchema);
+  add_set_sizes_table(db);
   sqlite::Statement info(db, "INSERT INTO db_info(key, value) VALUES (?, ?)");
   info.bind_text(1, "kind").bind_text(2, "triage-hashset").run();
   info.bind_text(1, "schema_version").bind_text(2, std::to_string(kStoreSchemaVersion)).run();
   info.bind_text(1, "created_by").bind_text(2, fmt::format("{} {}", kToolName, kToolVersion)).run();
 }
+
+void add_set_sizes_table(sqlite3* db) { sqlite::exec(db, kSetSizes); }
 
 void check_store_schema(sqlite3* db, const std::filesystem::path& file) {
   std::string kind, version;

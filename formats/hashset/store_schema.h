@@ -17,6 +17,9 @@ inline constexpr int kStoreSchemaVersion = 2;
 // The schema and db_info (kind triage-hashset, schema_version, created_by) of a new store.
 void create_store_schema(sqlite3* db);
 
+// The set_sizes table, in a store made before it existed (idempotent; within a transaction).
+void add_set_sizes_table(sqlite3* db);
+
 // Throws sqlite::Error when `db` is not a triage hash-set store, sqlite::SchemaVersionError when
 // it is one of another schema version (both naming `file`).
 void check_store_schema(sqlite3* db, const std::filesystem::path& file);

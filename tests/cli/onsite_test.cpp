@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_tools.h"
 #include "tests/cli/sample_case.h"
 #include "tests/support/test_support.h"
 
@@ -74,7 +75,7 @@ TEST_CASE("--alerts: each alert is a JSON line in the file while the scan still 
   CHECK(a["path"] == (evidence / "a-pattern.png").string());
   CHECK(a["category"] == "Category C");
   CHECK(a["set"] == "sample-uk.vics");
-  CHECK(a["hash_type"] == "sha256");
+  CHECK(a["hash_type"] == "sha256");  // the sets state sizes: no scouting walk, the item's own pass
   CHECK(a["media_id"] == "1002");
   CHECK(a["t"].is_number());
   CHECK(run.err.find("ALERT") != std::string::npos);
@@ -284,4 +285,37 @@ TEST_CASE("prioritised --budget then --resume ends equal to a whole scan; the su
   REQUIRE(run("case", {"--resume"}).exit_code == 0);
   REQUIRE(run("whole", {"--no-priorities"}).exit_code == 0);
   CHECK(items_csv(tmp / "case") == items_csv(tmp / "whole"));
+}
+
+TEST_CASE("within a class: alert-sized entries first, then those named like media; sets without sizes scout first") {
+  test::TempDir tmp;
+  // One folder (one class): a-holiday.jpg matches only by PDQ (decoded), z-pattern.png exactly
+  // and has the size of a VICS record (MediaSize): in walk order a-holiday's alert comes first.
+  // One worker, so that the order of the alerts is the order of the work.
+  const fs::path evidence = tmp / "evidence";
+  fs::create_directories(evidence / "Documents");
+  fs::copy_file(kEvidence / "Pictures" / "holiday-copy.jpg", evidence / "Documents" / "a-holiday.jpg");
+  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "Documents" / "z-pattern.png");
+  auto alert_paths = [&](const std::string& name, const std::string& set, std::vector<std::string> extra) {
+    std::vector<std::string> args{"scan", evidence.string(), "--hashset", set, "--jobs", "1", "--alerts",
+                                  (tmp / (name + ".alerts")).string(), "--out", (tmp / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = test::run_cli(args);
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    std::vector<std::string> paths;
+    for (const auto& line : test::parse_lines(test::read_text(tmp / (name + ".alerts"))))
+      paths.push_back(fs::path(line["path"].get<std::string>()).filename().string());
+    return paths;
+  };
+  CHECK(alert_paths("plain", sample_vics(), {"--no-priorities"}) == std::vector<std::string>{"a-holiday.jpg", "z-pattern.png"});
+  CHECK(alert_paths("sized", sample_vics(), {}) == std::vector<std::string>{"z-pattern.png", "a-holiday.jpg"});
+  CHECK(items_csv(tmp / "sized") == items_csv(tmp / "plain"));
+
+  // An md5sum list states no sizes: the scouting walk (user files up to 16 MiB) raises the exact
+  // alert; the case is the same as in walk order.
+  const std::string md5 = test::md5_of(evidence / "Documents" / "z-pattern.png");
+  test::write_text(tmp / "list.md5", md5 + "  pattern.png\n");
+  CHECK(alert_paths("scouted", (tmp / "list.md5").string(), {}) == std::vector<std::string>{"z-pattern.png"});
+  CHECK(alert_paths("listed", (tmp / "list.md5").string(), {"--no-priorities"}) == std::vector<std::string>{"z-pattern.png"});
+  CHECK(items_csv(tmp / "scouted") == items_csv(tmp / "listed"));
 }

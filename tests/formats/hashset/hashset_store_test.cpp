@@ -313,3 +313,44 @@ TEST_CASE("the source SHA-256 is recorded whether it is computed before or durin
   CHECK(store->import_files({file}, other).at(0).set.source_sha256 == test::file_sha256(file));
   CHECK(store->sets().size() == 2);
 }
+
+TEST_CASE("record sizes: a set's distinct sizes, sorted; none when a record states none or the store predates them") {
+  test::TempDir dir;
+  const auto db = dir / "HASHSET.db";
+  std::string text = "%%%% HASHDEEP-1.0\n%%%% size,md5,filename\n";
+  for (const int size : {300, 10, 300, 70000, 10})  // repeats and out of order
+    text += fmt::format("{},{},/x/{}.jpg\n", size, test::synthetic_hex(32, size + static_cast<int>(text.size())), size);
+  test::write_text(dir / "sized.txt", text);
+  const auto unsized = write_list(dir, "unsized.txt", 0, 3);  // md5sum-style: no sizes
+  {
+    auto store = HashSetStore::open_or_create(db);
+    ImportOptions options;
+    (void)store->import_files({dir / "sized.txt"}, options);
+    (void)store->import_files({unsized}, options);
+  }
+  auto store = HashSetStore::open_read_only(db);
+  const auto sets = store->sets();
+  REQUIRE(sets.size() == 2);
+  CHECK(store->exact_record_sizes(sets[0].id) == std::vector<std::uint64_t>{10, 300, 70000});
+  CHECK_FALSE(store->exact_record_sizes(sets[1].id));
+  CHECK_FALSE(store->exact_record_sizes(999));
+  store.reset();
+
+  // A store imported by a triage without set_sizes: its sets' sizes are unknown; an import into
+  // it adds the table, for the new set only.
+  {
+    sqlite::Db raw = sqlite::open(db.string(), SQLITE_OPEN_READWRITE);
+    sqlite::exec(raw.get(), "DROP TABLE set_sizes");
+  }
+  store = HashSetStore::open_read_only(db);
+  CHECK_FALSE(store->exact_record_sizes(sets[0].id));
+  store.reset();
+  test::write_text(dir / "more.txt", "%%%% HASHDEEP-1.0\n%%%% size,md5,filename\n5," + test::synthetic_hex(32, 77) + ",/y\n");
+  {
+    auto writable = HashSetStore::open_or_create(db);
+    (void)writable->import_files({dir / "more.txt"}, ImportOptions{});
+  }
+  store = HashSetStore::open_read_only(db);
+  CHECK_FALSE(store->exact_record_sizes(sets[0].id));
+  CHECK(store->exact_record_sizes(store->sets().back().id) == std::vector<std::uint64_t>{5});
+}
