@@ -69,6 +69,7 @@ int run(int argc, const char* const* argv, Io io) {
   setup_grade(app, io, exit_code);
   setup_extract(app, io, exit_code);
   setup_lab(app, io, exit_code);
+  setup_batch(app, io, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,7 @@ void setup_verify(CLI::App& app, Io& io, int& exit_code);
 void setup_grade(CLI::App& app, Io& io, int& exit_code);
 void setup_extract(CLI::App& app, Io& io, int& exit_code);
 void setup_lab(CLI::App& app, Io& io, int& exit_code);
+void setup_batch(CLI::App& app, Io& io, int& exit_code);
 
 // argv as one shell-quoted line, for the run record.
 std::string quote_command_line(int argc, const char* const* argv);

@@ -158,6 +158,19 @@ std::optional<RunSummary> CaseStore::last_run() const {
   return all.back();
 }
 
+CaseStore::Tally CaseStore::tally() const {
+  Tally t;
+  sqlite::Statement q(db_.get(),
+                      "SELECT (SELECT count(*) FROM items), "
+                      "(SELECT count(DISTINCT item_id) FROM matches WHERE role = 'alert'), (SELECT count(*) FROM errors)");
+  if (q.step()) {
+    t.items = static_cast<std::uint64_t>(q.int64(0));
+    t.alert_items = static_cast<std::uint64_t>(q.int64(1));
+    t.errors = static_cast<std::uint64_t>(q.int64(2));
+  }
+  return t;
+}
+
 void CaseStore::resume_run(const RunInfo& resumed, std::uint64_t committed) {
   const auto run = last_run();
   if (!run) throw sqlite::Error("the case holds no run to resume");

@@ -34,6 +34,11 @@ class CaseStore final : public CaseReader {
   // dropped to be made again); `resumed` is recorded in the resumes table.
   void resume_run(const RunInfo& resumed, std::uint64_t committed);
   std::optional<RunSummary> last_run() const;
+  // What a batch's status table shows of a case: items, items with an alert-set match, errors.
+  struct Tally {
+    std::uint64_t items = 0, alert_items = 0, errors = 0;
+  };
+  Tally tally() const;
   // Every walk position the case holds (items and walk problems), with its source, walk key and
   // path; returns how many. Throws sqlite::Error for a case that records no walk keys.
   std::uint64_t for_each_committed_position(
