@@ -140,7 +140,7 @@ do_stop() {
   stop_daemons 20 "$dir/run/slurmd.pid" "$dir/run/slurmctld.pid" "$dir/munge/munged.pid"
   left=$(leftovers "$cluster")
   if [[ -n $left ]]; then
-    echo "$me: killing leftover job processes of $dir: $(echo $left)" >&2
+    echo "$me: killing leftover job processes of $dir: ${left//$'\n'/ }" >&2
     # shellcheck disable=SC2086
     kill -KILL $left 2>/dev/null || true
   fi
