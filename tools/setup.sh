@@ -11,7 +11,8 @@ packages=(g++ cmake ninja-build pkg-config git ccache dpkg-dev file
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(hashdeep libimage-exiftool-perl ffmpeg sqlite3 strace clang libclang-rt-14-dev
     sleuthkit ewf-tools dosfstools mtools e2fsprogs ntfs-3g gzip chromium fonts-dejavu-core poppler-utils python3-jsonschema time
-    p7zip-full libarchive-tools zstd unzip qemu-utils cryptsetup-bin python3-imageio chromium-driver python3-selenium)
+    p7zip-full libarchive-tools zstd unzip qemu-utils cryptsetup-bin python3-imageio chromium-driver python3-selenium
+    slurmctld slurmd slurm-client munge)
 fi
 missing=()
 for p in "${packages[@]}"; do
