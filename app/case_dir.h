@@ -33,7 +33,13 @@ class CaseDirLock {
  public:
   explicit CaseDirLock(const std::filesystem::path& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
     if (fd_ < 0) throw std::runtime_error(fmt::format("{}: {}", dir.string(), std::strerror(errno)));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    // A moment's wait: `triage batch status` tests the lock with a brief shared one.
+    int tries = 0;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK && ++tries < 50) {
+        ::usleep(10'000);
+        continue;
+      }
       ::close(fd_);
       throw std::runtime_error(fmt::format("{}: another triage process is writing this case", dir.string()));
     }

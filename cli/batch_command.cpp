@@ -189,8 +189,13 @@ void setup_batch(CLI::App& app, Io& io, int& exit_code) {
       "batch", "Scan a manifest's exhibits into one case directory each under LAB_DIR, here or on a Slurm cluster");
   batch->add_option("MANIFEST", o->manifest, "CSV: case_ref, exhibit_ref, examiner, source (one row per source), profile");
   batch->add_option("--out,-o", o->lab_dir, "The batch's folder (batch.json, HASHSET.db, cases/, logs/)");
-  batch->add_option("--hashset", o->hashsets, "Hash set for every exhibit (exports are imported once into LAB_DIR/HASHSET.db)");
-  batch->add_option("--known-good", o->known, "Known-good hash set for every exhibit");
+  // One value per occurrence (repeat the option): a list option would take the `--` that starts the scan options.
+  batch->add_option("--hashset", o->hashsets, "Hash set for every exhibit (exports are imported once into LAB_DIR/HASHSET.db)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  batch->add_option("--known-good", o->known, "Known-good hash set for every exhibit")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   batch->add_option("--parallel", o->parallel, "Exhibits scanned side by side (default: the cores / --jobs-per-exhibit)");
   batch->add_option("--jobs-per-exhibit", o->jobs_per_exhibit, "Each scan's --jobs (default: the cores shared)");
   batch->add_option("--engine", o->engine, "local (this machine) or slurm (sbatch, one job array)")

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/cli/child_process.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/test_support.h"
 
@@ -55,28 +56,6 @@ int make_corpus(const fs::path& root) {
   fs::create_symlink("d0", root / "link-to-d0");
   REQUIRE(::mkfifo((root / "d3" / "pipe").c_str(), 0600) == 0);
   return files;
-}
-
-fs::path triage_binary() { return fs::path(TRIAGE_TEST_BINARY_DIR) / "cli" / "triage"; }
-
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    std::vector<char*> argv;
-    const std::string exe = triage_binary().string();
-    argv.push_back(const_cast<char*>(exe.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
 }
 
 // One query's rows, each row's columns joined by '|'; empty when the database cannot be read.
@@ -173,7 +152,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   const fs::path corpus = tmp / "corpus";
   const int files = make_corpus(corpus);
   REQUIRE(files >= 2000);
-  REQUIRE(fs::exists(triage_binary()));
+  REQUIRE(fs::exists(test::triage_binary()));
   const std::vector<std::string> scan{"scan", corpus.string(), "--all-files", "--jobs", "2", "--out"};
 
   auto args_for = [&](const fs::path& out, bool resume) {
@@ -190,7 +169,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
 
   // The reference: one uninterrupted run.
   const auto t0 = Clock::now();
-  const int reference_status = wait_exit(spawn(args_for(tmp / "reference", false), tmp / "reference.log"));
+  const int reference_status = wait_exit(test::spawn_triage(args_for(tmp / "reference", false), tmp / "reference.log"));
   const double reference_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   REQUIRE(WIFEXITED(reference_status));
   CHECK(WEXITSTATUS(reference_status) == 1);  // the named pipe is a walk error
@@ -222,7 +201,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
                    : std::min<std::uint64_t>(limit, before + 1 + static_cast<std::uint64_t>(
                                                              unit(random) * 2.0 * static_cast<double>(limit - before) /
                                                              (left + 1)));
-    const pid_t pid = spawn(args_for(killed, kills > 0), tmp / "killed.log");
+    const pid_t pid = test::spawn_triage(args_for(killed, kills > 0), tmp / "killed.log");
     int status = 0;
     bool exited = false;
     while (!kill_early && !exited && committed_items(db_file) < target) {
@@ -249,7 +228,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   CHECK(mid_scan >= 1);
 
   const auto t1 = Clock::now();
-  const int final_status = wait_exit(spawn(args_for(killed, true), tmp / "killed.log"));
+  const int final_status = wait_exit(test::spawn_triage(args_for(killed, true), tmp / "killed.log"));
   MESSAGE("last resume finished in " << std::chrono::duration<double>(Clock::now() - t1).count() << " s");
   REQUIRE(WIFEXITED(final_status));
   CHECK(WEXITSTATUS(final_status) == 1);
@@ -268,7 +247,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
 
   // SIGINT 0 to D/5 after the run began: the walk and the work stop, a walk-order prefix is written, exit 130.
   const fs::path stopped = tmp / "stopped";
-  const pid_t pid = spawn(args_for(stopped, false), tmp / "stopped.log");
+  const pid_t pid = test::spawn_triage(args_for(stopped, false), tmp / "stopped.log");
   int status = 0;
   bool exited = false;
   while (!exited && query(stopped / "case.db", "SELECT id FROM runs").empty()) {
@@ -283,7 +262,7 @@ TEST_CASE("a scan killed (SIGKILL) at 20 random moments and resumed each time eq
   CHECK(WEXITSTATUS(status) == 130);
   CHECK(query(stopped / "case.db", "SELECT status FROM runs") == std::vector<std::string>{"interrupted"});
   MESSAGE("SIGINT: " << committed_items(stopped / "case.db") << " of " << files << " items committed");
-  const int resumed_status = wait_exit(spawn(args_for(stopped, true), tmp / "stopped.log"));
+  const int resumed_status = wait_exit(test::spawn_triage(args_for(stopped, true), tmp / "stopped.log"));
   REQUIRE(WIFEXITED(resumed_status));
   CHECK(WEXITSTATUS(resumed_status) == 1);
   const CaseContent after_sigint = content_of(stopped / "case.db");
