@@ -87,10 +87,10 @@ TEST_CASE("a Slurm job array runs the manifest; a task cancelled mid-run is resu
   test::TempDir tmp;
   fs::create_directories(tmp / "slow");
   fs::copy_file(kSamples / "evidence" / "Pictures" / "pattern.png", tmp / "slow" / "pattern.png");
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 3; ++i) {
     const fs::path big = tmp / "slow" / ("big-" + std::to_string(i) + ".bin");
     test::write_text(big, "");
-    fs::resize_file(big, 512ull << 20);  // a hole: seconds to digest, no disk space
+    fs::resize_file(big, 384ull << 20);  // a hole: seconds to digest, no disk space
   }
   test::write_text(tmp / "manifest.csv",
                    "case_ref,exhibit_ref,examiner,source\n"
