@@ -26,7 +26,6 @@
 #include "app/thumbnail_store.h"
 #include "app/walk_settings.h"
 #include "core/digest/digests.h"
-#include "core/media/sniff.h"
 #include "core/pipeline/scan_pipeline.h"
 #include "core/provenance/origin_rules.h"
 #include "core/provenance/priority_areas.h"
@@ -406,9 +405,10 @@ class ScanRun {
 
   // Prioritised work: each source walked once per priority class, user media first; within a
   // class, the entries of an alert record's size first (a file of any other size cannot be an
-  // exact alert), then those named like media, then the rest: three passes per class (a pass
-  // with nothing placed in it is not walked). Not for an archive given as a source: it is read
-  // as a stream, and each walk would read it whole again.
+  // exact alert), then the rest: two passes per class (a pass with nothing placed in it is not
+  // walked; entries named like media first would be a third walk per class, which cost more on
+  // the benchmark's image than it brought). Not for an archive given as a source: it is read as
+  // a stream, and each walk would read it whole again.
   void schedule_work() {
     if (!options_.priorities) return;
     for (const auto& info : infos_)
@@ -424,14 +424,13 @@ class ScanRun {
     // up to 16 MiB first, before any decoding, for the exact alerts among them.
     if (hash_sets_ && sizes == nullptr)
       pipeline_.scout = [](int priority, std::uint64_t size) { return priority <= 2 && size <= (16u << 20); };
-    pipeline_.passes = 12;
+    pipeline_.passes = 8;
     pipeline_.schedule = [this, alert_sized](std::uint32_t source, const std::string& path, std::uint64_t size) {
       ItemRecord probe;
       probe.path = path;
       const SourceRoot& root = roots_.at(source);
       const int priority = priority_class(areas_, &origin_rules_, rule_location(probe, root.path, root.folder));
-      const int within = alert_sized(size) ? 0 : named_like_media(path) ? 1 : 2;
-      return Placement{(priority - 1) * 3 + within, priority};
+      return Placement{(priority - 1) * 2 + (alert_sized(size) ? 0 : 1), priority};
     };
   }
 

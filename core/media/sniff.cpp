@@ -316,11 +316,6 @@ bool extension_mismatch(const MediaKind& kind, std::string_view file_name) {
   if (kind.type != MediaType::other) {
     return ext.empty() || !in_list(kind.extensions, ext);
   }
-  return named_like_media(file_name);
-}
-
-bool named_like_media(std::string_view file_name) {
-  const std::string ext = extension_of(file_name);
   if (ext.empty() || in_list(kAmbiguousExt, ext)) return false;
   return std::any_of(kAllKinds.begin(), kAllKinds.end(),
                      [&](const MediaKind* k) { return in_list(k->extensions, ext); });

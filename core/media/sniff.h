@@ -30,10 +30,6 @@ MediaKind sniff_media(std::span<const std::byte> head);
 // is not one of its format's, or a non-media file named like a media file.
 bool extension_mismatch(const MediaKind& kind, std::string_view file_name);
 
-// True when the name's extension is one of a still image or video format's (not one that also
-// commonly names other files: "ts", "mod", audio).
-bool named_like_media(std::string_view file_name);
-
 // The extension a copy of the file should carry: its own (lower case) when the format lists it,
 // else the format's usual one (the first listed); "bin" for what is not a known media format.
 std::string usual_extension(const MediaKind& kind, std::string_view file_name);

@@ -287,7 +287,7 @@ TEST_CASE("prioritised --budget then --resume ends equal to a whole scan; the su
   CHECK(items_csv(tmp / "case") == items_csv(tmp / "whole"));
 }
 
-TEST_CASE("within a class: alert-sized entries first, then those named like media; sets without sizes scout first") {
+TEST_CASE("within a class: alert-sized entries first, then the rest; sets without sizes scout first") {
   test::TempDir tmp;
   // One folder (one class): a-holiday.jpg matches only by PDQ (decoded), z-pattern.png exactly
   // and has the size of a VICS record (MediaSize): in walk order a-holiday's alert comes first.
