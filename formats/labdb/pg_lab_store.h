@@ -2,7 +2,8 @@
 // The lab index in a PostgreSQL database (`triage lab ... --db postgresql://...`), for a unit
 // whose cases are many or whose examiners share one lab: the same tables, format
 // ("triage-lab/1" in lab_info) and answers as the SQLite store (lab_store.h), byte for byte.
-// A case's items and frames go in by COPY (text format) inside one transaction. Evidence paths
+// A case's items and frames go in by COPY (text format) inside one transaction; the digest
+// indexes are hash indexes and there are no foreign keys (pg_lab_store.cpp: what each cost). Evidence paths
 // and case folders are bytea (any bytes, round-tripped exactly); uids are COLLATE "C", so that
 // every order is the SQLite store's byte order.
 #include <memory>

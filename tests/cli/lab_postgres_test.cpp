@@ -148,6 +148,7 @@ TEST_CASE("lab on PostgreSQL: the same answers as a SQLite lab, byte for byte; r
   CHECK(again.out.find("replaced in the lab") != std::string::npos);
   CHECK(answers(pg_lab, photo, hostile, camera) == from_pg);
   CHECK(server.psql("lab", "SELECT count(*) FROM cases") == "3");
+  CHECK(server.psql("lab", "SELECT count(*) = (SELECT sum(items) FROM cases) FROM items") == "t");  // none left behind
 
   // A damaged case.db: refused, the lab unchanged.
   const std::string before = test::run_cli({"lab", "links", "--db", pg_lab}).out;
