@@ -85,6 +85,9 @@ read -r secs kib <<< "$(timed "$TRIAGE" lab add "$case_dir" --db "$url")"
 total=$(sql 'SELECT items FROM cases')
 printf 'lab add (PostgreSQL): %s items in %s s = %.0f items/s (target >= 50000), peak memory %.0f MB\n' "$total" "$secs" \
   "$(echo "$total / $secs" | bc -l)" "$(echo "$kib / 1024" | bc -l)"
+# Added again: the million rows deleted and loaded again, into indexes that hold them.
+read -r secs kib <<< "$(timed "$TRIAGE" lab add "$case_dir" --db "$url")"
+printf 'lab add again (PostgreSQL, replaced): %.0f items/s\n' "$(echo "$total / $secs" | bc -l)"
 sha1=$(sql 'SELECT sha1 FROM items WHERE seq = 500000 OR seq = (SELECT max(seq) FROM items) LIMIT 1')
 best=999
 for r in 1 2 3 4 5; do
