@@ -90,7 +90,7 @@ read -r secs kib <<< "$(timed "$TRIAGE" lab add "$case_dir" --db "$url")"
 printf 'lab add again (PostgreSQL, replaced): %.0f items/s\n' "$(echo "$total / $secs" | bc -l)"
 sha1=$(sql 'SELECT sha1 FROM items WHERE seq = 500000 OR seq = (SELECT max(seq) FROM items) LIMIT 1')
 best=999
-for r in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   read -r secs kib <<< "$(timed "$TRIAGE" lab search --db "$url" --sha1 "$sha1")"
   best=$(echo "if ($secs < $best) $secs else $best" | bc -l)
 done

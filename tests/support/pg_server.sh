@@ -16,7 +16,8 @@ dir=${2:?usage: pg_server.sh $command DIR ...}
 shift 2
 
 bindir=""
-for candidate in "$(pg_config --bindir 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+for candidate in "$(pg_config --bindir 2>/dev/null || true)" \
+  $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do  # pg_config's, else the newest installed
   if [[ -n $candidate && -x $candidate/initdb && -x $candidate/pg_ctl && -x $candidate/postgres ]]; then
     bindir=$candidate
     break
