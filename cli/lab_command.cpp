@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "formats/labdb/lab_store.h"
+#include "formats/labdb/pg_lab_store.h"
 #include "formats/report/lab_report.h"
 
 namespace triage::cli {
@@ -26,16 +27,19 @@ struct LabOptions {
   std::string out;     // links: the file to write (default stdout)
 };
 
-// The lab database LAB names; nullptr (and a message) when it cannot be used.
-std::unique_ptr<SqliteLabStore> open_lab(const std::string& db, bool create, Io& io) {
-  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    fmt::print(io.err, "triage: {}: a PostgreSQL lab is not supported by this triage: give a SQLite file\n", db);
-    return nullptr;
-  }
+// The lab database LAB names: a PostgreSQL database for a postgresql:// or postgres:// URL, else
+// a SQLite file; nullptr (and a message, never a password) when it cannot be used.
+std::unique_ptr<LabIndex> open_lab(const std::string& db, bool create, Io& io) {
+  const bool postgres = pg::is_url(db);
   try {
+    if (postgres) return PgLabStore::open(db, create);
     return SqliteLabStore::open(db, create);
   } catch (const std::exception& e) {
-    fmt::print(io.err, "triage: lab database {}: {}\n", db, e.what());
+    const std::string shown = postgres ? pg::redacted_url(db) : db;
+    if (postgres && std::string_view(e.what()).find(shown) != std::string_view::npos)
+      fmt::print(io.err, "triage: lab database {}\n", e.what());  // the store's message names it already
+    else
+      fmt::print(io.err, "triage: lab database {}: {}\n", shown, e.what());
     return nullptr;
   }
 }
@@ -122,7 +126,7 @@ void setup_lab(CLI::App& app, Io& io, int& exit_code) {
   CLI::App* lab = app.add_subcommand("lab", "The lab index: cases loaded into one database, searched and linked");
   lab->require_subcommand(1);
   auto db_option = [&](CLI::App* cmd) {
-    cmd->add_option("--db", o->db, "The lab database: a SQLite file (created by lab add when missing)")->required();
+    cmd->add_option("--db", o->db, "The lab database: a SQLite file, or a PostgreSQL URL postgresql://... (created by lab add when missing)")->required();
   };
   CLI::App* add = lab->add_subcommand("add", "Load finished case directories into the lab (a case added again is replaced)");
   add->add_option("CASE_DIR", o->case_dirs, "Case directories made by triage scan")->required();

@@ -42,6 +42,16 @@ inline void sh(const std::string& command) {
 
 inline std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 
+// A generated picture (ffmpeg's test pattern turned by `hue`, so each is distinct; `size` as
+// ffmpeg takes it): a PNG when `exif` is null, else a JPEG given those exiftool arguments (""
+// leaves it without EXIF).
+inline void make_picture(const std::filesystem::path& file, int hue, const char* exif, const std::string& size = "96x64") {
+  std::filesystem::create_directories(file.parent_path());
+  sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=" + size + ":rate=1:duration=1,hue=h=" + std::to_string(hue) +
+     "' -frames:v 1 -f image2 -c:v " + (exif == nullptr ? "png " : "mjpeg ") + q(file));
+  if (exif != nullptr && *exif != '\0') sh("exiftool -q -overwrite_original " + std::string(exif) + " " + q(file));
+}
+
 inline std::filesystem::path sample(const std::string& rel) {
   return source_dir() / "samples" / "evidence" / rel;
 }

@@ -8,37 +8,16 @@
 #include <set>
 
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/lab_cases.h"
 #include "tests/support/test_support.h"
 
 using namespace triage;
 using nlohmann::json;
+using test::item_named;
+using test::make_case;
 namespace fs = std::filesystem;
 
 namespace {
-
-const fs::path kEvidence = test::source_dir() / "samples" / "evidence";
-
-// A case of the sample files named (relative to samples/evidence), each copied in under its own name.
-fs::path make_case(const fs::path& tmp, const std::string& name, const std::vector<std::string>& files,
-                   const std::string& extra_name = {}) {
-  const fs::path evidence = tmp / ("evidence-" + name);
-  fs::create_directories(evidence);
-  for (const auto& f : files) fs::copy_file(kEvidence / f, evidence / fs::path(f).filename());
-  if (!extra_name.empty()) fs::copy_file(kEvidence / files.front(), evidence / extra_name);
-  const fs::path case_dir = tmp / ("case-" + name);
-  const auto run = test::run_cli({"scan", evidence.string(), "--out", case_dir.string(), "--case-ref", "OP/" + name,
-                                  "--exhibit-ref", "EX-" + name, "--format", "jsonl"});
-  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
-  return case_dir;
-}
-
-json item_named(const fs::path& case_dir, const std::string& file) {
-  const json report = json::parse(test::read_text(case_dir / "report.json"));
-  for (const auto& item : report["items"])
-    if (item["path"].get<std::string>().ends_with("/" + file)) return item;
-  FAIL("no item " << file);
-  return {};
-}
 
 std::vector<json> search(const fs::path& lab, std::vector<std::string> args) {
   args.insert(args.begin(), {"lab", "search", "--db", lab.string(), "--format", "jsonl"});
@@ -140,7 +119,7 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
 
   const fs::path evidence = tmp / "evidence-slow";
   fs::create_directories(evidence);
-  fs::copy_file(kEvidence / "Pictures" / "pattern.png", evidence / "a.png");
+  fs::copy_file(test::sample_evidence() / "Pictures" / "pattern.png", evidence / "a.png");
   const auto interrupted = test::run_cli({"scan", evidence.string(), "--out", (tmp / "unfinished").string()}, true);
   REQUIRE(interrupted.exit_code == 130);
 
@@ -152,7 +131,7 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
     CHECK(run.err.find("the lab is unchanged") != std::string::npos);
     CHECK(test::run_cli({"lab", "links", "--db", lab.string()}).out == before);
   }
-  // A lab file that is no lab, and a PostgreSQL URL this triage cannot use: clear refusals.
+  // A lab file that is no lab, and searches asked wrongly: clear refusals.
   test::write_text(tmp / "not-a-lab.db", "hello");
   CHECK(test::run_cli({"lab", "add", a.string(), "--db", (tmp / "not-a-lab.db").string()}).exit_code == 4);
   CHECK(test::read_text(tmp / "not-a-lab.db") == "hello");

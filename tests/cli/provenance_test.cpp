@@ -18,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using test::make_picture;
 using test::q;
 using test::sh;
 
@@ -55,15 +56,6 @@ const std::vector<Planted>& planted() {
       {"Documents/Old/unlisted.jpg", "", "unknown", "", std::nullopt, std::nullopt, true, "unknown"},
   };
   return truth;
-}
-
-// A generated picture (ffmpeg's test pattern turned by `hue`, so each is distinct): a PNG when
-// `exif` is null, else a JPEG given those exiftool arguments ("" leaves it without EXIF).
-void make_picture(const fs::path& file, int hue, const char* exif) {
-  fs::create_directories(file.parent_path());
-  sh("ffmpeg -loglevel error -y -f lavfi -i 'testsrc=size=96x64:rate=1:duration=1,hue=h=" + std::to_string(hue) +
-     "' -frames:v 1 -f image2 -c:v " + (exif == nullptr ? "png " : "mjpeg ") + q(file));
-  if (exif != nullptr && *exif != '\0') sh("exiftool -q -overwrite_original " + std::string(exif) + " " + q(file));
 }
 
 void build_tree(const fs::path& root) {
