@@ -24,4 +24,4 @@ for preset in ci asan; do
   [[ $preset == ci ]] && parallel=$((jobs + 1))
   ctest --preset "$preset" -j "$parallel"
 done
-FUZZ_RUNS=${FUZZ_RUNS:-1200} FUZZ_PRESET=asan tests/fuzz/run.sh
+FUZZ_RUNS=${FUZZ_RUNS:-800} FUZZ_PRESET=asan tests/fuzz/run.sh
