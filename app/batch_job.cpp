@@ -276,7 +276,10 @@ ExhibitStatus exhibit_status(const BatchPlan& plan, const BatchExhibit& ex) {
     s.elapsed_s = exit->seconds;
   }
   std::optional<RunSummary> run;
-  if (fs::exists(dir / "case.db")) {
+  // A running scan's case.db is not opened: a reader's transaction can make its last writes
+  // fail with "database is locked" (seen in CI).
+  const bool running = case_locked(dir);
+  if (!running && fs::exists(dir / "case.db")) {
     try {
       const auto store = CaseStore::open_read_only(dir / "case.db");
       run = store->last_run();
@@ -289,7 +292,7 @@ ExhibitStatus exhibit_status(const BatchPlan& plan, const BatchExhibit& ex) {
     }
   }
   const bool failed_exit = s.last_exit && !finished_well(*s.last_exit) && !stopped(*s.last_exit);
-  if (case_locked(dir)) {
+  if (running) {
     s.state = ExhibitState::running;
   } else if (run && run->status == "completed") {
     s.state = failed_exit ? ExhibitState::failed : ExhibitState::done;
