@@ -116,10 +116,16 @@ TEST_CASE("a Slurm job array runs the manifest; a task cancelled mid-run is resu
   // A second submission without --resubmit is refused.
   CHECK(WEXITSTATUS(test::wait_for_child(test::spawn_triage(command(lab, {"--engine", "slurm"}), tmp / "submit.log"))) == 2);
 
-  // C cancelled while its scan runs.
-  auto s = wait_status(lab, 90, [](auto& st) { return st["C"]["state"] == "running"; });
+  // C cancelled while its scan runs: a second after its case.db appeared (status does not read a
+  // running case), well inside the time its scan took here.
+  const double c_seconds = batch_status(tmp / "local")["C"]["elapsed_s"].get<double>();
+  REQUIRE(c_seconds > 2.5);
+  auto s = wait_status(lab, 90, [&](auto& st) {
+    return st["C"]["state"] == "running" && fs::exists(lab / "cases" / "OP2__C" / "case.db");
+  });
   const std::string logs = cluster.log() + test::read_text(tmp / "submit.log");
   REQUIRE_MESSAGE(s["C"]["state"] == "running", logs);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   std::ifstream jobs(lab / "slurm" / "jobs");
   std::string job;
   jobs >> job;
