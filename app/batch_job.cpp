@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,10 +19,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "core/digest/digests.h"
+#include "app/case_dir.h"
+#include "app/scan_hash_sets.h"
+#include "core/text/shell_quote.h"
 #include "core/text/text_input.h"
 #include "formats/casedb/case_store.h"
-#include "formats/hashset/hashset_reader.h"
 #include "formats/hashset/hashset_store.h"
 
 namespace triage {
@@ -83,36 +83,33 @@ void check_scan_options(const std::vector<std::string>& options) {
   }
 }
 
-// The given hash-set files that are exports (not triage stores), with the role each gets.
+// Every hash-set file of the batch (the --hashset ones, then the --known-good ones) with its kind.
+std::vector<std::pair<fs::path, HashSetFileKind>> hash_set_files(const BatchPlan& plan) {
+  std::vector<std::pair<fs::path, HashSetFileKind>> out;
+  for (const bool known : {false, true})
+    for (const auto& f : known ? plan.known : plan.hashsets) out.emplace_back(f, hash_set_file_kind(f, known));
+  return out;
+}
+
+bool is_export(HashSetFileKind kind) {
+  return kind == HashSetFileKind::alert_export || kind == HashSetFileKind::known_export;
+}
+
+// The exports go into LAB_DIR/HASHSET.db, each with the role its kind gives it; a file imported
+// before is skipped (the store knows it by name and SHA-256).
 void import_exports(const BatchPlan& plan) {
   std::vector<fs::path> alert, known;
-  for (const auto& f : plan.hashsets)
-    if (!HashSetStore::is_hashset_store(f)) {
-      const bool nsrl = hashset::detect_format(f).rfind("nsrl", 0) == 0;
-      (nsrl ? known : alert).push_back(fs::absolute(f));
-    }
-  for (const auto& f : plan.known)
-    if (!HashSetStore::is_hashset_store(f)) known.push_back(fs::absolute(f));
+  for (const auto& [file, kind] : hash_set_files(plan)) {
+    if (kind == HashSetFileKind::alert_export) alert.push_back(file);
+    if (kind == HashSetFileKind::known_export) known.push_back(file);
+  }
   if (alert.empty() && known.empty()) return;
   auto store = HashSetStore::open_or_create(store_file(plan.lab_dir));
   ImportOptions options;
   options.role = HashSetRole::alert;
-  if (!alert.empty()) (void)store->import_files(alert, options);  // a file imported before is skipped
+  if (!alert.empty()) (void)store->import_files(alert, options);
   options.role = HashSetRole::known;
   if (!known.empty()) (void)store->import_files(known, options);
-}
-
-bool holds_exports(const std::vector<std::string>& files) {
-  return std::any_of(files.begin(), files.end(), [](const std::string& f) { return !HashSetStore::is_hashset_store(f); });
-}
-
-// True while a scan holds the case directory's lock (app/case_dir.h).
-bool case_locked(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return locked;
 }
 
 struct ExitRecord {
@@ -153,12 +150,6 @@ int run_capture(const std::vector<std::string>& args, std::string& out) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 }  // namespace
@@ -250,12 +241,13 @@ std::vector<std::string> exhibit_scan_args(const BatchPlan& plan, const BatchExh
   args.insert(args.end(), {"--out", dir.string(), "--case-ref", ex.case_ref, "--exhibit-ref", ex.exhibit_ref});
   if (!ex.examiner.empty()) args.insert(args.end(), {"--examiner", ex.examiner});
   if (!ex.profile.empty()) args.insert(args.end(), {"--profile", ex.profile});
-  if (holds_exports(plan.hashsets) || holds_exports(plan.known))
+  // Stores and vPDQ files as they are; the exports through the batch's store.
+  const auto sets = hash_set_files(plan);
+  if (std::any_of(sets.begin(), sets.end(), [](const auto& s) { return is_export(s.second); }))
     args.insert(args.end(), {"--hashset", store_file(plan.lab_dir).string()});
-  for (const auto& f : plan.hashsets)
-    if (HashSetStore::is_hashset_store(f)) args.insert(args.end(), {"--hashset", fs::absolute(f).string()});
-  for (const auto& f : plan.known)
-    if (HashSetStore::is_hashset_store(f)) args.insert(args.end(), {"--known-good", fs::absolute(f).string()});
+  for (std::size_t i = 0; i < sets.size(); ++i)
+    if (!is_export(sets[i].second))
+      args.insert(args.end(), {i < plan.hashsets.size() ? "--hashset" : "--known-good", sets[i].first.string()});
   if (plan.jobs_per_exhibit > 0) args.insert(args.end(), {"--jobs", std::to_string(plan.jobs_per_exhibit)});
   args.insert(args.end(), plan.scan_options.begin(), plan.scan_options.end());
   if (resume) args.push_back("--resume");
@@ -278,7 +270,7 @@ ExhibitStatus exhibit_status(const BatchPlan& plan, const BatchExhibit& ex) {
   std::optional<RunSummary> run;
   // A running scan's case.db is not opened: a reader's transaction can make its last writes
   // fail with "database is locked" (seen in CI).
-  const bool running = case_locked(dir);
+  const bool running = CaseDirLock::held(dir);
   if (!running && fs::exists(dir / "case.db")) {
     try {
       const auto store = CaseStore::open_read_only(dir / "case.db");
@@ -403,7 +395,7 @@ std::vector<std::size_t> submit_batch_slurm(const BatchPlan& plan, const SlurmSe
                                        "# triage batch: one array task per exhibit (its index in batch.json), each a\n"
                                        "# resumable scan into cases/; LAB_DIR must be on a file system every node shares.\n"
                                        "exec {} batch run-one {} \"$SLURM_ARRAY_TASK_ID\"\n",
-                                       shell_quote(plan.triage), shell_quote(fs::absolute(plan.lab_dir).string())));
+                                       shell_quoted(plan.triage), shell_quoted(fs::absolute(plan.lab_dir).string())));
   fs::permissions(script, fs::perms::owner_all, fs::perm_options::add);
   std::string list;
   for (const auto i : indexes) list += (list.empty() ? "" : ",") + std::to_string(i);

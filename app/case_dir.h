@@ -33,7 +33,7 @@ class CaseDirLock {
  public:
   explicit CaseDirLock(const std::filesystem::path& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
     if (fd_ < 0) throw std::runtime_error(fmt::format("{}: {}", dir.string(), std::strerror(errno)));
-    // A moment's wait: `triage batch status` tests the lock with a brief shared one.
+    // A moment's wait: held() tests the lock with a brief shared one.
     int tries = 0;
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       if (errno == EWOULDBLOCK && ++tries < 50) {
@@ -45,6 +45,15 @@ class CaseDirLock {
     }
   }
   ~CaseDirLock() { ::close(fd_); }
+  // True while a scan holds the lock of `dir` (`triage batch status`): a brief shared lock,
+  // which the constructor above waits out.
+  static bool held(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return locked;
+  }
   CaseDirLock(const CaseDirLock&) = delete;
   CaseDirLock& operator=(const CaseDirLock&) = delete;
 

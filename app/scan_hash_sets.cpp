@@ -120,33 +120,29 @@ void add_vpdq_file(const std::filesystem::path& file, HashSetRole role, ScanHash
   out.used.push_back({name, role, "vpdq", "", file.string(), file_sha256(file), videos.size(), now_utc()});
 }
 
-bool is_nsrl(const std::string& format) { return format.rfind("nsrl", 0) == 0; }
-
 }  // namespace
+
+HashSetFileKind hash_set_file_kind(const std::filesystem::path& file, bool known) {
+  if (HashSetStore::is_hashset_store(file)) return HashSetFileKind::store;
+  if (hashset::is_vpdq_file(file)) return HashSetFileKind::vpdq;
+  if (known) return HashSetFileKind::known_export;
+  return hashset::detect_format(file).rfind("nsrl", 0) == 0 ? HashSetFileKind::known_export : HashSetFileKind::alert_export;
+}
 
 std::unique_ptr<ScanHashSets> load_scan_hash_sets(const std::vector<std::string>& files,
                                                   const std::vector<std::string>& known_files,
                                                   const std::filesystem::path& cache_db, StopToken stop) {
   auto out = std::make_unique<ScanHashSets>();
   std::vector<std::filesystem::path> raw_alert, raw_known;
-  for (const auto& f : files) {
-    if (HashSetStore::is_hashset_store(f)) {
-      add_store(f, *out);
-    } else if (hashset::is_vpdq_file(f)) {
-      add_vpdq_file(f, HashSetRole::alert, *out);
-    } else {
-      (is_nsrl(hashset::detect_format(f)) ? raw_known : raw_alert).push_back(f);
+  for (const bool known : {false, true})
+    for (const auto& f : known ? known_files : files) {
+      switch (hash_set_file_kind(f, known)) {
+        case HashSetFileKind::store: add_store(f, *out); break;
+        case HashSetFileKind::vpdq: add_vpdq_file(f, known ? HashSetRole::known : HashSetRole::alert, *out); break;
+        case HashSetFileKind::alert_export: raw_alert.push_back(f); break;
+        case HashSetFileKind::known_export: raw_known.push_back(f); break;
+      }
     }
-  }
-  for (const auto& f : known_files) {
-    if (HashSetStore::is_hashset_store(f)) {
-      add_store(f, *out);
-    } else if (hashset::is_vpdq_file(f)) {
-      add_vpdq_file(f, HashSetRole::known, *out);
-    } else {
-      raw_known.push_back(f);
-    }
-  }
   if (!raw_alert.empty() || !raw_known.empty()) {
     {
       auto cache = open_cache(cache_db);

@@ -29,6 +29,13 @@ struct ScanHashSets {
   std::optional<std::vector<std::uint64_t>> alert_sizes = std::vector<std::uint64_t>{};
 };
 
+// What a file given to --hashset (`known` false) or --known-good is: a triage store (used as it
+// is, every set with its own role), a vPDQ frame-hash file (read as it is), or an export to
+// import first, as an alert set or known-good (NSRL RDS formats, or given as known-good).
+// Throws ImportError for an export of no known format.
+enum class HashSetFileKind { store, vpdq, alert_export, known_export };
+HashSetFileKind hash_set_file_kind(const std::filesystem::path& file, bool known);
+
 // Each of `files` is a triage HASHSET.db (used as it is, every set with its own role), a vPDQ
 // frame-hash file (known videos, read as it is into `videos`, alert role) or a raw export,
 // imported first into `cache_db`: NSRL RDS formats as known-good, anything else as an alert set;

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "app/library_versions.h"
 #include "cli/exit_codes.h"
+#include "core/text/shell_quote.h"
 #include "triage/version.h"
 
 namespace triage::cli {
@@ -32,16 +33,7 @@ std::string quote_command_line(int argc, const char* const* argv) {
     else if (i > 0 && argv[i - 1] == kKey) arg = key_withheld(arg);
     else if (given_with_equals(arg, kKey)) arg = std::string(kKey) + "=" + key_withheld(arg.substr(kKey.size() + 1));
     if (i) line += ' ';
-    const bool plain = !arg.empty() && arg.find_first_not_of(
-                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==
-                                           std::string::npos;
-    if (plain) {
-      line += arg;
-    } else {
-      line += '\'';
-      for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      line += '\'';
-    }
+    line += shell_quoted(arg);
   }
   return line;
 }

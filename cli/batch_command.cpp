@@ -26,12 +26,6 @@ struct BatchOptions {
   std::size_t index = 0;  // run-one
 };
 
-std::string batch_json_string(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
-
 std::string batch_exhibit_name(const BatchExhibit& ex) { return ex.case_ref + " / " + ex.exhibit_ref; }
 
 // The status table (or JSON Lines); true when no exhibit failed.
@@ -55,13 +49,17 @@ bool print_batch_status(const BatchPlan& plan, const std::string& format, std::o
                  s.alerts, s.errors, s.elapsed_s, s.note);
       continue;
     }
-    std::string line = "{";
-    line += fmt::format("\"case_ref\":{},\"exhibit_ref\":{},\"dir\":{},\"state\":\"{}\",\"items\":{},\"alerts\":{},"
-                        "\"errors\":{},\"elapsed_s\":{:.3f},\"last_exit\":{},\"note\":{}",
-                        batch_json_string(ex.case_ref), batch_json_string(ex.exhibit_ref), batch_json_string("cases/" + ex.dir),
-                        to_string(s.state), s.items, s.alerts, s.errors, s.elapsed_s,
-                        s.last_exit ? std::to_string(*s.last_exit) : "null", batch_json_string(s.note));
-    out << line << "}\n";
+    std::string line;
+    {
+      JsonObject o(line);
+      o.string("case_ref", ex.case_ref).string("exhibit_ref", ex.exhibit_ref).string("dir", "cases/" + ex.dir);
+      o.string("state", to_string(s.state)).number("items", s.items).number("alerts", s.alerts);
+      o.number("errors", s.errors).number("elapsed_s", s.elapsed_s);
+      if (s.last_exit) o.number("last_exit", static_cast<std::int64_t>(*s.last_exit));
+      else o.null("last_exit");
+      o.string("note", s.note);
+    }
+    out << line << '\n';
   }
   return ok;
 }
@@ -74,8 +72,9 @@ int run_batch(const BatchOptions& o, Io& io) {
   BatchPlan plan;
   plan.lab_dir = std::filesystem::absolute(o.lab_dir).lexically_normal();
   plan.manifest = o.manifest;
-  plan.hashsets = o.hashsets;
-  plan.known = o.known;
+  // Absolute: each exhibit's scan runs elsewhere (a Slurm task in LAB_DIR).
+  for (const auto& f : o.hashsets) plan.hashsets.push_back(std::filesystem::absolute(f).lexically_normal().string());
+  for (const auto& f : o.known) plan.known.push_back(std::filesystem::absolute(f).lexically_normal().string());
   plan.scan_options = o.scan_options;
   plan.jobs_per_exhibit = o.engine == "slurm" && o.cpus_per_exhibit > 0 ? o.cpus_per_exhibit : o.jobs_per_exhibit;
   plan.triage = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -163,11 +162,9 @@ int run_batch_one(const BatchOptions& o, Io& io) {
     return kExitClean;
   }
   std::ofstream log(plan.lab_dir / "logs" / (ex.dir + ".log"), std::ios::app);
-  log << "# triage";
-  for (const auto& a : args) log << ' ' << a;
-  log << '\n' << std::flush;
   std::vector<const char*> argv{"triage"};
   for (const auto& a : args) argv.push_back(a.c_str());
+  log << "# " << quote_command_line(static_cast<int>(argv.size()), argv.data()) << '\n' << std::flush;
   const auto start = std::chrono::steady_clock::now();
   const int code = cli::run(static_cast<int>(argv.size()), argv.data(), {log, log, false, io.interrupted});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -96,10 +96,14 @@ TEST_CASE("six exhibits run locally; killed with SIGKILL, the same command finis
                    "OP3,E,DC Jones," + (kSamples / "evidence" / "Pictures").string() + "\n"
                    "OP3,E,," + (kSamples / "evidence" / "DCIM").string() + "\n"
                    "OP3,F,DC Jones,broken.img\n");
+  // A known video's frame hashes (vPDQ): given to every scan as it is, where the VICS export is
+  // imported once into the batch's store.
+  test::write_text(tmp / "known.vpdq", "0,100," + std::string(64, 'a') + ",0.000\n");
   const fs::path lab = tmp / "lab";
   const std::vector<std::string> command{"batch", (tmp / "manifest.csv").string(), "--out", lab.string(),
                                          "--parallel", "2", "--hashset",
-                                         (kSamples / "hashsets" / "sample-uk.vics.json").string(), "--", "--all-files"};
+                                         (kSamples / "hashsets" / "sample-uk.vics.json").string(), "--hashset",
+                                         (tmp / "known.vpdq").string(), "--", "--all-files"};
   const pid_t batch = test::spawn_triage(command, tmp / "batch.log");
   // Killed once A and B are done and C or D is being scanned.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -135,6 +139,8 @@ TEST_CASE("six exhibits run locally; killed with SIGKILL, the same command finis
   for (const char* ex : {"C", "D"}) unfinished += s[ex]["state"] == "unfinished" ? 1 : 0;
   CHECK(unfinished >= 1);
   const std::string log_a = test::read_text(lab / "logs" / "OP1__A.log");
+  CHECK(log_a.find("--hashset " + (lab / "HASHSET.db").string() + " --hashset " + (tmp / "known.vpdq").string()) !=
+        std::string::npos);
   const auto db_a = fs::last_write_time(lab / "cases" / "OP1__A" / "case.db");
 
   // The same command again: only what is not finished runs; the broken exhibit fails.
