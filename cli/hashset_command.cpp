@@ -127,6 +127,8 @@ int run_import(const HashsetImportOptions& o, Io& io) {
     fmt::print(io.err, "triage: hash-set store '{}' not written: {}\n", o.into, e.what());
     return kExitCaseUnwritable;
   }
+  if (options.stop.requested())  // it came while the import was being committed: too late to undo
+    fmt::print(io.err, "triage: stop requested while the import was being committed: the import completed\n");
   std::uint64_t rejected = 0;
   for (std::size_t i = 0; i < reports.size(); ++i) {
     const auto& r = reports[i];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <map>
@@ -334,6 +335,9 @@ std::vector<ImportReport> HashSetStore::import_files(const std::vector<fs::path>
         replaced.erase(it);
       }
     }
+    // The last moment a stop request can still leave the store as it was: once COMMIT starts,
+    // the import completes (the command then says the stop came too late).
+    options.stop.throw_if_requested();
     sqlite::exec(db_.get(), "COMMIT");
   } catch (...) {
     sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -402,6 +406,10 @@ ImportReport HashSetStore::import_one(const PendingImport& pending, const Import
   sqlite::Statement put_sizes(db_.get(), "INSERT INTO set_sizes(set_id, unsized, sizes) VALUES (?, ?, ?)");
   put_sizes.bind(1, set_id).bind(2, static_cast<std::int64_t>(sink.unsized_exact())).bind_blob(3, sizes).run();
   if (sha_later.valid()) {
+    // The source's SHA-256 may still be running (a large export on a slow disk): a stop request
+    // is seen while it is awaited (the CI soak once saw one ignored here for 0.3 s).
+    while (sha_later.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready)
+      options.stop.throw_if_requested();
     sqlite::Statement set_sha(db_.get(), "UPDATE sets SET source_sha256 = ? WHERE id = ?");
     set_sha.bind_text(1, sha_later.get()).bind(2, set_id).run();
   }
