@@ -104,12 +104,6 @@ std::map<std::string, json> members_in(const std::vector<json>& lines, const std
   return out;
 }
 
-std::vector<json> rows_of(const std::vector<json>& lines, const std::string& kind) {
-  std::vector<json> out;
-  for (const auto& line : lines)
-    if (line.contains("error") && line["error"] == kind) out.push_back(line);
-  return out;
-}
 
 void check_same_members(const std::vector<json>& scanned, const fs::path& archive, Tool tool) {
   CAPTURE(archive.string());
@@ -254,7 +248,7 @@ TEST_CASE("archives: every member of ZIP, TAR.GZ, TAR.XZ, TAR.ZST and 7z is an i
         "/data/media/0/DCIM/Camera/IMG_20240101_120000.jpg");
   CHECK_FALSE(zip.at("DCIM/100TEST/IMG_0001.jpg").contains("device_path"));  // an album is no phone
   std::map<std::string, std::string> layouts;
-  for (const auto& row : rows_of(lines, "device_extraction")) layouts[row["path"]] = row["message"];
+  for (const auto& row : test::error_rows(lines, "device_extraction")) layouts[row["path"]] = row["message"];
   CHECK(layouts.size() == 2);
   CHECK(layouts[(evidence / "iphone-ffs.zip").string()].starts_with("iOS file system inside, its root at 'filesystem1/'"));
   CHECK(layouts[(evidence / "android-ffs.tar").string()].starts_with("Android file system inside, its root at '/'"));
@@ -281,7 +275,7 @@ TEST_CASE("archives: a ZIP in a TAR in a ZIP is opened to its depth, and no deep
   const auto shallow = test::run_cli(
       {"scan", nested, "--out", (tmp / "case2").string(), "--format", "jsonl", "--archive-depth", "2"});
   CHECK(shallow.exit_code == 1);  // something was not examined
-  const auto rows = rows_of(test::parse_lines(shallow.out), "archive_depth");
+  const auto rows = test::error_rows(test::parse_lines(shallow.out), "archive_depth");
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["path"] == nested + "!/inner.tar!/middle/deep.zip");
   CHECK(members_in(test::parse_lines(shallow.out), nested + "!/inner.tar!/middle/deep.zip").empty());
@@ -334,14 +328,14 @@ TEST_CASE("archives: an encrypted ZIP member is an error row without the passwor
 
   const auto without = test::run_cli({"scan", evidence.string(), "--out", (tmp / "c1").string(), "--format", "jsonl"});
   CHECK(without.exit_code == 1);
-  const auto rows = rows_of(test::parse_lines(without.out), "encrypted_member");
+  const auto rows = test::error_rows(test::parse_lines(without.out), "encrypted_member");
   REQUIRE(rows.size() == 2);
   CHECK(rows[0]["message"].get<std::string>().find("no --archive-password given") != std::string::npos);
 
   const auto wrong = test::run_cli(
       {"scan", evidence.string(), "--out", (tmp / "c2").string(), "--format", "jsonl", "--archive-password", "nope"});
   CHECK(wrong.exit_code == 1);
-  const auto wrong_rows = rows_of(test::parse_lines(wrong.out), "encrypted_member");
+  const auto wrong_rows = test::error_rows(test::parse_lines(wrong.out), "encrypted_member");
   REQUIRE(wrong_rows.size() == 2);
   CHECK(wrong_rows[0]["message"].get<std::string>().find("none of the 1 passwords") != std::string::npos);
 
@@ -478,7 +472,7 @@ TEST_CASE("archives: bombs stop at the limits with error rows; a ZIP64 member ov
   CHECK(run.seconds < 30);
   CHECK(run.max_rss_kib < 1024 * 1024);
   const auto lines = test::parse_lines(test::read_text(out));
-  const auto limits = rows_of(lines, "archive_limit");
+  const auto limits = test::error_rows(lines, "archive_limit");
   std::size_t nest_rows = 0;
   bool zip64_row = false, gzip_row = false;
   for (const auto& row : limits) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "tests/cli/batch_status.h"
 #include "tests/cli/child_process.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/test_support.h"
@@ -23,7 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kSamples = test::source_dir() / "samples";
+using test::batch_status;
+using test::kSamples;
 
 // The cluster of `dir`, stopped whatever happens.
 class SlurmCluster {
@@ -47,13 +49,6 @@ class SlurmCluster {
   fs::path dir_;
   bool started_ = false;
 };
-
-std::map<std::string, json> batch_status(const fs::path& lab) {
-  const auto run = test::run_cli({"batch", "status", lab.string(), "--format", "jsonl"});
-  std::map<std::string, json> out;
-  for (const auto& line : test::parse_lines(run.out)) out[line["exhibit_ref"].get<std::string>()] = line;
-  return out;
-}
 
 // Polls `batch status` until `done(status)` or `seconds` pass; the last status.
 template <typename Done>

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <thread>
 
+#include "tests/cli/batch_status.h"
 #include "tests/cli/child_process.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/test_support.h"
@@ -21,16 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kSamples = test::source_dir() / "samples";
-
-// exhibit_ref -> its line of `batch status --format jsonl`; and that command's exit status.
-std::map<std::string, json> batch_status(const fs::path& lab, int* exit_code = nullptr) {
-  const auto run = test::run_cli({"batch", "status", lab.string(), "--format", "jsonl"});
-  if (exit_code) *exit_code = run.exit_code;
-  std::map<std::string, json> out;
-  for (const auto& line : test::parse_lines(run.out)) out[line["exhibit_ref"].get<std::string>()] = line;
-  return out;
-}
+using test::batch_status;
+using test::kSamples;
 
 // A folder whose scan with --all-files takes seconds: large sparse files to digest.
 fs::path slow_folder(const fs::path& dir) {

@@ -39,6 +39,20 @@ inline std::vector<nlohmann::json> parse_lines(const std::string& text) {
   return lines;
 }
 
+// The lines of a scan's JSON Lines output that are errors of `kind` ("corrupt_file_system"...).
+inline std::vector<nlohmann::json> error_rows(const std::vector<nlohmann::json>& lines, const std::string& kind) {
+  std::vector<nlohmann::json> out;
+  for (const auto& line : lines)
+    if (line.contains("error") && line["error"] == kind) out.push_back(line);
+  return out;
+}
+
+// A key's text, "" when absent or not a string.
+inline std::string text_of(const nlohmann::json& item, const char* key) {
+  const auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // RFC 4180 reader: rows of cells, quotes doubled inside quoted cells, CRLF row ends.
 inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows(1);

@@ -33,7 +33,7 @@ void picture(const std::string& source, const std::string& filter, const fs::pat
 }
 
 // The planted groups, by member path below the tree, each group in walk (name) order.
-std::vector<std::vector<std::string>> build_tree(const fs::path& root) {
+std::vector<std::vector<std::string>> build_cluster_tree(const fs::path& root) {
   std::vector<std::vector<std::string>> groups;
   for (const char* name : kGroups) {
     const std::string g = name, src = g + "=size=320x240";
@@ -65,7 +65,7 @@ TEST_CASE("clusters: planted near-duplicates are one cluster each, unrelated pic
   test::TempDir tmp;
   const fs::path tree = tmp / "tree";
   fs::create_directories(tree / "z_copies");
-  const auto groups = build_tree(tree);
+  const auto groups = build_cluster_tree(tree);
 
   std::map<std::string, json> by_jobs[2];
   for (int jobs : {1, 2}) {

@@ -63,11 +63,11 @@ std::map<std::string, json> scan_folder(const fs::path& folder, bool only_decode
   return items;
 }
 
-struct Tally {
+struct FieldTally {
   int files = 0, fields = 0;
 };
 
-void compare_folder(const std::string& sub, Tally& hashes, Tally& exif) {
+void compare_folder(const std::string& sub, FieldTally& hashes, FieldTally& exif) {
   auto folder = test::require_corpus(sub);
   if (!folder) return;
   const auto items = scan_folder(*folder, sub == "libexif-testdata");
@@ -132,7 +132,7 @@ void compare_folder(const std::string& sub, Tally& hashes, Tally& exif) {
 }  // namespace
 
 TEST_CASE("corpus: digests equal expected-hashes.tsv and EXIF equals ExifTool's") {
-  Tally hashes, exif;
+  FieldTally hashes, exif;
   compare_folder("exif-samples", hashes, exif);
   compare_folder("libexif-testdata", hashes, exif);
   MESSAGE("compared digests of " << hashes.files << " files (" << hashes.fields << " values) and EXIF of "

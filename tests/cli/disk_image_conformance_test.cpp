@@ -93,7 +93,6 @@ Tally compare_image(const fs::path& corpus, const CorpusImage& image,
   return tally;
 }
 
-std::string sha256_of(const fs::path& file) { return digest_buffer(test::read_bytes(file)).sha256; }
 
 }  // namespace
 
@@ -137,10 +136,10 @@ TEST_CASE("a scan leaves the image's SHA-256 unchanged and opens it read-only (s
     CAPTURE(stored);
     test::TempDir tmp;
     const auto image = test::unpack_into(*corpus / stored, tmp.path());
-    const std::string before = sha256_of(image);
+    const std::string before = sha256_of_file(image);
     auto run = test::run_cli({"scan", image.string(), "--out", (tmp / "case").string(), "--all-files"});
     CHECK(run.exit_code == 0);
-    CHECK(sha256_of(image) == before);
+    CHECK(sha256_of_file(image) == before);
     if (!have_strace) continue;
 
     const fs::path triage = fs::path(TRIAGE_TEST_BINARY_DIR) / "cli" / "triage";
@@ -166,6 +165,6 @@ TEST_CASE("a scan leaves the image's SHA-256 unchanged and opens it read-only (s
       CHECK(line.find("truncate") == std::string::npos);
     }
     CHECK(opens >= 3);  // classification, the walk and the two integrity reads
-    CHECK(sha256_of(image) == before);
+    CHECK(sha256_of_file(image) == before);
   }
 }

@@ -46,12 +46,6 @@ void make_volumes(const fs::path& dir) {
      "--encrypt --type luks2 --sector-size 4096 --reduce-device-size 16M" + pbkdf + "--key-file key.txt luks2-4k.img");
 }
 
-std::vector<json> rows_of(const std::vector<json>& lines, const std::string& kind) {
-  std::vector<json> out;
-  for (const auto& line : lines)
-    if (line.contains("error") && line["error"] == kind) out.push_back(line);
-  return out;
-}
 
 }  // namespace
 
@@ -76,7 +70,7 @@ TEST_CASE("LUKS1 and LUKS2: with the key the files are the plain image's; withou
                                     "--format", "jsonl"});
     REQUIRE_MESSAGE(run.exit_code == 0, run.err);
     const auto lines = test::parse_lines(run.out);
-    const auto opened = rows_of(lines, "decrypted_volume");
+    const auto opened = test::error_rows(lines, "decrypted_volume");
     REQUIRE(opened.size() == 1);
     CHECK(opened[0]["message"].get<std::string>().find("opened with a key given by the examiner") != std::string::npos);
     const auto scanned = test::index_scan(volume.string(), run.out);
@@ -108,21 +102,21 @@ TEST_CASE("LUKS1 and LUKS2: with the key the files are the plain image's; withou
   const fs::path luks2 = dir / "luks2.img";
   const auto none = test::run_cli({"scan", luks2.string(), "--out", (tmp / "none").string(), "--format", "jsonl"});
   CHECK(none.exit_code == 1);
-  const auto needed = rows_of(test::parse_lines(none.out), "encrypted_volume");
+  const auto needed = test::error_rows(test::parse_lines(none.out), "encrypted_volume");
   REQUIRE(needed.size() == 1);
   CHECK(needed[0]["message"].get<std::string>().starts_with("LUKS2 encrypted volume (UUID "));
   CHECK(needed[0]["message"].get<std::string>().find("a key is needed (--key)") != std::string::npos);
   // A key for another volume (selector p9) is not tried on this one.
   const auto other = test::run_cli({"scan", luks2.string(), "--key", std::string("p9:password:") + kSecret, "--out",
                                     (tmp / "other").string(), "--format", "jsonl"});
-  CHECK(rows_of(test::parse_lines(other.out), "encrypted_volume").size() == 1);
+  CHECK(test::error_rows(test::parse_lines(other.out), "encrypted_volume").size() == 1);
 
   // A wrong key: a clear row and exit 3, and the other source of the scan is still examined.
   const auto wrong = test::run_cli({"scan", luks2.string(), sample("").string(), "--key", "*:password:not-the-key", "--out",
                                     (tmp / "wrong").string(), "--format", "jsonl"});
   CHECK(wrong.exit_code == 3);
   const auto wrong_lines = test::parse_lines(wrong.out);
-  const auto rejected = rows_of(wrong_lines, "volume_key_rejected");
+  const auto rejected = test::error_rows(wrong_lines, "volume_key_rejected");
   REQUIRE(rejected.size() == 1);
   CHECK(rejected[0]["message"].get<std::string>().find("none of the 1 keys given opens any key slot") != std::string::npos);
   std::size_t from_folder = 0;
@@ -158,7 +152,7 @@ TEST_CASE("LUKS: a key slot asking for an absurd key derivation is not tried, an
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(seconds < 60);  // a guard far above the scan's own seconds: only a slot that was tried reaches it
   CHECK(run.exit_code == 3);
-  const auto rows = rows_of(test::parse_lines(run.out), "volume_key_rejected");
+  const auto rows = test::error_rows(test::parse_lines(run.out), "volume_key_rejected");
   REQUIRE(rows.size() == 1);
   CHECK_MESSAGE(rows[0]["message"].get<std::string>().find("slot 0 (pbkdf2 4294967295 iterations") != std::string::npos,
                 rows[0]["message"]);

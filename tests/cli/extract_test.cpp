@@ -21,13 +21,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sha256_of(const fs::path& file) { return sha256_of_file(file); }
 
 // extracted/'s files (manifest aside) by name, with their bytes' SHA-256.
 std::map<std::string, std::string> extracted_files(const fs::path& case_dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::directory_iterator(case_dir / "extracted"))
-    if (e.path().filename() != "manifest.csv") files[e.path().filename().string()] = sha256_of(e.path());
+    if (e.path().filename() != "manifest.csv") files[e.path().filename().string()] = sha256_of_file(e.path());
   return files;
 }
 
@@ -47,10 +46,7 @@ std::vector<std::map<std::string, std::string>> manifest(const fs::path& case_di
   return out;
 }
 
-std::string text_of(const json& item, const char* key) {
-  const auto it = item.find(key);
-  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using test::text_of;
 
 // Every still image and video of report.json by evidence path, with its SHA-256.
 std::map<std::string, std::string> media_of(const fs::path& case_dir) {
@@ -217,6 +213,6 @@ TEST_CASE("large media are extracted from where the walker streams them: a folde
   const auto scan = test::run_cli({"scan", evidence.string(), "--out", case_dir.string(), "--extract", "all-media"});
   REQUIRE_MESSAGE(scan.exit_code <= 1, scan.err);  // the videos do not decode: item errors
   check_extraction(case_dir, 2);
-  CHECK(extracted_files(case_dir).count(sha256_of(evidence / "big.mp4") + ".mp4"));
-  CHECK(extracted_files(case_dir).count(sha256_of(tmp / "member.mp4") + ".mp4"));
+  CHECK(extracted_files(case_dir).count(sha256_of_file(evidence / "big.mp4") + ".mp4"));
+  CHECK(extracted_files(case_dir).count(sha256_of_file(tmp / "member.mp4") + ".mp4"));
 }

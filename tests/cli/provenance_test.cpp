@@ -58,7 +58,7 @@ const std::vector<Planted>& planted() {
   return truth;
 }
 
-void build_tree(const fs::path& root) {
+void build_phone_tree(const fs::path& root) {
   int hue = 0;
   for (const Planted& p : planted()) make_picture(root / p.path, hue += 30, p.exif);
 }
@@ -186,7 +186,7 @@ TEST_CASE("provenance: a phone-like folder gives every planted origin, camera an
   if (!test::require_tools({"ffmpeg", "exiftool"})) return;
   test::TempDir tmp;
   const fs::path tree = tmp / "phone";
-  build_tree(tree);
+  build_phone_tree(tree);
   const auto run = test::run_cli({"scan", tree.string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   check_planted(provenance_by_path(report_items(tmp / "case"), tree.string() + "/"));
@@ -234,7 +234,7 @@ TEST_CASE("provenance: the same tree inside FAT32 and ext4 images made here") {
   if (!test::require_tools({"ffmpeg", "exiftool", "mkfs.fat", "mcopy", "mke2fs"})) return;
   test::TempDir tmp;
   const fs::path tree = tmp / "phone";
-  build_tree(tree);
+  build_phone_tree(tree);
   const fs::path fat = tmp / "fat32.img";
   sh("mkfs.fat -C -F 32 -s 1 " + q(fat) + " 40960");
   sh("cd " + q(tree) + " && mcopy -s -i " + q(fat) + " DCIM WhatsApp Telegram Pictures data Download Documents ::/");
@@ -253,7 +253,7 @@ TEST_CASE("provenance: an examiner's origin rules decide before the built-in one
   if (!test::require_tools({"ffmpeg", "exiftool"})) return;
   test::TempDir tmp;
   const fs::path tree = tmp / "phone";
-  build_tree(tree);
+  build_phone_tree(tree);
   test::write_text(tmp / "rules.json", R"({"rules_format": "triage-origin-rules/1", "rules": [
     {"id": "lab.documents.old", "path": "**/Documents/Old", "origin": "cloud_sync", "app": "lab_sync",
      "source": "https://example.org/lab-note"}]})");
@@ -284,7 +284,7 @@ TEST_CASE("provenance: --faces counts faces as a signal and changes no indicator
     return;
   test::TempDir tmp;
   const fs::path tree = tmp / "phone";
-  build_tree(tree);
+  build_phone_tree(tree);
   fs::copy_file(*astronaut, tree / "WhatsApp/Media/WhatsApp Images/IMG-20240108-WA0003.png");
   fs::copy_file(*astronaut, tree / "Documents/Old/astronaut.png");
   const auto plain = test::run_cli({"scan", tree.string(), "--out", (tmp / "plain").string()});

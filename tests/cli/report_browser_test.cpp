@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_tools.h"
 #include "tests/cli/sample_case.h"
 #include "tests/support/test_support.h"
 
@@ -20,20 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Installed by tools/setup.sh --test: missing under CI fails, elsewhere skips loudly.
-bool require_tools(std::initializer_list<const char*> tools) {
-  for (const char* tool : tools) {
-    if (std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0) continue;
-    const char* ci = std::getenv("CI");
-    const std::string name = tool;  // doctest would print a const char* as a pointer
-    if (ci != nullptr && std::string(ci) == "true") FAIL("tool missing under CI: " << name);
-    MESSAGE("SKIPPED (loudly): " << name << " not installed (tools/setup.sh --test installs it)");
-    return false;
-  }
-  return true;
-}
-
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+using test::q;
+using test::require_tools;
 
 // Runs headless Chromium with the acceptance flags (plus a private profile folder, so that runs
 // in parallel do not share one) on `page`, adding `extra`. Its chatter goes to `log`.

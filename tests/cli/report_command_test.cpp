@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path samples() { return test::sample_evidence(); }
 fs::path sample_sets() { return test::sample_hash_sets(); }
 using test::scan_sample;
 
@@ -272,7 +271,7 @@ TEST_CASE("hostile names are inert text in report.html and escaped in report.jso
   fs::create_directories(src);
   // "<script>alert(1)</script>.jpg" holds a '/', so it is a folder "<script>alert(1)<" and a file.
   fs::create_directories(src / "<script>alert(1)<");
-  const auto jpeg = test::read_bytes(samples() / "DCIM/100TEST/IMG_0002.jpg");
+  const auto jpeg = test::read_bytes(test::sample_evidence() / "DCIM/100TEST/IMG_0002.jpg");
   test::write_bytes(src / "<script>alert(1)<" / "script>.jpg", jpeg);
   const std::vector<std::string> names = {"\"><img src=x onerror=alert(1)>.jpg",
                                           "=HYPERLINK(\"x\").jpg", "bad\xFF\xFE.jpg", "photo\xE2\x80\xAEgpj.jpg",
@@ -421,7 +420,7 @@ TEST_CASE("triage verify passes on an untouched case and names each file that di
 TEST_CASE("triage report sets case details later: case.db, every output and SHA256SUMS follow") {
   test::TempDir tmp;
   const fs::path case_dir = tmp / "case";
-  const auto scan = test::run_cli({"scan", samples().string(), "--out", case_dir.string(), "--case-ref", "OP-1"});
+  const auto scan = test::run_cli({"scan", test::sample_evidence().string(), "--out", case_dir.string(), "--case-ref", "OP-1"});
   REQUIRE_MESSAGE(scan.exit_code == 0, scan.err);
   CHECK(json::parse(test::read_text(case_dir / "report.json"))["case"]["examiner"].is_null());
   const std::string zone = json::parse(test::read_text(case_dir / "report.json"))["case"]["time_zone"];

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "tests/cli/cli_runner.h"
+#include "tests/cli/image_tools.h"
 #include "tests/cli/sample_case.h"
 #include "tests/support/test_support.h"
 
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+using test::q;
 
 // Instances of a profile category (exact, not probable) in report.json's summary.
 std::uint64_t instances(const json& report, const std::string& label) {
@@ -32,11 +33,7 @@ std::uint64_t instances(const json& report, const std::string& label) {
   return 0;
 }
 
-// A key's text, "" when absent or null.
-std::string text_of(const json& item, const char* key) {
-  const auto it = item.find(key);
-  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using test::text_of;
 
 bool needs_grading(const json& item) {  // as review.html lists them before any grade
   if (item["media_type"] == "other") return false;

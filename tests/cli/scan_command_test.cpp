@@ -8,8 +8,9 @@
 #include <fstream>
 #include <set>
 
-#include "tests/cli/cli_runner.h"
 #include "core/digest/digests.h"
+#include "tests/cli/cli_runner.h"
+#include "tests/cli/sample_case.h"
 #include "tests/support/test_support.h"
 
 using namespace triage;
@@ -24,7 +25,6 @@ const json* find_by_suffix(const std::vector<json>& lines, const std::string& su
   return nullptr;
 }
 
-fs::path samples() { return test::source_dir() / "samples" / "evidence"; }
 
 // Every row of the items table, as text, in id order.
 std::vector<std::string> item_rows(const fs::path& db_file) {
@@ -53,7 +53,7 @@ std::vector<std::string> item_rows(const fs::path& db_file) {
 
 TEST_CASE("scan of the bundled samples: media by content, digests, EXIF, JSON Lines") {
   test::TempDir tmp;
-  auto run = test::run_cli({"scan", samples().string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
+  auto run = test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "case").string(), "--format", "jsonl"});
   CHECK_MESSAGE(run.exit_code == 0, run.err);
   const auto lines = test::parse_lines(run.out);
   CHECK(lines.size() == 12);
@@ -111,8 +111,8 @@ TEST_CASE("scan of the bundled samples: media by content, digests, EXIF, JSON Li
 
 TEST_CASE("--jobs 1 and --jobs 4 give identical item rows") {
   test::TempDir tmp;
-  auto one = test::run_cli({"scan", samples().string(), "--out", (tmp / "one").string(), "--jobs", "1", "--all-files", "--format", "jsonl"});
-  auto four = test::run_cli({"scan", samples().string(), "--out", (tmp / "four").string(), "--jobs", "4", "--all-files", "--format", "jsonl"});
+  auto one = test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "one").string(), "--jobs", "1", "--all-files", "--format", "jsonl"});
+  auto four = test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "four").string(), "--jobs", "4", "--all-files", "--format", "jsonl"});
   CHECK(one.exit_code == 0);
   CHECK(four.exit_code == 0);
   CHECK(one.out == four.out);
@@ -126,7 +126,7 @@ TEST_CASE("hostile names, special files, links and a 5 GB sparse file are scanne
   test::TempDir tmp;
   const fs::path src = tmp / "src";
   fs::create_directories(src / "deep");
-  const auto jpeg = test::read_bytes(samples() / "DCIM/100TEST/IMG_0002.jpg");
+  const auto jpeg = test::read_bytes(test::sample_evidence() / "DCIM/100TEST/IMG_0002.jpg");
   const std::vector<std::string> names = {"new\nline.jpg", "bad\xFF\xFE.jpg", "<script>alert(1)<\\script>.jpg",
                                           "=cmd|' -C calc'!A0.jpg", std::string(250, 'n') + ".jpg",
                                           "comma, \"quote\".jpg"};
@@ -198,7 +198,7 @@ TEST_CASE("a file larger than the whole-read limit is digested in streamed chunk
 TEST_CASE("exit codes: usage 2, unreadable source 3, unwritable case 4") {
   test::TempDir tmp;
   CHECK(test::run_cli({"scan"}).exit_code == 2);
-  CHECK(test::run_cli({"scan", samples().string(), "--out", (tmp / "c").string(), "--jobs", "0"}).exit_code == 2);
+  CHECK(test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "c").string(), "--jobs", "0"}).exit_code == 2);
   auto missing = test::run_cli({"scan", (tmp / "nope").string(), "--out", (tmp / "c").string()});
   CHECK(missing.exit_code == 3);
   CHECK(missing.err.find("nope") != std::string::npos);
@@ -218,7 +218,7 @@ TEST_CASE("an interrupted scan exits 130 and its run is marked interrupted") {
   test::TempDir tmp;
   const std::string out = (tmp / "case").string();
   std::vector<const char*> argv{"triage", "scan", nullptr, "--out", out.c_str()};
-  const std::string src = samples().string();
+  const std::string src = test::sample_evidence().string();
   argv[2] = src.c_str();
   std::ostringstream so, se;
   std::atomic<bool> interrupted{true};  // as if SIGINT arrived before the walk began
@@ -237,7 +237,7 @@ TEST_CASE("an interrupted scan exits 130 and its run is marked interrupted") {
 }
 
 TEST_CASE("triage hash prints one line per file, CSV on request") {
-  const auto img = (samples() / "DCIM/100TEST/IMG_0002.jpg").string();
+  const auto img = (test::sample_evidence() / "DCIM/100TEST/IMG_0002.jpg").string();
   auto jsonl = test::run_cli({"hash", img});
   CHECK(jsonl.exit_code == 0);
   const auto lines = test::parse_lines(jsonl.out);
@@ -256,8 +256,8 @@ TEST_CASE("triage hash prints one line per file, CSV on request") {
 
 TEST_CASE("--no-pdq leaves perceptual hashes out and everything else as it was") {
   test::TempDir tmp;
-  auto with = test::run_cli({"scan", samples().string(), "--out", (tmp / "a").string(), "--format", "jsonl"});
-  auto without = test::run_cli({"scan", samples().string(), "--out", (tmp / "b").string(), "--format", "jsonl", "--no-pdq"});
+  auto with = test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "a").string(), "--format", "jsonl"});
+  auto without = test::run_cli({"scan", test::sample_evidence().string(), "--out", (tmp / "b").string(), "--format", "jsonl", "--no-pdq"});
   REQUIRE(with.exit_code == 0);
   REQUIRE(without.exit_code == 0);
   const auto a = test::parse_lines(with.out);

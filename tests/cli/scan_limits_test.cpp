@@ -17,11 +17,7 @@ using namespace triage;
 
 namespace {
 
-std::vector<std::byte> bytes_of(std::initializer_list<int> values) {
-  std::vector<std::byte> out;
-  for (int v : values) out.push_back(static_cast<std::byte>(v));
-  return out;
-}
+using test::bytes_of;
 
 // A PNG whose IHDR claims 100,000 x 100,000 pixels (8-bit RGB), then a token IDAT.
 std::vector<std::byte> png_bomb() {

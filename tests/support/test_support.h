@@ -2,8 +2,10 @@
 // Shared test helpers: temporary folders, file bytes, and the ../shared corpus.
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace triage::test {
@@ -21,6 +23,10 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Bytes written out in a test: {0xFF, 0xD8, ...}, or the characters of a string (NULs included).
+std::vector<std::byte> bytes_of(std::initializer_list<int> values);
+std::vector<std::byte> bytes_of(std::string_view text);
 
 std::vector<std::byte> read_bytes(const std::filesystem::path& file);
 std::string read_text(const std::filesystem::path& file);

@@ -6,13 +6,13 @@
 #include <random>
 
 #include "core/cluster/near_duplicates.h"
+#include "tests/core/match/random_pdq.h"
 
 namespace triage {
 namespace {
 
 using match::Hash256;
 
-Hash256 random_hash(std::mt19937_64& rng) { return Hash256{{rng(), rng(), rng(), rng()}}; }
 
 // `h` with `bits` distinct bits flipped.
 Hash256 flipped(Hash256 h, int bits, std::mt19937_64& rng) {
@@ -58,18 +58,18 @@ std::vector<std::uint32_t> by_brute_force(const std::vector<ClusterItem>& items,
 
 TEST_CASE("clusters: copies, near hashes, chains and a video's frames join; the first member names the cluster") {
   std::mt19937_64 rng(7);
-  const Hash256 a = random_hash(rng), b = random_hash(rng);
+  const Hash256 a = test::random_hash256(rng), b = test::random_hash256(rng);
   std::vector<ClusterItem> items{
       {"s0", {a}, {}},                            // 0
-      {"s1", {random_hash(rng)}, {}},             // 1: alone
+      {"s1", {test::random_hash256(rng)}, {}},             // 1: alone
       {"s2", {flipped(a, 20, rng)}, {}},          // 2: near 0
       {"s0", {}, {}},                             // 3: a copy of 0 whose picture did not decode
       {"s4", {b}, {}},                            // 4
-      {"s5", {random_hash(rng), flipped(b, 31, rng)}, {}},  // 5: a video, one frame near 4
+      {"s5", {test::random_hash256(rng), flipped(b, 31, rng)}, {}},  // 5: a video, one frame near 4
       {"", {}, {}},                               // 6: nothing to compare
       {"s7", {flipped(b, 32, rng)}, {}},          // 7: 32 bits from 4, but maybe near 5's frame
-      {"s8", {random_hash(rng)}, {flipped(a, 10, rng)}},  // 8: its mirror image is near 0
-      {"s9", {random_hash(rng)}, {flipped(a, 12, rng)}},  // 9: so is its, but mirrors never meet mirrors
+      {"s8", {test::random_hash256(rng)}, {flipped(a, 10, rng)}},  // 8: its mirror image is near 0
+      {"s9", {test::random_hash256(rng)}, {flipped(a, 12, rng)}},  // 9: so is its, but mirrors never meet mirrors
   };
   const auto out = cluster_near_duplicates(items);
   CHECK(out == by_brute_force(items, 31));
@@ -94,14 +94,14 @@ TEST_CASE("clusters: random cases equal the brute-force components, on one threa
   for (int round = 0; round < 20; ++round) {
     std::vector<ClusterItem> items;
     std::vector<Hash256> seeds;
-    for (int i = 0; i < 6; ++i) seeds.push_back(random_hash(rng));
+    for (int i = 0; i < 6; ++i) seeds.push_back(test::random_hash256(rng));
     for (int i = 0; i < 120; ++i) {
       ClusterItem item;
       item.sha1 = rng() % 10 == 0 ? "copy" + std::to_string(rng() % 3) : "u" + std::to_string(i);
       const int frames = static_cast<int>(rng() % 3);
       for (int f = 0; f < frames; ++f)
         item.hashes.push_back(rng() % 2 ? flipped(seeds[rng() % seeds.size()], static_cast<int>(rng() % 40), rng)
-                                        : random_hash(rng));
+                                        : test::random_hash256(rng));
       if (rng() % 4 == 0) item.mirrors.push_back(flipped(seeds[rng() % seeds.size()], static_cast<int>(rng() % 40), rng));
       items.push_back(std::move(item));
     }

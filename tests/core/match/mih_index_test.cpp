@@ -1,5 +1,7 @@
 #include "core/match/mih_index.h"
 
+#include "tests/core/match/random_pdq.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,12 +17,6 @@
 using namespace triage::match;
 
 namespace {
-
-Hash256 random_hash(std::mt19937_64& rng) {
-  Hash256 hash;
-  for (std::uint64_t& word : hash.w) word = rng();
-  return hash;
-}
 
 // Bit `bit` (0..15, 0 = least significant) of 16-bit chunk `chunk`, as chunk16 reads it.
 void flip_chunk_bit(Hash256& hash, int chunk, int bit) {
@@ -75,7 +71,7 @@ TEST_CASE("hex: digit 0 is the top nibble of w[0], chunk k is digits [4k, 4k+4)"
 
   std::mt19937_64 rng(7);
   for (int round = 0; round < 50; ++round) {
-    const Hash256 hash = random_hash(rng);
+    const Hash256 hash = test::random_hash256(rng);
     const std::string hex = to_hex(hash);
     REQUIRE(hex.size() == 64u);
     CHECK(from_hex(hex) == hash);
@@ -124,10 +120,10 @@ void check_layout_against_brute_force(MihLayout layout) {
     int distance;  // its distance to that seed
   };
   std::vector<Entry> entries;
-  for (int i = 0; i < kRandomHashes; ++i) entries.push_back({random_hash(rng), -1, 0});
+  for (int i = 0; i < kRandomHashes; ++i) entries.push_back({test::random_hash256(rng), -1, 0});
   std::vector<Hash256> seeds;
   for (int s = 0; s < kSeeds; ++s) {
-    seeds.push_back(random_hash(rng));
+    seeds.push_back(test::random_hash256(rng));
     for (int d = 0; d <= kMaxPlanted; ++d) {
       entries.push_back({flip_random_bits(seeds.back(), d, rng), s, d});
       entries.push_back({flip_spread_bits(seeds.back(), d, rng), s, d});
@@ -150,7 +146,7 @@ void check_layout_against_brute_force(MihLayout layout) {
   }
 
   std::vector<Hash256> queries = seeds;
-  for (int i = 0; i < 4; ++i) queries.push_back(random_hash(rng));
+  for (int i = 0; i < 4; ++i) queries.push_back(test::random_hash256(rng));
   queries.push_back(flip_spread_bits(seeds[0], 20, rng));  // off-centre: planted at 0..60 from it
 
   for (std::size_t q = 0; q < queries.size(); ++q) {
@@ -206,9 +202,9 @@ TEST_CASE("layout choice: 16 chunks of 16 bits for small databases, wider chunks
 TEST_CASE("thresholds at the edges: negative, 256 and beyond") {
   std::mt19937_64 rng(11);
   std::vector<Hash256> database;
-  for (int i = 0; i < 300; ++i) database.push_back(random_hash(rng));
+  for (int i = 0; i < 300; ++i) database.push_back(test::random_hash256(rng));
   const MihIndex index(database);
-  const Hash256 query = random_hash(rng);
+  const Hash256 query = test::random_hash256(rng);
   for (const SearchMethod method : {SearchMethod::automatic, SearchMethod::multi_index, SearchMethod::brute_force}) {
     CHECK(index.search(query, -1, method).empty());
     CHECK(index.search(query, 255, method) == brute_force_search(database, query, 255));
@@ -232,7 +228,7 @@ TEST_CASE("an empty index finds nothing") {
 
 TEST_CASE("duplicates are all returned, each once") {
   std::mt19937_64 rng(5);
-  const Hash256 original = random_hash(rng);
+  const Hash256 original = test::random_hash256(rng);
   const Hash256 near = flip_random_bits(original, 5, rng);
   std::vector<Hash256> database(100, original);
   database.insert(database.end(), 100, near);
@@ -268,7 +264,7 @@ TEST_CASE("automatic search falls back to a scan when chunk values are skewed") 
 TEST_CASE("automatic search uses the index where it pays") {
   std::mt19937_64 rng(17);
   std::vector<Hash256> database;
-  for (int i = 0; i < 20000; ++i) database.push_back(random_hash(rng));
+  for (int i = 0; i < 20000; ++i) database.push_back(test::random_hash256(rng));
   const MihIndex index(database);
   SearchStats stats;
   // 20 = 16 x 1 + 4: radius 1 (17 values) in chunks 0..4, radius 0 (the value itself) in 5..15.
@@ -286,7 +282,7 @@ TEST_CASE("automatic search uses the index where it pays") {
 TEST_CASE("one index searched from several threads at once") {
   std::mt19937_64 rng(19);
   std::vector<Hash256> database;
-  for (int i = 0; i < 5000; ++i) database.push_back(random_hash(rng));
+  for (int i = 0; i < 5000; ++i) database.push_back(test::random_hash256(rng));
   std::vector<Hash256> queries;
   for (int i = 0; i < 40; ++i) queries.push_back(flip_random_bits(database[static_cast<std::size_t>(i) * 97], i, rng));
   const MihIndex index(database);

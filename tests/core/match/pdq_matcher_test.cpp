@@ -13,13 +13,12 @@
 namespace triage {
 namespace {
 
-PdqHash random_hash(std::mt19937& rng) { return test::random_pdq(rng); }
 using test::with_flipped_bits;
 
 std::array<PdqHash, 8> only_original(const PdqHash& h, std::mt19937& rng) {
   std::array<PdqHash, 8> v;
   v[0] = h;
-  for (std::size_t i = 1; i < 8; ++i) v[i] = random_hash(rng);  // far from everything
+  for (std::size_t i = 1; i < 8; ++i) v[i] = test::random_pdq(rng);  // far from everything
   return v;
 }
 
@@ -28,14 +27,14 @@ std::array<PdqHash, 8> only_original(const PdqHash& h, std::mt19937& rng) {
 TEST_CASE("pdq matcher: the index form has the same bits and hex") {
   std::mt19937 rng(7);
   for (int i = 0; i < 20; ++i) {
-    const PdqHash h = random_hash(rng);
+    const PdqHash h = test::random_pdq(rng);
     CHECK(match::to_hex(to_hash256(h)) == h.to_hex());
   }
 }
 
 TEST_CASE("pdq matcher: distance threshold inclusive, quality gate, load order, record fields") {
   std::mt19937 rng(11);
-  const PdqHash item = random_hash(rng);
+  const PdqHash item = test::random_pdq(rng);
   PdqMatcher m;
   const auto alert = m.add_set({"national", HashSetRole::alert});
   const auto other = m.add_set({"local", HashSetRole::alert});
@@ -70,7 +69,7 @@ TEST_CASE("pdq matcher: an empty matcher matches nothing") {
   m.build();
   std::mt19937 rng(3);
   CHECK(m.empty());
-  CHECK(m.match(only_original(random_hash(rng), rng), 100, PdqMatchOptions{}).empty());
+  CHECK(m.match(only_original(test::random_pdq(rng), rng), 100, PdqMatchOptions{}).empty());
 }
 
 TEST_CASE("pdq matcher: a known image rotated or mirrored is found, naming the variant") {

@@ -13,7 +13,6 @@
 namespace triage {
 namespace {
 
-PdqHash random_hash(std::mt19937& rng) { return test::random_pdq(rng); }
 using test::with_flipped_bits;
 
 std::vector<VideoFrameHash> frames_of(const std::vector<PdqHash>& hashes, int quality = 100) {
@@ -31,7 +30,7 @@ std::vector<VideoFrameHash> frames_of(const std::vector<PdqHash>& hashes, int qu
 
 std::vector<PdqHash> random_hashes(std::mt19937& rng, std::size_t n) {
   std::vector<PdqHash> out;
-  for (std::size_t i = 0; i < n; ++i) out.push_back(random_hash(rng));
+  for (std::size_t i = 0; i < n; ++i) out.push_back(test::random_pdq(rng));
   return out;
 }
 
@@ -39,7 +38,7 @@ std::vector<PdqHash> random_hashes(std::mt19937& rng, std::size_t n) {
 
 TEST_CASE("video matcher: low-quality frames dropped, equal hashes kept once") {
   std::mt19937 rng(1);
-  const auto a = random_hash(rng), b = random_hash(rng);
+  const auto a = test::random_pdq(rng), b = test::random_pdq(rng);
   auto frames = frames_of({a, a, b, a});
   frames[2].pdq.quality = 49;
   const auto distinct = distinct_good_frames(frames, 50);
@@ -54,7 +53,7 @@ TEST_CASE("video matcher: coverage shares, distance inclusive") {
   const auto known = random_hashes(rng, 10);
   std::vector<PdqHash> seized;
   for (int i = 0; i < 4; ++i) seized.push_back(with_flipped_bits(known[static_cast<std::size_t>(i)], 31));
-  for (int i = 0; i < 4; ++i) seized.push_back(random_hash(rng));
+  for (int i = 0; i < 4; ++i) seized.push_back(test::random_pdq(rng));
   seized.push_back(with_flipped_bits(known[9], 32));  // just too far
   const auto s = distinct_good_frames(frames_of(seized), 50);
   const auto k = distinct_good_frames(frames_of(known), 50);
@@ -129,7 +128,7 @@ TEST_CASE("video matcher: the index gives the brute-force shares for many known 
   std::vector<PdqHash> seized;
   for (int i = 0; i < 23; ++i) seized.push_back(with_flipped_bits(known[7][static_cast<std::size_t>(i)], 20));
   for (int i = 0; i < 27; ++i) seized.push_back(with_flipped_bits(known[12][static_cast<std::size_t>(i)], 25));
-  for (int i = 0; i < 10; ++i) seized.push_back(random_hash(rng));
+  for (int i = 0; i < 10; ++i) seized.push_back(test::random_pdq(rng));
   VideoMatchOptions options;
   options.min_known_percent = 0.0;
   const auto hits = m.match(frames_of(seized), options);

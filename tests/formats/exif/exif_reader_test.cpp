@@ -47,11 +47,7 @@ void append_be(ByteVector& out, std::uint64_t value, int bytes) {
 void append_le(ByteVector& out, std::uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xFF));
 }
-ByteVector bytes_of(std::string_view text) {
-  ByteVector out;
-  append(out, text);
-  return out;
-}
+using test::bytes_of;
 
 // A small TIFF structure with IFD0, Exif IFD and GPS IFD (EXIF 2.3 §4.6.2 layout), to reach
 // values the corpus does not have (W longitude, altitude below sea level, broken rationals...).

@@ -10,11 +10,7 @@
 namespace triage {
 namespace {
 
-std::vector<std::byte> bytes_of(std::string_view s) {
-  std::vector<std::byte> out;
-  for (char c : s) out.push_back(static_cast<std::byte>(c));
-  return out;
-}
+using test::bytes_of;
 
 std::string mime(MagicMime& m, std::string_view s) { return m.mime_of(bytes_of(s)); }
 

@@ -53,7 +53,7 @@ GreyImage side_by_side(const GreyImage& a, const GreyImage& b) {
   return out;
 }
 
-const MediaKind kPng = sniff_media(test::read_bytes(test::source_dir() / "samples/evidence/Pictures/pattern.png"));
+const MediaKind kPatternPng = sniff_media(test::read_bytes(test::source_dir() / "samples/evidence/Pictures/pattern.png"));
 
 }  // namespace
 
@@ -91,7 +91,7 @@ TEST_CASE("faces: none in generated patterns of every size") {
   // Every orientation value, the nonsense ones included (EXIF is the evidence's, not ours).
   GreyImage flat{480, 640, std::vector<std::uint8_t>(480 * 640, 128)};
   for (const int orientation : {-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 65535}) {
-    auto n = counter->count(flat, kPng, orientation);
+    auto n = counter->count(flat, kPatternPng, orientation);
     REQUIRE(n.ok());
     CHECK(n.value().faces == 0);
   }
@@ -99,10 +99,10 @@ TEST_CASE("faces: none in generated patterns of every size") {
   GreyImage small{100, 100, {}};
   for (int i = 0; i < 100 * 100; ++i) small.grey.push_back(static_cast<std::uint8_t>(100 + i % 50));
   const GreyImage before = small;
-  CHECK(counter->count(small, kPng, 1).value().faces == 0);
+  CHECK(counter->count(small, kPatternPng, 1).value().faces == 0);
   CHECK(small.grey == before.grey);
   GreyImage tiny{19, 400, std::vector<std::uint8_t>(19 * 400, 7)};
-  CHECK(counter->count(tiny, kPng, 6).value().faces == 0);
+  CHECK(counter->count(tiny, kPatternPng, 6).value().faces == 0);
 }
 
 TEST_CASE("faces: the astronaut photograph has one, two side by side have two, and orientation is applied") {
@@ -112,16 +112,16 @@ TEST_CASE("faces: the astronaut photograph has one, two side by side have two, a
   const GreyImage astronaut = decoded(*photo);
   CHECK(astronaut.rows == 512);
 
-  auto one = counter->count(astronaut, kPng, std::nullopt);
+  auto one = counter->count(astronaut, kPatternPng, std::nullopt);
   REQUIRE(one.ok());
   CHECK(one.value().faces == 1);
   // Her face is about a fifth of the frame's width: some 4 % of its area.
   CHECK(one.value().largest_share > 0.02);
   CHECK(one.value().largest_share < 0.08);
   CHECK(one.value().largest_share == std::round(one.value().largest_share * 10'000) / 10'000);
-  CHECK(counter->count(astronaut, kPng, 1).value().faces == 1);
+  CHECK(counter->count(astronaut, kPatternPng, 1).value().faces == 1);
 
-  auto two = counter->count(side_by_side(astronaut, astronaut), kPng, std::nullopt);
+  auto two = counter->count(side_by_side(astronaut, astronaut), kPatternPng, std::nullopt);
   REQUIRE(two.ok());
   CHECK(two.value().faces == 2);
   // The same face in a frame twice as wide: half the share.
@@ -129,8 +129,8 @@ TEST_CASE("faces: the astronaut photograph has one, two side by side have two, a
 
   // Stored on its side with orientation 8: upright for the detector, which finds no face sideways.
   const GreyImage stored = turned_clockwise(astronaut);
-  CHECK(counter->count(stored, kPng, 8).value().faces == 1);
-  CHECK(counter->count(stored, kPng, std::nullopt).value().faces == 0);
+  CHECK(counter->count(stored, kPatternPng, 8).value().faces == 1);
+  CHECK(counter->count(stored, kPatternPng, std::nullopt).value().faces == 0);
   // HEIF's decoder already applied its rotation: the EXIF tag is not applied twice.
   const MediaKind heif{MediaType::image, "heif", "image/heif", "heic heif"};
   CHECK(counter->count(stored, heif, 8).value().faces == 0);

@@ -11,16 +11,15 @@
 
 #include "core/media/sniff.h"
 #include "core/pdq/pdq.h"
+#include "tests/formats/image/decode_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace triage {
 namespace {
 
-constexpr std::uint64_t kMaxPixels = 100'000'000;
+using test::kMaxPixels;
 
-MediaKind kind_of(const std::vector<std::byte>& bytes) {
-  return sniff_media(std::span<const std::byte>(bytes).first(std::min(bytes.size(), kSniffBytes)));
-}
+using test::kind_of;
 
 std::vector<std::byte> sample(const std::string& relative) {
   return test::read_bytes(test::source_dir() / "samples" / "evidence" / relative);
@@ -30,11 +29,7 @@ bool varied(const RgbImage& image) {
   return std::any_of(image.rgb.begin(), image.rgb.end(), [&](std::uint8_t v) { return v != image.rgb.front(); });
 }
 
-std::vector<std::byte> bytes_of(std::initializer_list<int> values) {
-  std::vector<std::byte> out;
-  for (int v : values) out.push_back(static_cast<std::byte>(v));
-  return out;
-}
+using test::bytes_of;
 
 }  // namespace
 

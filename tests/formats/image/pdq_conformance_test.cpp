@@ -18,6 +18,7 @@
 #include "core/pdq/pdq.h"
 #include "formats/image/image_decoder.h"
 #include "formats/image/image_pdq.h"
+#include "tests/formats/image/decode_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace triage {
@@ -25,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t kMaxPixels = 100'000'000;
+using test::kMaxPixels;
 
 std::vector<std::vector<std::string>> read_tsv(const fs::path& file) {
   std::istringstream in(test::read_text(file));
@@ -43,9 +44,7 @@ std::vector<std::vector<std::string>> read_tsv(const fs::path& file) {
   return rows;
 }
 
-MediaKind kind_of(const std::vector<std::byte>& bytes) {
-  return sniff_media(std::span<const std::byte>(bytes).first(std::min(bytes.size(), kSniffBytes)));
-}
+using test::kind_of;
 
 struct Decoded {
   RgbImage rgb;

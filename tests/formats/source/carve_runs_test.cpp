@@ -21,9 +21,9 @@ struct Carved {
   std::vector<WalkProblem> problems;
 };
 
-class CollectingSink final : public WalkSink {
+class CarveSink final : public WalkSink {
  public:
-  explicit CollectingSink(Carved& out) : out_(out) {}
+  explicit CarveSink(Carved& out) : out_(out) {}
   void item(WalkedItem&& walked) override { out_.items.push_back(std::move(walked)); }
   void problem(WalkProblem&& problem) override { out_.problems.push_back(std::move(problem)); }
   bool stopping() const override { return false; }
@@ -39,7 +39,7 @@ Carved carve(const std::vector<std::byte>& bytes, const std::vector<ByteRun>& ru
     return std::nullopt;
   };
   Carved out;
-  CollectingSink sink(out);
+  CarveSink sink(out);
   carve_runs(runs, read, EvidencePath("img"), 1000, ContentPolicy{}, sink, image_decode_failure, limits);
   return out;
 }

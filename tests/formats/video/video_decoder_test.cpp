@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/formats/video/video_test_limits.h"
 #include "tests/support/test_support.h"
 
 namespace triage {
@@ -43,11 +44,8 @@ std::vector<std::byte> corpus_video(const std::filesystem::path& dir) {
   return test::read_bytes(dir / "videos" / "doorknob-hd-no-bar.mp4");
 }
 
-// Damaged input must finish well inside this (the budget below is the backstop).
-// Both are generous for a loaded 2-core machine and sanitizer builds; damaged input takes
-// under 10 s here.
-constexpr auto kQuick = std::chrono::seconds(60);
-constexpr auto kBudget = std::chrono::milliseconds(40'000);
+using test::kBudget;
+using test::kQuick;
 
 }  // namespace
 

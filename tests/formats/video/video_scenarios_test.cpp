@@ -21,6 +21,7 @@
 #include "app/media_analyzer.h"
 #include "formats/image/image_pdq.h"
 #include "formats/video/video_decoder.h"
+#include "tests/formats/video/video_test_limits.h"
 #include "tests/support/test_support.h"
 
 namespace triage {
@@ -29,8 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kQuick = std::chrono::seconds(60);  // generous for a loaded machine and sanitizers
-constexpr auto kBudget = std::chrono::milliseconds(40'000);
+using test::kBudget;
+using test::kQuick;
 
 bool run(const std::string& args) {
   const std::string cmd = "ffmpeg -nostdin -hide_banner -loglevel error -y " + args;
