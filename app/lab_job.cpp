@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/cluster/near_duplicates.h"
 #include "core/digest/digests.h"
@@ -29,6 +34,67 @@ std::size_t distinct_cases(const std::vector<LabHit>& members) {
   std::set<std::string> uids;
   for (const auto& m : members) uids.insert(m.lab_case.uid);
   return uids.size();
+}
+
+// Hands every item of the case to `take`, read by a thread of its own meanwhile (reading a
+// million items of case.db was a sixth of `lab add`). An exception of either side ends both and
+// is rethrown here.
+void read_items_beside(const CaseStore& store, const std::function<void(const LabItem&)>& take) {
+  constexpr std::size_t kBatch = 4096, kQueued = 4;
+  struct Abandoned {};  // the taker failed: the reader stops
+  std::mutex m;
+  std::condition_variable changed;
+  std::deque<std::vector<LabItem>> queue;
+  bool done = false, abandoned = false;
+  std::exception_ptr read_error;
+  std::thread reader([&] {
+    try {
+      std::vector<LabItem> batch;
+      const auto hand_over = [&] {
+        std::unique_lock lock(m);
+        changed.wait(lock, [&] { return queue.size() < kQueued || abandoned; });
+        if (abandoned) throw Abandoned{};
+        queue.push_back(std::move(batch));
+        batch.clear();
+        changed.notify_all();
+      };
+      store.for_each_lab_item([&](const LabItem& item) {
+        batch.push_back(item);
+        if (batch.size() == kBatch) hand_over();
+      });
+      if (!batch.empty()) hand_over();
+    } catch (const Abandoned&) {
+    } catch (...) {
+      read_error = std::current_exception();
+    }
+    std::lock_guard lock(m);
+    done = true;
+    changed.notify_all();
+  });
+  try {
+    for (;;) {
+      std::vector<LabItem> batch;
+      {
+        std::unique_lock lock(m);
+        changed.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) break;
+        batch = std::move(queue.front());
+        queue.pop_front();
+        changed.notify_all();
+      }
+      for (const LabItem& item : batch) take(item);
+    }
+  } catch (...) {
+    {
+      std::lock_guard lock(m);
+      abandoned = true;
+      changed.notify_all();
+    }
+    reader.join();
+    throw;
+  }
+  reader.join();
+  if (read_error) std::rethrow_exception(read_error);
 }
 
 }  // namespace
@@ -67,7 +133,7 @@ LabAdded add_case_to_lab(LabIndex& lab, const fs::path& case_dir) {
   for (const LabCase& known : lab.cases()) added.replaced = added.replaced || known.uid == c.uid;
   try {
     lab.put_case(c, [&](LabIndex::CaseRows& rows) {
-      store->for_each_lab_item([&](const LabItem& item) {
+      read_items_beside(*store, [&](const LabItem& item) {
         rows.item(item);
         ++added.items;
       });

@@ -1,6 +1,6 @@
 #pragma once
 // The lab index in one SQLite file (`triage lab ... --db LAB.db`): cases, their items and video
-// frame hashes, indexed by digest and camera id. Format "triage-lab/1" in lab_info; a file of
+// frame hashes, with their digests and camera ids as the keys of two tables (searches). Format "triage-lab/1" in lab_info; a file of
 // another format or version is refused, never written.
 #include <filesystem>
 #include <memory>
@@ -25,7 +25,9 @@ class SqliteLabStore final : public LabIndex {
 
  private:
   explicit SqliteLabStore(sqlite::Db db) : db_(std::move(db)) {}
-  std::vector<LabHit> hits(const std::string& where, const std::string& value) const;
+  // The items a key table (digests, cameras) names under the key `bind_key` binds.
+  std::vector<LabHit> hits(const char* key_table, const char* key_column,
+                           const std::function<void(sqlite::Statement&)>& bind_key) const;
 
   sqlite::Db db_;
 };

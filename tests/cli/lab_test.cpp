@@ -131,6 +131,50 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
     CHECK(run.err.find("the lab is unchanged") != std::string::npos);
     CHECK(test::run_cli({"lab", "links", "--db", lab.string()}).out == before);
   }
+  // A digest that is no digest (an altered case.db): refused too.
+  const fs::path altered = tmp / "altered";
+  fs::create_directories(altered);
+  fs::copy_file(a / "case.db", altered / "case.db");
+  REQUIRE(sqlite3_open((altered / "case.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "UPDATE items SET md5 = 'not hex' WHERE md5 IS NOT NULL", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  const auto altered_run = test::run_cli({"lab", "add", altered.string(), "--db", lab.string()});
+  CHECK(altered_run.exit_code == 3);
+  CHECK(altered_run.err.find("is not 16 bytes of hex") != std::string::npos);
+  CHECK(test::run_cli({"lab", "links", "--db", lab.string()}).out == before);
+
+  // The same case with other digests (same first run, so the same case): replaced, and its old
+  // digests are found no more.
+  const fs::path changed = tmp / "changed";
+  fs::create_directories(changed);
+  fs::copy_file(a / "case.db", changed / "case.db");
+  REQUIRE(sqlite3_open((changed / "case.db").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT sha1 FROM items WHERE sha1 IS NOT NULL ORDER BY id LIMIT 1", -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  const std::string sha1 = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+  sqlite3_finalize(q);
+  REQUIRE(sqlite3_exec(db, ("UPDATE items SET sha1 = '" + std::string(40, 'e') + "' WHERE sha1 = '" + sha1 + "'").c_str(),
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  REQUIRE(search(lab, {"--sha1", sha1}).size() == 1);
+  const auto replaced = test::run_cli({"lab", "add", changed.string(), "--db", lab.string()});
+  REQUIRE_MESSAGE(replaced.exit_code == 0, replaced.err);
+  CHECK(replaced.out.find("replaced in the lab") != std::string::npos);
+  CHECK(search(lab, {"--sha1", sha1}).empty());
+  CHECK(search(lab, {"--sha1", std::string(40, 'e')}).size() == 1);
+  // No key left behind by the replaced rows (a stale key would be invisible to searches).
+  REQUIRE(sqlite3_open(lab.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM digests), (SELECT count(md5) + count(sha1) + "
+                                 "count(sha256) FROM items), (SELECT count(*) FROM digests WHERE item_id NOT IN "
+                                 "(SELECT id FROM items))", -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(q, 0) > 0);
+  CHECK(sqlite3_column_int64(q, 0) == sqlite3_column_int64(q, 1));
+  CHECK(sqlite3_column_int64(q, 2) == 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+
   // A lab file that is no lab, and searches asked wrongly: clear refusals.
   test::write_text(tmp / "not-a-lab.db", "hello");
   CHECK(test::run_cli({"lab", "add", a.string(), "--db", (tmp / "not-a-lab.db").string()}).exit_code == 4);
