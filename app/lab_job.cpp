@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -148,44 +149,49 @@ LabAdded add_case_to_lab(LabIndex& lab, const fs::path& case_dir) {
   return added;
 }
 
-LabPdqSearch::LabPdqSearch(const LabIndex& lab, int min_quality) {
-  for (const LabCase& c : lab.cases()) cases_.emplace(c.uid, c);
+LabPdqSearch::LabPdqSearch(const LabIndex& lab, int min_quality) : lab_(lab) {
+  std::map<std::string, std::uint32_t> case_index;
+  for (const LabCase& c : lab.cases()) {
+    case_index.emplace(c.uid, static_cast<std::uint32_t>(uids_.size()));
+    uids_.push_back(c.uid);
+  }
   std::vector<match::Hash256> hashes;
-  std::map<std::pair<std::string, std::uint64_t>, std::uint32_t> videos;  // (uid, seq) -> items_
+  std::set<std::pair<std::uint32_t, std::uint64_t>> videos;  // (case, seq)
   lab.for_each_item([&](const std::string& uid, const LabItem& item) {
-    const bool video = item.media_type == "video";
+    const std::uint32_t in_case = case_index.at(uid);
+    if (item.media_type == "video") videos.emplace(in_case, item.seq);
     const auto hash = match::from_hex(item.pdq);
-    const bool good = hash && item.pdq_quality.value_or(0) >= min_quality;
-    if (!good && !video) return;
-    const auto at = static_cast<std::uint32_t>(items_.size());
-    items_.emplace_back(uid, item);
-    if (video) videos.emplace(std::pair(uid, item.seq), at);
-    if (good) {
-      hashes.push_back(*hash);
-      refs_.push_back({at, std::nullopt});
-    }
+    if (!hash || item.pdq_quality.value_or(0) < min_quality) return;
+    hashes.push_back(*hash);
+    refs_.push_back({item.seq, in_case, kStill});
   });
   lab.for_each_frame([&](const std::string& uid, const LabFrame& frame) {
-    const auto video = videos.find({uid, frame.seq});
+    const std::uint32_t in_case = case_index.at(uid);
     const auto hash = match::from_hex(frame.pdq);
-    if (video == videos.end() || !hash || frame.quality < min_quality) return;
+    if (!videos.count({in_case, frame.seq}) || !hash || frame.quality < min_quality) return;
+    if (frame.frame < 0 || frame.frame > std::numeric_limits<std::int32_t>::max()) return;
     hashes.push_back(*hash);
-    refs_.push_back({video->second, frame.frame});
+    refs_.push_back({frame.seq, in_case, static_cast<std::int32_t>(frame.frame)});
   });
   index_ = std::make_unique<match::MihIndex>(std::move(hashes), 31);
 }
 
 std::vector<LabHit> LabPdqSearch::search(const match::Hash256& query, int distance) const {
-  std::map<std::uint32_t, LabHit> best;  // by item: its closest hash (ties: the first, a still's own)
+  // By item: its closest hash (ties: the first, a still's own hash before its video's frames).
+  std::map<std::pair<std::uint32_t, std::uint64_t>, std::pair<int, std::int32_t>> best;
   for (const match::Match& m : index_->search(query, distance)) {
     const Ref& ref = refs_[m.id];
-    auto [it, fresh] = best.try_emplace(ref.item);
-    if (!fresh && *it->second.distance <= m.distance) continue;
-    const auto& [uid, item] = items_[ref.item];
-    it->second = LabHit{cases_.at(uid), item, m.distance, ref.frame};
+    auto [it, fresh] = best.try_emplace({ref.case_index, ref.seq}, m.distance, ref.frame);
+    if (!fresh && m.distance < it->second.first) it->second = {m.distance, ref.frame};
   }
   std::vector<LabHit> out;
-  for (auto& [at, hit] : best) out.push_back(std::move(hit));
+  for (const auto& [item, closest] : best) {
+    std::optional<LabHit> hit = lab_.find_item(uids_[item.first], item.second);
+    if (!hit) continue;  // (the lab changed since the index was built)
+    hit->distance = closest.first;
+    if (closest.second != kStill) hit->frame = closest.second;
+    out.push_back(std::move(*hit));
+  }
   std::sort(out.begin(), out.end(), [](const LabHit& a, const LabHit& b) {
     return std::tie(*a.distance, a.lab_case.uid, a.item.seq) < std::tie(*b.distance, b.lab_case.uid, b.item.seq);
   });

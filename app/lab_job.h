@@ -34,20 +34,27 @@ LabAdded add_case_to_lab(LabIndex& lab, const std::filesystem::path& case_dir);
 // multi-index hash search: built once, then any number of queries.
 class LabPdqSearch {
  public:
+  // `lab` must outlive the search (the hits' items are read from it).
   explicit LabPdqSearch(const LabIndex& lab, int min_quality = 0);
   // Items with a hash within `distance` of `query`, closest first (then case uid, seq); a video
   // once, by its closest frame.
   std::vector<LabHit> search(const match::Hash256& query, int distance) const;
   std::size_t size() const { return refs_.size(); }
-  std::size_t memory_bytes() const { return index_ ? index_->memory_bytes() : 0; }
+  // The index's arrays and the hashes' references (the items are read from the lab per hit).
+  std::size_t memory_bytes() const {
+    return (index_ ? index_->memory_bytes() : 0) + refs_.capacity() * sizeof(Ref);
+  }
 
  private:
+  // A hash's item, in 16 bytes (ten million lab hashes once held their whole items: gigabytes).
   struct Ref {
-    std::uint32_t item;                 // into items_
-    std::optional<std::int64_t> frame;  // a video frame's hash
+    std::uint64_t seq;
+    std::uint32_t case_index;  // into uids_
+    std::int32_t frame;        // a video frame's number, or kStill
   };
-  std::map<std::string, LabCase> cases_;
-  std::vector<std::pair<std::string, LabItem>> items_;  // uid, item: those holding a hash
+  static constexpr std::int32_t kStill = -1;
+  const LabIndex& lab_;
+  std::vector<std::string> uids_;
   std::vector<Ref> refs_;
   std::unique_ptr<match::MihIndex> index_;
 };

@@ -79,6 +79,8 @@ class LabIndex {
   // `camera_id`, in the order of the cases' uids then seq.
   virtual std::vector<LabHit> find_digest(HashType type, const std::string& hex) const = 0;
   virtual std::vector<LabHit> find_camera(const std::string& camera_id) const = 0;
+  // The item `seq` of the case `uid`, with its case; nullopt when the lab holds none.
+  virtual std::optional<LabHit> find_item(const std::string& uid, std::uint64_t seq) const = 0;
   // Every item, and every video frame hash, with the uid of its case: cases by uid, items by seq.
   virtual void for_each_item(const std::function<void(const std::string& uid, const LabItem&)>& visit) const = 0;
   virtual void for_each_frame(const std::function<void(const std::string& uid, const LabFrame&)>& visit) const = 0;

@@ -338,6 +338,15 @@ std::vector<LabHit> SqliteLabStore::find_digest(HashType type, const std::string
   });
 }
 
+std::optional<LabHit> SqliteLabStore::find_item(const std::string& uid, std::uint64_t seq) const {
+  sqlite::Statement q(db_.get(), fmt::format("SELECT {}, {} FROM items i JOIN cases c ON c.id = i.case_id "
+                                             "WHERE c.uid = ? AND i.seq = ?",
+                                             kCaseColumns, kItemColumns));
+  q.bind_text(1, uid).bind(2, static_cast<std::int64_t>(seq));
+  if (!q.step()) return std::nullopt;
+  return LabHit{case_from(q, 0), item_from(q, 7), std::nullopt, std::nullopt};
+}
+
 std::vector<LabHit> SqliteLabStore::find_camera(const std::string& camera_id) const {
   return hits("cameras", "camera_id", [&](sqlite::Statement& q) { q.bind_text(1, camera_id); });
 }

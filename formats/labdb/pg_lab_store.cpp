@@ -267,6 +267,15 @@ std::vector<LabHit> PgLabStore::hits(const char* where, const std::string& value
   return out;
 }
 
+std::optional<LabHit> PgLabStore::find_item(const std::string& uid, std::uint64_t seq) const {
+  const std::string sql = fmt::format("SELECT {}, {} FROM items i JOIN cases c ON c.id = i.case_id WHERE c.uid = $1 "
+                                      "AND i.seq = $2",
+                                      kCaseColumns, kItemColumns);
+  const pg::Result r = pg::exec_params(conn_.get(), sql.c_str(), {uid, std::to_string(seq)});
+  if (PQntuples(r.get()) == 0) return std::nullopt;
+  return LabHit{case_from(r.get(), 0, 0), item_from(r.get(), 0, 7), std::nullopt, std::nullopt};
+}
+
 std::vector<LabHit> PgLabStore::find_digest(HashType type, const std::string& hex) const {
   const char* column = type == HashType::md5 ? "i.md5 = $1" : type == HashType::sha1 ? "i.sha1 = $1" : "i.sha256 = $1";
   return hits(column, hex);

@@ -28,6 +28,7 @@ class PgLabStore final : public LabIndex {
   std::vector<LabCase> cases() const override;
   std::vector<LabHit> find_digest(HashType type, const std::string& hex) const override;
   std::vector<LabHit> find_camera(const std::string& camera_id) const override;
+  std::optional<LabHit> find_item(const std::string& uid, std::uint64_t seq) const override;
   void for_each_item(const std::function<void(const std::string& uid, const LabItem&)>& visit) const override;
   void for_each_frame(const std::function<void(const std::string& uid, const LabFrame&)>& visit) const override;
 
