@@ -32,6 +32,31 @@ std::set<std::string> exhibits(const std::vector<json>& hits) {
   return out;
 }
 
+// A copy of `case_dir`'s case.db in the folder `to`, with `sql` run on it.
+fs::path case_db_copy(const fs::path& case_dir, const fs::path& to, const std::string& sql) {
+  fs::create_directories(to);
+  fs::copy_file(case_dir / "case.db", to / "case.db");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((to / "case.db").c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+  return to;
+}
+
+// The first value `sql` gives in the SQLite file `file`, as text.
+std::string first_value(const fs::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  std::string value;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+    value = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return value;
+}
+
 // `lab links` JSON without the cases' added_utc (the moment each was added).
 json without_added_utc(json links) {
   for (json& c : links["cases"]) c.erase("added_utc");
@@ -115,14 +140,8 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
   for (std::size_t i = 100; i < bytes.size(); i += 7) bytes[i] = std::byte{0x5a};
   test::write_bytes(damaged / "case.db", bytes);
 
-  const fs::path foreign = tmp / "foreign";
-  fs::create_directories(foreign);
-  fs::copy_file(a / "case.db", foreign / "case.db");
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((foreign / "case.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE db_info SET value = '999' WHERE key = 'schema_version'", nullptr, nullptr, nullptr) ==
-          SQLITE_OK);
-  sqlite3_close(db);
+  const fs::path foreign =
+      case_db_copy(a, tmp / "foreign", "UPDATE db_info SET value = '999' WHERE key = 'schema_version'");
 
   const fs::path evidence = tmp / "evidence-slow";
   fs::create_directories(evidence);
@@ -139,12 +158,7 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
     CHECK(test::run_cli({"lab", "links", "--db", lab.string()}).out == before);
   }
   // A digest that is no digest (an altered case.db): refused too.
-  const fs::path altered = tmp / "altered";
-  fs::create_directories(altered);
-  fs::copy_file(a / "case.db", altered / "case.db");
-  REQUIRE(sqlite3_open((altered / "case.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE items SET md5 = 'not hex' WHERE md5 IS NOT NULL", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  const fs::path altered = case_db_copy(a, tmp / "altered", "UPDATE items SET md5 = 'not hex' WHERE md5 IS NOT NULL");
   const auto altered_run = test::run_cli({"lab", "add", altered.string(), "--db", lab.string()});
   CHECK(altered_run.exit_code == 3);
   CHECK(altered_run.err.find("is not 16 bytes of hex") != std::string::npos);
@@ -152,18 +166,10 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
 
   // The same case with other digests (same first run, so the same case): replaced, and its old
   // digests are found no more.
-  const fs::path changed = tmp / "changed";
-  fs::create_directories(changed);
-  fs::copy_file(a / "case.db", changed / "case.db");
-  REQUIRE(sqlite3_open((changed / "case.db").c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* q = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT sha1 FROM items WHERE sha1 IS NOT NULL ORDER BY id LIMIT 1", -1, &q, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-  const std::string sha1 = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-  sqlite3_finalize(q);
-  REQUIRE(sqlite3_exec(db, ("UPDATE items SET sha1 = '" + std::string(40, 'e') + "' WHERE sha1 = '" + sha1 + "'").c_str(),
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  const std::string sha1 = first_value(a / "case.db", "SELECT sha1 FROM items WHERE sha1 IS NOT NULL ORDER BY id LIMIT 1");
+  REQUIRE(sha1.size() == 40);
+  const fs::path changed =
+      case_db_copy(a, tmp / "changed", "UPDATE items SET sha1 = '" + std::string(40, 'e') + "' WHERE sha1 = '" + sha1 + "'");
   REQUIRE(search(lab, {"--sha1", sha1}).size() == 1);
   const auto replaced = test::run_cli({"lab", "add", changed.string(), "--db", lab.string()});
   REQUIRE_MESSAGE(replaced.exit_code == 0, replaced.err);
@@ -171,16 +177,10 @@ TEST_CASE("lab: a damaged, foreign or unfinished case is refused and the lab is 
   CHECK(search(lab, {"--sha1", sha1}).empty());
   CHECK(search(lab, {"--sha1", std::string(40, 'e')}).size() == 1);
   // No key left behind by the replaced rows (a stale key would be invisible to searches).
-  REQUIRE(sqlite3_open(lab.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM digests), (SELECT count(md5) + count(sha1) + "
-                                 "count(sha256) FROM items), (SELECT count(*) FROM digests WHERE item_id NOT IN "
-                                 "(SELECT id FROM items))", -1, &q, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-  CHECK(sqlite3_column_int64(q, 0) > 0);
-  CHECK(sqlite3_column_int64(q, 0) == sqlite3_column_int64(q, 1));
-  CHECK(sqlite3_column_int64(q, 2) == 0);
-  sqlite3_finalize(q);
-  sqlite3_close(db);
+  const std::string keys = first_value(lab, "SELECT count(*) FROM digests");
+  CHECK(std::stoi(keys) > 0);
+  CHECK(keys == first_value(lab, "SELECT count(md5) + count(sha1) + count(sha256) FROM items"));
+  CHECK(first_value(lab, "SELECT count(*) FROM digests WHERE item_id NOT IN (SELECT id FROM items)") == "0");
 
   // A lab file that is no lab, and searches asked wrongly: clear refusals.
   test::write_text(tmp / "not-a-lab.db", "hello");
