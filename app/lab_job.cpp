@@ -27,16 +27,6 @@ std::string case_uid(const RunSummary& first) {
   return digest_buffer(std::as_bytes(std::span(text.data(), text.size()))).sha256;
 }
 
-bool hit_order(const LabHit& a, const LabHit& b) {
-  return std::tie(a.lab_case.uid, a.item.seq) < std::tie(b.lab_case.uid, b.item.seq);
-}
-
-std::size_t distinct_cases(const std::vector<LabHit>& members) {
-  std::set<std::string> uids;
-  for (const auto& m : members) uids.insert(m.lab_case.uid);
-  return uids.size();
-}
-
 // Hands every item of the case to `take`, read by a thread of its own meanwhile (reading a
 // million items of case.db was a sixth of `lab add`). An exception of either side ends both and
 // is rethrown here.
@@ -199,58 +189,90 @@ std::vector<LabHit> LabPdqSearch::search(const match::Hash256& query, int distan
 }
 
 std::vector<LabLink> lab_links(const LabIndex& lab, int pdq_distance, int min_quality) {
-  std::map<std::string, LabCase> cases;
-  for (const LabCase& c : lab.cases()) cases.emplace(c.uid, c);
+  // Items are kept as (case, seq) while links are found; only the members of a link are read
+  // back from the lab (holding every item of a million-item lab took 5.2 GB and 59 s).
+  const std::vector<LabCase> cases = lab.cases();  // by uid: (case index, seq) order is (uid, seq) order
+  std::map<std::string, std::uint32_t> case_index;
+  for (std::uint32_t i = 0; i < cases.size(); ++i) case_index.emplace(cases[i].uid, i);
+  using Ref = std::pair<std::uint32_t, std::uint64_t>;  // case index, seq
   // Every still image and video with a digest or a hash, in case then walk order.
-  std::vector<LabHit> media;
+  std::vector<Ref> media;
   std::vector<ClusterItem> cluster_items;
-  std::map<std::pair<std::string, std::uint64_t>, std::size_t> videos;
-  std::map<std::string, std::vector<LabHit>> cameras;
+  std::map<Ref, std::size_t> videos;
+  std::map<std::string, std::vector<Ref>> cameras;
   lab.for_each_item([&](const std::string& uid, const LabItem& item) {
-    if (!item.camera_id.empty()) cameras[item.camera_id].push_back({cases.at(uid), item, {}, {}});
+    const Ref ref{case_index.at(uid), item.seq};
+    if (!item.camera_id.empty()) cameras[item.camera_id].push_back(ref);
     if (item.media_type != "image" && item.media_type != "video") return;
     if (item.sha1.empty() && item.pdq.empty()) return;
     ClusterItem ci;
     ci.sha1 = item.sha1;
     if (const auto hash = match::from_hex(item.pdq); hash && item.pdq_quality.value_or(0) >= min_quality)
       ci.hashes.push_back(*hash);
-    if (item.media_type == "video") videos.emplace(std::pair(uid, item.seq), media.size());
-    media.push_back({cases.at(uid), item, {}, {}});
+    if (item.media_type == "video") videos.emplace(ref, media.size());
+    media.push_back(ref);
     cluster_items.push_back(std::move(ci));
   });
   lab.for_each_frame([&](const std::string& uid, const LabFrame& frame) {
-    const auto video = videos.find({uid, frame.seq});
+    const auto video = videos.find({case_index.at(uid), frame.seq});
     const auto hash = match::from_hex(frame.pdq);
     if (video != videos.end() && hash && frame.quality >= min_quality) cluster_items[video->second].hashes.push_back(*hash);
   });
   const auto cluster_of = cluster_near_duplicates(cluster_items, {pdq_distance, 2});
-  std::map<std::uint32_t, std::vector<LabHit>> clusters;
-  for (std::size_t i = 0; i < media.size(); ++i) clusters[cluster_of[i]].push_back(media[i]);
 
-  std::vector<LabLink> links;
+  struct Found {
+    std::string kind, key;  // key: empty for a near-duplicate group until its head is read
+    std::vector<Ref> members;
+    std::size_t cases = 0;
+    std::size_t head = 0;  // a near-duplicate group's first media item
+  };
+  const auto spread_of = [](const std::vector<Ref>& members) {
+    std::set<std::uint32_t> in;
+    for (const Ref& r : members) in.insert(r.first);
+    return in.size();
+  };
+  std::vector<Found> found;
   // Exact copies (one SHA-1) in more than one case; then near-duplicate groups (PDQ, copies
   // included) in more than one case that are more than one content.
-  std::map<std::string, std::vector<LabHit>> copies;
-  for (const LabHit& h : media)
-    if (!h.item.sha1.empty()) copies[h.item.sha1].push_back(h);
-  for (auto& [sha1, members] : copies)
-    if (const std::size_t spread = distinct_cases(members); spread >= 2)
-      links.push_back({"content", sha1, std::move(members), spread});
-  for (auto& cluster : clusters) {
-    std::vector<LabHit>& members = cluster.second;
-    const std::size_t spread = distinct_cases(members);
-    const std::string& sha1 = members.front().item.sha1;
-    const bool one_content = std::all_of(members.begin(), members.end(),
-                                         [&sha1](const LabHit& h) { return !sha1.empty() && h.item.sha1 == sha1; });
+  std::map<std::string_view, std::vector<std::size_t>> copies;
+  for (std::size_t i = 0; i < media.size(); ++i)
+    if (!cluster_items[i].sha1.empty()) copies[cluster_items[i].sha1].push_back(i);
+  for (const auto& [sha1, at] : copies) {
+    std::vector<Ref> members;
+    for (const std::size_t i : at) members.push_back(media[i]);
+    if (const std::size_t spread = spread_of(members); spread >= 2)
+      found.push_back({"content", std::string(sha1), std::move(members), spread, 0});
+  }
+  std::map<std::uint32_t, std::vector<std::size_t>> clusters;
+  for (std::size_t i = 0; i < media.size(); ++i) clusters[cluster_of[i]].push_back(i);
+  for (const auto& [head, at] : clusters) {
+    std::vector<Ref> members;
+    for (const std::size_t i : at) members.push_back(media[i]);
+    const std::size_t spread = spread_of(members);
+    const std::string& sha1 = cluster_items[at.front()].sha1;
+    const bool one_content = std::all_of(at.begin(), at.end(), [&](std::size_t i) {
+      return !sha1.empty() && cluster_items[i].sha1 == sha1;
+    });
     if (spread < 2 || one_content) continue;
-    const LabItem& head = media[cluster.first].item;
-    links.push_back({"near_duplicate", head.sha256.empty() ? head.path : head.sha256, std::move(members), spread});
+    found.push_back({"near_duplicate", "", std::move(members), spread, head});
   }
-  for (auto& [id, members] : cameras) {
-    const std::size_t spread = distinct_cases(members);
-    if (spread >= 2) links.push_back({"camera_id", id, std::move(members), spread});
+  for (auto& [id, members] : cameras)
+    if (const std::size_t spread = spread_of(members); spread >= 2)
+      found.push_back({"camera_id", id, std::move(members), spread, 0});
+
+  std::vector<LabLink> links;
+  for (Found& f : found) {
+    LabLink link{std::move(f.kind), std::move(f.key), {}, f.cases};
+    std::sort(f.members.begin(), f.members.end());
+    for (const Ref& r : f.members)
+      if (auto hit = lab.find_item(cases[r.first].uid, r.second)) link.members.push_back(std::move(*hit));
+    if (link.kind == "near_duplicate") {
+      const Ref& head = media[f.head];
+      const auto hit = lab.find_item(cases[head.first].uid, head.second);
+      link.key = !hit ? std::string() : hit->item.sha256.empty() ? hit->item.path : hit->item.sha256;
+    }
+    links.push_back(std::move(link));
   }
-  for (auto& l : links) std::sort(l.members.begin(), l.members.end(), hit_order);
   // The most widespread first: most cases, then most items; then by kind and key (deterministic).
   std::sort(links.begin(), links.end(), [](const LabLink& a, const LabLink& b) {
     const auto as = a.members.size(), bs = b.members.size();
