@@ -3,16 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "core/cluster/near_duplicates.h"
 #include "core/digest/digests.h"
+#include "core/pipeline/byte_budget_queue.h"
 #include "core/text/time_format.h"
 #include "formats/casedb/case_store.h"
 
@@ -28,26 +26,20 @@ std::string case_uid(const RunSummary& first) {
 }
 
 // Hands every item of the case to `take`, read by a thread of its own meanwhile (reading a
-// million items of case.db was a sixth of `lab add`). An exception of either side ends both and
-// is rethrown here.
+// million items of case.db was a sixth of `lab add`), in batches through the project's
+// producer-consumer queue. An exception of either side ends both and is rethrown here.
 void read_items_beside(const CaseStore& store, const std::function<void(const LabItem&)>& take) {
-  constexpr std::size_t kBatch = 4096, kQueued = 4;
+  constexpr std::size_t kBatch = 4096;
+  constexpr std::size_t kBatchBytes = kBatch * sizeof(LabItem);  // (their strings not counted)
+  ByteBudgetQueue<std::vector<LabItem>> queue(4 * kBatchBytes);
   struct Abandoned {};  // the taker failed: the reader stops
-  std::mutex m;
-  std::condition_variable changed;
-  std::deque<std::vector<LabItem>> queue;
-  bool done = false, abandoned = false;
   std::exception_ptr read_error;
   std::thread reader([&] {
     try {
       std::vector<LabItem> batch;
       const auto hand_over = [&] {
-        std::unique_lock lock(m);
-        changed.wait(lock, [&] { return queue.size() < kQueued || abandoned; });
-        if (abandoned) throw Abandoned{};
-        queue.push_back(std::move(batch));
+        if (!queue.push(std::move(batch), kBatchBytes)) throw Abandoned{};
         batch.clear();
-        changed.notify_all();
       };
       store.for_each_lab_item([&](const LabItem& item) {
         batch.push_back(item);
@@ -58,29 +50,15 @@ void read_items_beside(const CaseStore& store, const std::function<void(const La
     } catch (...) {
       read_error = std::current_exception();
     }
-    std::lock_guard lock(m);
-    done = true;
-    changed.notify_all();
+    queue.close();
   });
   try {
-    for (;;) {
-      std::vector<LabItem> batch;
-      {
-        std::unique_lock lock(m);
-        changed.wait(lock, [&] { return !queue.empty() || done; });
-        if (queue.empty()) break;
-        batch = std::move(queue.front());
-        queue.pop_front();
-        changed.notify_all();
-      }
-      for (const LabItem& item : batch) take(item);
+    while (auto entry = queue.pop()) {
+      for (const LabItem& item : entry->first) take(item);
+      queue.release(entry->second);
     }
   } catch (...) {
-    {
-      std::lock_guard lock(m);
-      abandoned = true;
-      changed.notify_all();
-    }
+    queue.abandon();
     reader.join();
     throw;
   }

@@ -131,28 +131,50 @@ struct DigestKey {
   }
 };
 
-// Inserts n rows of two columns into `table`, a batch per statement (a key row alone is mostly
-// the statement's own cost); bind(q, at, i) binds row i's two values from parameter `at`.
+// INSERTs of many rows per statement (a row alone is mostly the statement's own cost): the
+// statement for a full batch is prepared once, one for a shorter last batch when it comes.
+class BatchInsert {
+ public:
+  BatchInsert(sqlite3* db, std::string into, int columns, std::size_t batch)
+      : db_(db), into_(std::move(into)), columns_(columns), batch_(batch) {}
+  std::size_t batch() const { return batch_; }
+  // A statement inserting `rows` (1 to batch()) rows: row r's values from parameter
+  // r * columns + 1. Valid until the next call.
+  sqlite::Statement& rows(std::size_t rows) {
+    if (rows == batch_) {
+      if (!full_) full_ = std::make_unique<sqlite::Statement>(db_, sql(rows));
+      return *full_;
+    }
+    tail_ = std::make_unique<sqlite::Statement>(db_, sql(rows));
+    return *tail_;
+  }
+
+ private:
+  std::string sql(std::size_t rows) const {
+    std::string row = "(?";
+    for (int c = 1; c < columns_; ++c) row += ", ?";
+    row += ')';
+    std::string out = "INSERT INTO " + into_ + " VALUES " + row;
+    for (std::size_t r = 1; r < rows; ++r) out += ", " + row;
+    return out;
+  }
+  sqlite3* db_;
+  std::string into_;
+  int columns_;
+  std::size_t batch_;
+  std::unique_ptr<sqlite::Statement> full_, tail_;
+};
+
+// Inserts n rows of two columns into `into` (table and columns), 256 per statement;
+// bind(q, at, i) binds row i's two values from parameter `at`.
 template <typename Bind>
-void insert_pairs(sqlite3* db, const char* table, std::size_t n, Bind bind) {
-  constexpr std::size_t kBatch = 256;
-  const auto statement = [&](std::size_t rows) {
-    std::string sql = fmt::format("INSERT INTO {} VALUES (?, ?)", table);
-    for (std::size_t r = 1; r < rows; ++r) sql += ", (?, ?)";
-    return sqlite::Statement(db, sql);
-  };
-  const auto run = [&](sqlite::Statement& q, std::size_t first, std::size_t rows) {
+void insert_pairs(sqlite3* db, const char* into, std::size_t n, Bind bind) {
+  BatchInsert insert(db, into, 2, 256);
+  for (std::size_t first = 0; first < n; first += insert.batch()) {
+    const std::size_t rows = std::min(insert.batch(), n - first);
+    sqlite::Statement& q = insert.rows(rows);
     for (std::size_t r = 0; r < rows; ++r) bind(q, static_cast<int>(2 * r + 1), first + r);
     q.run();
-  };
-  std::size_t i = 0;
-  if (n >= kBatch) {
-    sqlite::Statement full = statement(kBatch);
-    for (; i + kBatch <= n; i += kBatch) run(full, i, kBatch);
-  }
-  if (i < n) {
-    sqlite::Statement tail = statement(n - i);
-    run(tail, i, n - i);
   }
 }
 
@@ -163,13 +185,16 @@ class InsertRows final : public LabIndex::CaseRows {
   InsertRows(sqlite3* db, std::int64_t case_id)
       : db_(db),
         case_id_(case_id),
+        insert_items_(db, "items(id, case_id, seq, path, size, media_type, md5, sha1, sha256, pdq, pdq_quality, "
+                          "category, basis, camera_id, indicator)",
+                      kItemColumns, 32),
         frame_(db, "INSERT INTO frames(case_id, seq, frame, pdq, quality) VALUES (?, ?, ?, ?, ?)") {
     sqlite::Statement last(db, "SELECT max(id) FROM items");
     next_id_ = last.step() && !last.is_null(0) ? last.int64(0) + 1 : 1;
   }
   void item(const LabItem& i) override {
     pending_.push_back(i);
-    if (pending_.size() == kItemBatch) insert_pending();
+    if (pending_.size() == insert_items_.batch()) insert_pending();
   }
   void frame(const LabFrame& f) override {
     frame_.bind(1, case_id_)
@@ -197,16 +222,12 @@ class InsertRows final : public LabIndex::CaseRows {
   std::uint64_t items() const { return items_; }
 
  private:
-  static constexpr std::size_t kItemBatch = 32;  // rows per INSERT statement (15 values each)
   static constexpr int kItemColumns = 15;
 
   // The items received since the last batch, inserted by one statement.
   void insert_pending() {
     if (pending_.empty()) return;
-    std::unique_ptr<sqlite::Statement> tail;
-    if (pending_.size() < kItemBatch) tail = std::make_unique<sqlite::Statement>(db_, item_sql(pending_.size()));
-    else if (!full_) full_ = std::make_unique<sqlite::Statement>(db_, item_sql(kItemBatch));
-    sqlite::Statement& q = tail ? *tail : *full_;
+    sqlite::Statement& q = insert_items_.rows(pending_.size());
     int at = 1;
     for (const LabItem& i : pending_) {
       const std::int64_t id = next_id_++;
@@ -232,12 +253,6 @@ class InsertRows final : public LabIndex::CaseRows {
     items_ += pending_.size();
     pending_.clear();
   }
-  static std::string item_sql(std::size_t rows) {
-    std::string sql = "INSERT INTO items(id, case_id, seq, path, size, media_type, md5, sha1, sha256, pdq, pdq_quality, "
-                      "category, basis, camera_id, indicator) VALUES ";
-    for (std::size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return sql;
-  }
   // NULL for an empty text (no copy made: a million items bind six texts each).
   static void bind_text_or_null(sqlite::Statement& q, int column, const std::string& text) {
     if (text.empty()) q.bind_null(column);
@@ -261,8 +276,8 @@ class InsertRows final : public LabIndex::CaseRows {
 
   sqlite3* db_;
   std::int64_t case_id_;
+  BatchInsert insert_items_;  // 32 items per statement
   sqlite::Statement frame_;
-  std::unique_ptr<sqlite::Statement> full_;  // an INSERT of kItemBatch items
   std::vector<LabItem> pending_;
   std::int64_t next_id_ = 1;
   std::vector<DigestKey> keys_;
